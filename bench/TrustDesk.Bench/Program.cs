@@ -1,0 +1,1 @@
+Console.WriteLine("The load driver is being written; see docs/benchmarks.md.");

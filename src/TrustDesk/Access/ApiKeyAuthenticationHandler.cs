@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using TrustDesk.Data;
+using TrustDesk.Web;
+
+namespace TrustDesk.Access;
+
+/// <summary>
+/// <c>Authorization: Bearer td_...</c>. The secret is hashed and looked up; a found key is cached for 30 seconds so
+/// intake does not pay a query per request (a revoked key stops working within that time).
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    TrustDeskDb db,
+    IMemoryCache cache,
+    TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private sealed record CachedKey(Guid Id, string Name, string[] Scopes);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Use Authorization: Bearer <api key>.");
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        if (!secret.StartsWith(ApiKey.SecretPrefix, StringComparison.Ordinal) || secret.Length > 100)
+        {
+            return AuthenticateResult.Fail("Not a TrustDesk API key.");
+        }
+
+        var hash = ApiKey.HashSecret(secret);
+        if (!cache.TryGetValue<CachedKey>("apikey:" + hash, out var key) || key is null)
+        {
+            var stored = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
+            if (stored is null || stored.RevokedAt is not null)
+            {
+                return AuthenticateResult.Fail("Unknown or revoked API key.");
+            }
+
+            key = new CachedKey(stored.Id, stored.Name, [.. stored.Scopes]);
+            cache.Set("apikey:" + hash, key, time.GetUtcNow() + CacheFor);
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, key.Name),
+            new(Caller.ClientIdClaim, key.Id.ToString()),
+            new("actor_type", "api_key"),
+        };
+        claims.AddRange(key.Scopes.Select(s => new Claim(Scopes.ClaimType, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required.",
+            "Send Authorization: Bearer <api key>. Create a key with `trustdesk apikey create`.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key lacks the scope this endpoint needs.", null);
+
+    private Task WriteProblemAsync(int status, string title, string? detail)
+    {
+        Response.StatusCode = status;
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}

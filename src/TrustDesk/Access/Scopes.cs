@@ -1,0 +1,15 @@
+namespace TrustDesk.Access;
+
+/// <summary>What an API key may do. Each scope is also the name of the authorisation policy that requires it.</summary>
+public static class Scopes
+{
+    public const string SubjectsWrite = "subjects:write";
+    public const string EventsWrite = "events:write";
+    public const string ReportsWrite = "reports:write";
+    public const string CasesRead = "cases:read";
+    public const string CasesWrite = "cases:write";
+
+    public const string ClaimType = "scope";
+
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite];
+}

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Data;
+using TrustDesk.Web;
+
+namespace TrustDesk.Cases;
+
+/// <summary>A reply to the requester or an internal note.</summary>
+/// <param name="Type"><c>reply</c> (goes to the requester) or <c>note</c> (agents only).</param>
+/// <param name="Text">The message.</param>
+/// <param name="Status">Optionally move the case in the same step, e.g. reply and set <c>pending_user</c>.</param>
+public sealed record AddMessageRequest(string? Type, string? Text, string? Status);
+
+/// <summary>Adds a reply or an internal note to a case.</summary>
+public sealed class AddMessage(TrustDeskDb db, TimeProvider time)
+{
+    public const string Operation = "cases.messages.add";
+    public const int TextMaxLength = 50_000;
+
+    public abstract record Result;
+    public sealed record Added(MessageView Message, int CaseVersion, bool Replayed) : Result;
+    public sealed record NotFound : Result;
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
+    public sealed record IdempotencyMismatch : Result;
+
+    public async Task<Result> HandleAsync(long caseId, AddMessageRequest request, ClaimsPrincipal caller, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.Type is not ("reply" or "note"))
+        {
+            errors.Add("type", "One of reply, note.");
+        }
+
+        errors.Required("text", request.Text, TextMaxLength);
+        CaseStatus? status = null;
+        if (request.Status is not null)
+        {
+            if (CaseStatusRules.TryParse(request.Status, out var parsed))
+            {
+                status = parsed;
+            }
+            else
+            {
+                errors.Add("status", "Unknown status.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return new Invalid(errors.ToDictionary());
+        }
+
+        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken);
+        if (@case is null)
+        {
+            return new NotFound();
+        }
+
+        var clientId = caller.ClientId();
+        var requestHash = Idempotency.HashRequest($"{Operation}:{caseId}", request);
+        var (check, resourceId) = await Idempotency.CheckAsync(db, clientId, idempotencyKey, requestHash, cancellationToken);
+        if (check == Idempotency.Check.Mismatch)
+        {
+            return new IdempotencyMismatch();
+        }
+
+        if (check == Idempotency.Check.Replay)
+        {
+            var earlier = await db.Messages.AsNoTracking().FirstAsync(m => m.Id == Guid.Parse(resourceId!), cancellationToken);
+            return new Added(CaseViews.ToView(earlier), @case.Version, Replayed: true);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var actor = caller.ToActor();
+        var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, Channel.Api, request.Text!.Trim(), actor, now);
+        if (status is { } next)
+        {
+            @case.ChangeStatus(next, actor, now);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord(clientId, idempotencyKey, requestHash, Operation, message.Id.ToString(), now));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new Added(CaseViews.ToView(message), @case.Version, Replayed: false);
+    }
+}

@@ -1,0 +1,284 @@
+using TrustDesk.Queues;
+
+namespace TrustDesk.Cases;
+
+/// <summary>
+/// One problem being worked. Every change goes through a method here that guards the rule and appends
+/// the matching <see cref="CaseEvent"/>, so the log can never disagree with the case.
+/// </summary>
+public sealed class Case
+{
+    public const int TitleMaxLength = 200;
+    public const int MaxTags = 20;
+    public const int TagMaxLength = 50;
+
+    private readonly List<CaseEvent> _events = [];
+    private readonly List<Message> _messages = [];
+    private readonly List<CaseSubject> _subjects = [];
+    private List<string> _tags = [];
+
+    private Case()
+    {
+    }
+
+    public long Id { get; private set; }
+    public string Number => FormatNumber(Id);
+    public string Title { get; private set; } = "";
+    public CaseStatus Status { get; private set; }
+    public Severity Severity { get; private set; }
+    public string? Category { get; private set; }
+    public Guid QueueId { get; private set; }
+    public string? Assignee { get; private set; }
+    public Guid? RequesterId { get; private set; }
+    public Channel Channel { get; private set; }
+
+    /// <summary>The subject reports cluster on; with the category it forms <see cref="ClusterKey"/>.</summary>
+    public Guid? PrimarySubjectId { get; private set; }
+
+    /// <summary>
+    /// "subject:category" while the case is open and collecting reports, null otherwise. Unique, so two
+    /// writers can never open two cases for the same problem.
+    /// </summary>
+    public string? ClusterKey { get; private set; }
+
+    public int ReportCount { get; private set; }
+    public bool LiveNow { get; private set; }
+    public bool Graphic { get; private set; }
+    public bool Minor { get; private set; }
+    public bool LegalHold { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public DateTime? FirstRepliedAt { get; private set; }
+    public DateTime? SolvedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency: goes up by one with every change; the API's ETag.</summary>
+    public int Version { get; private set; }
+
+    public IReadOnlyList<string> Tags => _tags;
+    public IReadOnlyList<CaseEvent> Events => _events;
+    public IReadOnlyList<Message> Messages => _messages;
+    public IReadOnlyList<CaseSubject> Subjects => _subjects;
+
+    public static string FormatNumber(long id) => $"TD-{id}";
+
+    public static bool TryParseNumber(string? text, out long id)
+    {
+        id = 0;
+        return text is not null
+            && text.StartsWith("TD-", StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(text.AsSpan(3), out id)
+            && id > 0;
+    }
+
+    public static string MakeClusterKey(Guid subjectId, string? category) => $"{subjectId:N}:{category}";
+
+    public static Case Open(
+        string title, Severity severity, string? category, Queue queue, Channel channel, Guid? requesterId,
+        Actor actor, DateTime now)
+    {
+        var @case = new Case
+        {
+            Title = Truncate(title.Trim(), TitleMaxLength),
+            Status = CaseStatus.New,
+            Severity = severity,
+            Category = category,
+            QueueId = queue.Id,
+            Channel = channel,
+            RequesterId = requesterId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        @case._events.Add(new CaseEvent(now, CaseEventKinds.Created, actor, null, CaseStatusRules.ToCode(CaseStatus.New),
+            $"{severity} {category ?? "uncategorised"} in {queue.Name}"));
+        return @case;
+    }
+
+    /// <summary>Opens a case collecting reports about one subject in one category.</summary>
+    public static Case OpenForReports(
+        string title, Severity severity, string? category, Queue queue, Guid subjectId, Actor actor, DateTime now)
+    {
+        var @case = Open(title, severity, category, queue, Channel.Report, null, actor, now);
+        @case.PrimarySubjectId = subjectId;
+        @case.ClusterKey = MakeClusterKey(subjectId, category);
+        @case._subjects.Add(new CaseSubject(subjectId, SubjectRole.Reported));
+        return @case;
+    }
+
+    public void AttachSubject(Guid subjectId, SubjectRole role)
+    {
+        if (_subjects.Any(s => s.SubjectId == subjectId && s.Role == role))
+        {
+            return;
+        }
+
+        _subjects.Add(new CaseSubject(subjectId, role));
+    }
+
+    /// <summary>A report joins this case: the count goes up and its text joins the conversation.</summary>
+    public void AddReport(string text, Guid? reporterSubjectId, Actor actor, DateTime now)
+    {
+        ReportCount++;
+        if (reporterSubjectId is { } reporter && _subjects.All(s => !(s.SubjectId == reporter && s.Role == SubjectRole.Reporter)))
+        {
+            _subjects.Add(new CaseSubject(reporter, SubjectRole.Reporter));
+        }
+
+        _messages.Add(new Message(now, MessageDirection.Inbound, Channel.Report, actor, text, null));
+        Append(now, CaseEventKinds.ReportAdded, actor, (ReportCount - 1).ToString(), ReportCount.ToString(), null);
+    }
+
+    public void ChangeStatus(CaseStatus to, Actor actor, DateTime now)
+    {
+        if (to == Status)
+        {
+            return;
+        }
+
+        if (!CaseStatusRules.CanMove(Status, to))
+        {
+            throw new CaseRuleException(
+                "status",
+                $"A case cannot move from {CaseStatusRules.ToCode(Status)} to {CaseStatusRules.ToCode(to)}. " +
+                $"Allowed: {string.Join(", ", CaseStatusRules.NextFrom(Status).Select(CaseStatusRules.ToCode))}.");
+        }
+
+        var from = Status;
+        Status = to;
+        if (!CaseStatusRules.IsOpen(to))
+        {
+            // A solved case stops collecting reports; new reports open a fresh case.
+            ClusterKey = null;
+            SolvedAt ??= now;
+        }
+        else if (!CaseStatusRules.IsOpen(from))
+        {
+            SolvedAt = null;
+        }
+
+        Append(now, CaseEventKinds.StatusChanged, actor, CaseStatusRules.ToCode(from), CaseStatusRules.ToCode(to), null);
+    }
+
+    public void ChangeSeverity(Severity to, Actor actor, DateTime now, string? reason = null)
+    {
+        if (to == Severity)
+        {
+            return;
+        }
+
+        var from = Severity;
+        Severity = to;
+        Append(now, CaseEventKinds.SeverityChanged, actor, from.ToString(), to.ToString(), reason);
+    }
+
+    public void ChangeCategory(string? to, Actor actor, DateTime now)
+    {
+        if (to == Category)
+        {
+            return;
+        }
+
+        var from = Category;
+        Category = to;
+        if (ClusterKey is not null && PrimarySubjectId is { } subjectId)
+        {
+            ClusterKey = MakeClusterKey(subjectId, to);
+        }
+
+        Append(now, CaseEventKinds.CategoryChanged, actor, from, to, null);
+    }
+
+    /// <summary>New reports about the subject will no longer join this case.</summary>
+    public void StopCollectingReports() => ClusterKey = null;
+
+    public void MoveToQueue(Queue to, string? fromName, Actor actor, DateTime now)
+    {
+        if (to.Id == QueueId)
+        {
+            return;
+        }
+
+        QueueId = to.Id;
+        Append(now, CaseEventKinds.QueueChanged, actor, fromName, to.Name, null);
+    }
+
+    public void Assign(string? assignee, Actor actor, DateTime now)
+    {
+        assignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
+        if (assignee == Assignee)
+        {
+            return;
+        }
+
+        var from = Assignee;
+        Assignee = assignee;
+        Append(now, CaseEventKinds.Assigned, actor, from, assignee, null);
+    }
+
+    public void Retitle(string title, Actor actor, DateTime now)
+    {
+        title = Truncate(title.Trim(), TitleMaxLength);
+        if (title == Title)
+        {
+            return;
+        }
+
+        var from = Title;
+        Title = title;
+        Append(now, CaseEventKinds.TitleChanged, actor, from, title, null);
+    }
+
+    public void SetTags(IEnumerable<string> tags, Actor actor, DateTime now)
+    {
+        var next = NormaliseTags(tags);
+        if (next.SequenceEqual(_tags))
+        {
+            return;
+        }
+
+        var from = string.Join(",", _tags);
+        _tags = next;
+        Append(now, CaseEventKinds.TagsChanged, actor, from, string.Join(",", next), null);
+    }
+
+    /// <summary>Adds a reply, a note or an inbound message. A reply to a new case opens it.</summary>
+    public Message AddMessage(MessageDirection direction, Channel channel, string text, Actor actor, DateTime now, string? externalId = null)
+    {
+        if (Status == CaseStatus.Closed)
+        {
+            throw new CaseRuleException("case", "A closed case takes no more messages; open a new case that links to it.");
+        }
+
+        var message = new Message(now, direction, channel, actor, text, externalId);
+        _messages.Add(message);
+        if (direction == MessageDirection.Outbound)
+        {
+            FirstRepliedAt ??= now;
+            if (Status == CaseStatus.New)
+            {
+                ChangeStatus(CaseStatus.Open, actor, now);
+            }
+        }
+
+        Append(now, CaseEventKinds.MessageAdded, actor, null, direction.ToString().ToLowerInvariant(), null);
+        return message;
+    }
+
+    public static List<string> NormaliseTags(IEnumerable<string> tags) =>
+        tags.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private void Append(DateTime now, string kind, Actor actor, string? from, string? to, string? detail)
+    {
+        _events.Add(new CaseEvent(now, kind, actor, from, to, detail));
+        UpdatedAt = now;
+        Version++;
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
+
+/// <summary>A change the case's rules refuse; answered as a 409 problem naming the field.</summary>
+public sealed class CaseRuleException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}

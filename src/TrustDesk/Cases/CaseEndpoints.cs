@@ -1,0 +1,147 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using TrustDesk.Access;
+using TrustDesk.Web;
+
+namespace TrustDesk.Cases;
+
+public static class CaseEndpoints
+{
+    public static IServiceCollection AddCases(this IServiceCollection services) => services
+        .AddScoped<ListCases>()
+        .AddScoped<GetCase>()
+        .AddScoped<CreateCase>()
+        .AddScoped<UpdateCase>()
+        .AddScoped<AddMessage>();
+
+    public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/cases").WithTags("Cases");
+
+        api.MapGet("/", ListAsync)
+            .RequireAuthorization(Scopes.CasesRead)
+            .WithName("ListCases")
+            .WithSummary("List cases, in the order of work by default (severity, then age)")
+            .WithDescription("Filters: status (comma list, or open_any), severity (S1,S2), category (code or family such as payments), " +
+                "queue (name), assignee (or none), subject (kind:externalId), q (full text over titles and messages, or a case number). " +
+                "sort: priority (default), newest, updated. Pages of up to 200 with nextCursor.");
+
+        api.MapGet("/{id:long}", GetAsync)
+            .RequireAuthorization(Scopes.CasesRead)
+            .WithName("GetCase")
+            .WithSummary("One case with its messages, subjects and timeline; the ETag header is its version");
+
+        api.MapPost("/", CreateAsync)
+            .RequireAuthorization(Scopes.CasesWrite)
+            .WithName("CreateCase")
+            .WithSummary("Open a case");
+
+        api.MapPatch("/{id:long}", UpdateAsync)
+            .RequireAuthorization(Scopes.CasesWrite)
+            .WithName("UpdateCase")
+            .WithSummary("Change status (legal moves only), severity, category, queue, assignee, tags or title")
+            .WithDescription("Send If-Match with the ETag you last saw: if someone changed the case since, the answer is 412 and nothing changes.");
+
+        api.MapPost("/{id:long}/messages", AddMessageAsync)
+            .RequireAuthorization(Scopes.CasesWrite)
+            .WithName("AddCaseMessage")
+            .WithSummary("Add a reply or an internal note");
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<CasePage>, ValidationProblem>> ListAsync(
+        [AsParameters] ListCasesQueryParameters query, ListCases listCases, CancellationToken cancellationToken) =>
+        await listCases.HandleAsync(query.ToQuery(), cancellationToken) switch
+        {
+            ListCases.Listed listed => TypedResults.Ok(listed.Page),
+            ListCases.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+
+    private static async Task<Results<Ok<CaseDetail>, NotFound>> GetAsync(long id, HttpResponse response, GetCase getCase, CancellationToken cancellationToken)
+    {
+        var detail = await getCase.HandleAsync(id, cancellationToken);
+        if (detail is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        response.Headers.ETag = $"\"{detail.Id}-{detail.Version}\"";
+        return TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Created<CaseDetail>, Ok<CaseDetail>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateCaseRequest request, HttpRequest http, ClaimsPrincipal user, CreateCase createCase, CancellationToken cancellationToken)
+    {
+        var headerErrors = new ValidationErrors();
+        var key = Idempotency.ReadKey(http, headerErrors);
+        if (headerErrors.Any)
+        {
+            return TypedResults.ValidationProblem(headerErrors.ToDictionary());
+        }
+
+        var result = await createCase.HandleAsync(request, user, key, cancellationToken);
+        if (result is CreateCase.Created created)
+        {
+            http.HttpContext.Response.Headers.ETag = $"\"{created.Case.Id}-{created.Case.Version}\"";
+        }
+
+        return result switch
+        {
+            CreateCase.Created { Replayed: true } replay => TypedResults.Ok(replay.Case),
+            CreateCase.Created created2 => TypedResults.Created($"/api/v1/cases/{created2.Case.Id}", created2.Case),
+            CreateCase.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => (ProblemHttpResult)Idempotency.MismatchProblem(),
+        };
+    }
+
+    private static async Task<Results<Ok<CaseDetail>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        long id, UpdateCaseRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, HttpResponse response, ClaimsPrincipal user,
+        UpdateCase updateCase, CancellationToken cancellationToken)
+    {
+        switch (await updateCase.HandleAsync(id, request, ifMatch, user, cancellationToken))
+        {
+            case UpdateCase.Updated updated:
+                response.Headers.ETag = $"\"{updated.Case.Id}-{updated.Case.Version}\"";
+                return TypedResults.Ok(updated.Case);
+            case UpdateCase.Invalid invalid:
+                return TypedResults.ValidationProblem(invalid.Errors);
+            case UpdateCase.PreconditionFailed failed:
+                response.Headers.ETag = failed.CurrentETag;
+                return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
+                    title: "The case changed since you read it.", detail: $"Its ETag is now {failed.CurrentETag}. Fetch it again and retry.");
+            default:
+                return TypedResults.NotFound();
+        }
+    }
+
+    private static async Task<Results<Created<MessageView>, Ok<MessageView>, NotFound, ValidationProblem, ProblemHttpResult>> AddMessageAsync(
+        long id, AddMessageRequest request, HttpRequest http, ClaimsPrincipal user, AddMessage addMessage, CancellationToken cancellationToken)
+    {
+        var headerErrors = new ValidationErrors();
+        var key = Idempotency.ReadKey(http, headerErrors);
+        if (headerErrors.Any)
+        {
+            return TypedResults.ValidationProblem(headerErrors.ToDictionary());
+        }
+
+        return await addMessage.HandleAsync(id, request, user, key, cancellationToken) switch
+        {
+            AddMessage.Added { Replayed: true } replay => TypedResults.Ok(replay.Message),
+            AddMessage.Added added => TypedResults.Created($"/api/v1/cases/{id}", added.Message),
+            AddMessage.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            AddMessage.IdempotencyMismatch => (ProblemHttpResult)Idempotency.MismatchProblem(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    /// <summary>Query-string parameters of the case list.</summary>
+    public sealed record ListCasesQueryParameters(
+        string? Status, string? Severity, string? Category, string? Queue, string? Assignee, string? Subject, string? Q, string? Sort,
+        int? Limit, string? Cursor)
+    {
+        public ListCasesQuery ToQuery() => new(Status, Severity, Category, Queue, Assignee, Subject, Q, Sort, Limit, Cursor);
+    }
+}

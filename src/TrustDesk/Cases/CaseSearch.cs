@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Data;
+
+namespace TrustDesk.Cases;
+
+/// <summary>
+/// Full-text search over case titles and message text: FTS5 on SQLite, tsvector expression indexes on PostgreSQL.
+/// Both take the user's words as plain words (no query syntax), all of which must match; the last one may be a prefix.
+/// </summary>
+public static class CaseSearch
+{
+    public const int QueryMaxLength = 200;
+
+    public static IQueryable<Case> Matching(TrustDeskDb db, IQueryable<Case> cases, string query)
+    {
+        if (Case.TryParseNumber(query.Trim(), out var number))
+        {
+            return cases.Where(c => c.Id == number);
+        }
+
+        if (db is PostgresTrustDeskDb)
+        {
+            var tsQuery = ToPostgresQuery(query);
+            if (tsQuery.Length == 0)
+            {
+                return cases.Where(c => false);
+            }
+
+            return cases.Where(c =>
+                EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, c.Title).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))
+                || db.Messages.Any(m => m.CaseId == c.Id
+                    && EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, m.Text).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))));
+        }
+
+        var ftsQuery = ToFts5Query(query);
+        if (ftsQuery.Length == 0)
+        {
+            return cases.Where(c => false);
+        }
+
+        var ids = db.Database.SqlQuery<long>(
+            $"SELECT rowid AS Value FROM CaseTitleSearch WHERE CaseTitleSearch MATCH {ftsQuery} UNION SELECT case_id AS Value FROM MessageSearch WHERE MessageSearch MATCH {ftsQuery}");
+        return cases.Where(c => ids.Contains(c.Id));
+    }
+
+    /// <summary>Each word becomes a quoted FTS5 string (so no user text is query syntax); the last is a prefix.</summary>
+    internal static string ToFts5Query(string query)
+    {
+        var words = Words(query);
+        var builder = new StringBuilder();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append('"').Append(words[i].Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            if (i == words.Count - 1)
+            {
+                builder.Append('*');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Words joined with &amp;; the last gets :* for prefix matching. Only letters and digits survive, so no tsquery syntax.</summary>
+    internal static string ToPostgresQuery(string query)
+    {
+        var words = Words(query).Select(w => new string(w.Where(char.IsLetterOrDigit).ToArray())).Where(w => w.Length > 0).ToList();
+        return words.Count == 0 ? "" : string.Join(" & ", words.Select((w, i) => i == words.Count - 1 ? w + ":*" : w));
+    }
+
+    private static List<string> Words(string query) =>
+        query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => new string(w.Where(c => char.IsLetterOrDigit(c) || c is '@' or '.' or '-' or '_').ToArray()).Trim('.', '-', '_'))
+            .Where(w => w.Length > 0)
+            .Take(16)
+            .ToList();
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Data;
+using TrustDesk.Subjects;
+using TrustDesk.Taxonomy;
+using TrustDesk.Web;
+
+namespace TrustDesk.Cases;
+
+/// <summary>Filters of the case list, as query-string parameters.</summary>
+public sealed record ListCasesQuery(
+    string? Status,
+    string? Severity,
+    string? Category,
+    string? Queue,
+    string? Assignee,
+    string? Subject,
+    string? Q,
+    string? Sort,
+    int? Limit,
+    string? Cursor);
+
+public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? NextCursor);
+
+/// <summary>
+/// Lists cases with filters and keyset pagination. The default order is the order of work: severity, then age.
+/// </summary>
+public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    public static readonly string[] Sorts = ["priority", "newest", "updated"];
+
+    public abstract record Result;
+    public sealed record Listed(CasePage Page) : Result;
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
+
+    public async Task<Result> HandleAsync(ListCasesQuery query, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        var errors = new ValidationErrors();
+        var cases = db.Cases.AsNoTracking();
+
+        if (query.Status is not null)
+        {
+            var statuses = new List<CaseStatus>();
+            foreach (var code in SplitList(query.Status))
+            {
+                if (code == "open_any")
+                {
+                    statuses.AddRange(Enum.GetValues<CaseStatus>().Where(CaseStatusRules.IsOpen));
+                }
+                else if (CaseStatusRules.TryParse(code, out var status))
+                {
+                    statuses.Add(status);
+                }
+                else
+                {
+                    errors.Add("status", $"Unknown status '{Short(code)}'. One or more of new, open, pending_user, pending_internal, on_hold, solved, closed, open_any.");
+                }
+            }
+
+            cases = cases.Where(c => statuses.Contains(c.Status));
+        }
+
+        if (query.Severity is not null)
+        {
+            var severities = new List<Severity>();
+            foreach (var code in SplitList(query.Severity))
+            {
+                if (Enum.TryParse<Severity>(code, ignoreCase: true, out var severity) && Enum.IsDefined(severity) && code.Length == 2)
+                {
+                    severities.Add(severity);
+                }
+                else
+                {
+                    errors.Add("severity", $"Unknown severity '{Short(code)}'. One or more of S1, S2, S3, S4.");
+                }
+            }
+
+            cases = cases.Where(c => severities.Contains(c.Severity));
+        }
+
+        if (query.Category is not null)
+        {
+            // A prefix such as "payments" selects the whole family.
+            var category = query.Category.Trim();
+            cases = category.Contains('.', StringComparison.Ordinal)
+                ? cases.Where(c => c.Category == category)
+                : cases.Where(c => c.Category != null && c.Category.StartsWith(category + "."));
+        }
+
+        if (query.Queue is not null)
+        {
+            if (snapshot.QueuesByName.TryGetValue(query.Queue.Trim(), out var queue))
+            {
+                cases = cases.Where(c => c.QueueId == queue.Id);
+            }
+            else
+            {
+                errors.Add("queue", $"Unknown queue '{Short(query.Queue)}'. See GET /api/v1/queues.");
+            }
+        }
+
+        if (query.Assignee is not null)
+        {
+            var assignee = query.Assignee.Trim();
+            cases = assignee == "none" ? cases.Where(c => c.Assignee == null) : cases.Where(c => c.Assignee == assignee);
+        }
+
+        if (query.Subject is not null)
+        {
+            var parts = query.Subject.Split(':', 2);
+            if (parts.Length == 2 && Enum.TryParse<SubjectKind>(parts[0], ignoreCase: true, out var kind) && !int.TryParse(parts[0], out _) && parts[1].Length > 0)
+            {
+                var externalId = parts[1];
+                cases = cases.Where(c => db.CaseSubjects.Any(s => s.CaseId == c.Id && s.Subject!.Kind == kind && s.Subject.ExternalId == externalId));
+            }
+            else
+            {
+                errors.Add("subject", "Write it as kind:externalId, such as account:u-123.");
+            }
+        }
+
+        if (query.Q is not null)
+        {
+            if (query.Q.Length > CaseSearch.QueryMaxLength)
+            {
+                errors.Add("q", $"At most {CaseSearch.QueryMaxLength} characters.");
+            }
+            else if (!string.IsNullOrWhiteSpace(query.Q))
+            {
+                cases = CaseSearch.Matching(db, cases, query.Q);
+            }
+        }
+
+        var limit = query.Limit ?? DefaultLimit;
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"Between 1 and {MaxLimit}.");
+        }
+
+        var sort = query.Sort ?? "priority";
+        if (!Sorts.Contains(sort))
+        {
+            errors.Add("sort", $"One of {string.Join(", ", Sorts)}.");
+        }
+
+        string[]? cursor = null;
+        if (query.Cursor is not null)
+        {
+            cursor = Cursor.Decode(query.Cursor, 3);
+            if (cursor is null || cursor[0] != sort || !long.TryParse(cursor[1], out _) || !long.TryParse(cursor[2], out _))
+            {
+                errors.Add("cursor", "Not a cursor of this listing; pass nextCursor back as it came, with the same sort.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return new Invalid(errors.ToDictionary());
+        }
+
+        cases = ApplySortAndCursor(cases, sort, cursor);
+        var page = await cases.Take(limit + 1).ToListAsync(cancellationToken);
+        string? next = null;
+        if (page.Count > limit)
+        {
+            page.RemoveAt(page.Count - 1);
+            var last = page[^1];
+            next = sort switch
+            {
+                "priority" => Cursor.Encode(sort, (int)last.Severity, last.Id),
+                "newest" => Cursor.Encode(sort, 0, last.Id),
+                _ => Cursor.Encode(sort, last.UpdatedAt.Ticks, last.Id),
+            };
+        }
+
+        return new Listed(new CasePage(page.Select(c => CaseViews.ToSummary(c, snapshot)).ToList(), next));
+    }
+
+    private static IQueryable<Case> ApplySortAndCursor(IQueryable<Case> cases, string sort, string[]? cursor)
+    {
+        var first = cursor is null ? 0 : long.Parse(cursor[1], CultureInfo.InvariantCulture);
+        var id = cursor is null ? 0 : long.Parse(cursor[2], CultureInfo.InvariantCulture);
+        switch (sort)
+        {
+            case "priority":
+                if (cursor is not null)
+                {
+                    var severity = (Severity)first;
+                    cases = cases.Where(c => c.Severity > severity || (c.Severity == severity && c.Id > id));
+                }
+
+                return cases.OrderBy(c => c.Severity).ThenBy(c => c.Id);
+            case "newest":
+                if (cursor is not null)
+                {
+                    cases = cases.Where(c => c.Id < id);
+                }
+
+                return cases.OrderByDescending(c => c.Id);
+            default:
+                if (cursor is not null)
+                {
+                    var updated = new DateTime(first, DateTimeKind.Utc);
+                    cases = cases.Where(c => c.UpdatedAt < updated || (c.UpdatedAt == updated && c.Id < id));
+                }
+
+                return cases.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id);
+        }
+    }
+
+    private static IEnumerable<string> SplitList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(20);
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,28 @@
+namespace TrustDesk.Contacts;
+
+/// <summary>A person who writes in.</summary>
+public sealed class Contact
+{
+    private Contact()
+    {
+    }
+
+    public Contact(string? email, string? name, Guid? accountSubjectId, string? locale, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Email = email?.Trim().ToLowerInvariant();
+        Name = name?.Trim();
+        AccountSubjectId = accountSubjectId;
+        Locale = locale;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public string? Email { get; private set; }
+    public string? Name { get; private set; }
+
+    /// <summary>The platform account this person is, when known.</summary>
+    public Guid? AccountSubjectId { get; private set; }
+    public string? Locale { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace TrustDesk.Data;
+
+public static class DataServices
+{
+    /// <summary>Registers <see cref="TrustDeskDb"/> over SQLite (default) or PostgreSQL, as configured.</summary>
+    public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection("TrustDesk:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.Configure<DatabaseOptions>(configuration.GetSection("TrustDesk:Database"));
+        services.Configure<TrustDeskOptions>(configuration.GetSection("TrustDesk"));
+
+        if (database.IsPostgres)
+        {
+            var connectionString = configuration.GetConnectionString("TrustDesk");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "TrustDesk__Database__Provider is postgres but ConnectionStrings__TrustDesk is not set.");
+            }
+
+            services.AddDbContext<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString));
+        }
+        else
+        {
+            var dataDirectory = Path.GetFullPath(configuration["TrustDesk:DataDirectory"] ?? new TrustDeskOptions().DataDirectory);
+            Directory.CreateDirectory(dataDirectory);
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(dataDirectory, "trustdesk.db"),
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ToString();
+            services.AddDbContext<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString));
+        }
+
+        services.AddHostedService<DatabaseMigrator>();
+        return services;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using TrustDesk.Data;
+using TrustDesk.Taxonomy;
+
+namespace TrustDesk.Intake;
+
+public sealed class IntakeOptions
+{
+    /// <summary>Most works committed in one transaction.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Works waiting beyond this make new requests wait (back-pressure instead of unbounded memory).</summary>
+    public int QueueCapacity { get; set; } = 20_000;
+}
+
+/// <summary>
+/// The single writer of intake. SQLite takes one writer at a time, so instead of many requests fighting for the lock,
+/// they queue here and are committed together (group commit): one transaction for everything that arrived while the
+/// previous one was being written. Each request is answered only after its commit, so an acknowledged report is
+/// durable. Readers never wait on this (WAL). On PostgreSQL the same path simply batches.
+/// </summary>
+public sealed class IntakeWriter : BackgroundService
+{
+    private static readonly Meter Meter = new("TrustDesk.Intake");
+    private static readonly Histogram<int> BatchSizes = Meter.CreateHistogram<int>("trustdesk.intake.batch_size", "{work}", "Works per group commit");
+    private static readonly Histogram<double> CommitDurations = Meter.CreateHistogram<double>("trustdesk.intake.commit_duration", "ms", "Time to load, apply and commit one batch");
+
+    private readonly Channel<IntakeWork> _queue;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly CategoryCatalog _catalog;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IntakeWriter> _logger;
+    private readonly int _maxBatchSize;
+
+    public IntakeWriter(IServiceScopeFactory scopes, CategoryCatalog catalog, TimeProvider time, IOptions<IntakeOptions> options, ILogger<IntakeWriter> logger)
+    {
+        _scopes = scopes;
+        _catalog = catalog;
+        _time = time;
+        _logger = logger;
+        _maxBatchSize = Math.Max(1, options.Value.MaxBatchSize);
+        _queue = Channel.CreateBounded<IntakeWork>(new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Queues the work and returns once it is committed (or has failed).</summary>
+    public async Task<TOutcome> SubmitAsync<TOutcome>(IntakeWork<TOutcome> work, CancellationToken cancellationToken)
+    {
+        await _queue.Writer.WriteAsync(work, cancellationToken);
+
+        // Once queued the work will be committed even if the caller goes away: never cancel between queue and commit.
+        return await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<IntakeWork>(_maxBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var work))
+                {
+                    batch.Add(work);
+                }
+
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the web server has stopped taking requests; finish what is queued.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var work))
+            {
+                batch.Add(work);
+                if (batch.Count == _maxBatchSize)
+                {
+                    await CommitAsync(batch);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<IntakeWork> works)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await CommitTogetherAsync(works);
+            BatchSizes.Record(works.Count);
+        }
+        catch (Exception error) when (works.Count > 1)
+        {
+            // One bad work must not fail its neighbours: try each alone, so only the bad one fails.
+            _logger.LogWarning(error, "Group commit of {Count} intake works failed; committing them one by one", works.Count);
+            foreach (var work in works)
+            {
+                await CommitAloneAsync(work);
+            }
+        }
+        catch (Exception error)
+        {
+            await RetryOnceAsync(works[0], error);
+        }
+        finally
+        {
+            CommitDurations.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    private async Task CommitAloneAsync(IntakeWork work)
+    {
+        try
+        {
+            await CommitTogetherAsync([work]);
+        }
+        catch (Exception error)
+        {
+            await RetryOnceAsync(work, error);
+        }
+    }
+
+    // A lone work can fail on a race with another node (two writers creating the same subject); a second try sees
+    // the other writer's rows and succeeds. A second failure is the work's own fault.
+    private async Task RetryOnceAsync(IntakeWork work, Exception firstError)
+    {
+        try
+        {
+            await CommitTogetherAsync([work]);
+        }
+        catch (Exception error)
+        {
+            _logger.LogError(error, "Intake work {Work} failed twice (first: {FirstError})", work.GetType().Name, firstError.GetType().Name);
+            work.Failed(error);
+        }
+    }
+
+    private async Task CommitTogetherAsync(IReadOnlyList<IntakeWork> works)
+    {
+        var needs = new IntakeBatch.Needs();
+        foreach (var work in works)
+        {
+            work.Collect(needs);
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        var catalog = await _catalog.GetAsync(CancellationToken.None);
+        var batch = await IntakeBatch.LoadAsync(db, _time.GetUtcNow().UtcDateTime, catalog, needs, CancellationToken.None);
+        foreach (var work in works)
+        {
+            work.Apply(batch);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        foreach (var work in works)
+        {
+            work.Committed();
+        }
+    }
+}

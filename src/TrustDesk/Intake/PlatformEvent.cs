@@ -1,0 +1,64 @@
+namespace TrustDesk.Intake;
+
+/// <summary>Something that happened on the platform; the timeline of its subjects and the input of signals and rules.</summary>
+public sealed class PlatformEvent
+{
+    public const int TypeMaxLength = 64;
+
+    private readonly List<PlatformEventSubject> _subjects = [];
+
+    private PlatformEvent()
+    {
+    }
+
+    public PlatformEvent(string externalId, string type, DateTime occurredAt, string? dataJson, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        ExternalId = externalId;
+        Type = type;
+        OccurredAt = occurredAt;
+        DataJson = dataJson;
+        ReceivedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>The platform's event id: the idempotency key of intake.</summary>
+    public string ExternalId { get; private set; } = "";
+    public string Type { get; private set; } = "";
+    public DateTime OccurredAt { get; private set; }
+    public DateTime ReceivedAt { get; private set; }
+    public string? DataJson { get; private set; }
+    public IReadOnlyList<PlatformEventSubject> Subjects => _subjects;
+
+    public void Involve(Guid subjectId, string role)
+    {
+        if (_subjects.Any(s => s.SubjectId == subjectId && s.Role == role))
+        {
+            return;
+        }
+
+        _subjects.Add(new PlatformEventSubject(Id, subjectId, role));
+    }
+}
+
+/// <summary>A subject an event is about, with its role in it (buyer, seller, host, stream, order...).</summary>
+public sealed class PlatformEventSubject
+{
+    public const int RoleMaxLength = 32;
+
+    private PlatformEventSubject()
+    {
+    }
+
+    internal PlatformEventSubject(Guid eventId, Guid subjectId, string role)
+    {
+        EventId = eventId;
+        SubjectId = subjectId;
+        Role = role;
+    }
+
+    public Guid EventId { get; private set; }
+    public Guid SubjectId { get; private set; }
+    public string Role { get; private set; } = "";
+}

@@ -1,0 +1,41 @@
+namespace TrustDesk.Queues;
+
+/// <summary>Where cases wait to be worked.</summary>
+public sealed class Queue
+{
+    private Queue()
+    {
+    }
+
+    public Queue(Guid id, string name, string description)
+    {
+        Id = id;
+        Name = name;
+        Description = description;
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Short, lower-case, unique: what the API and the rules call the queue.</summary>
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+}
+
+/// <summary>The queues every installation starts with; seeded by the migrations so their ids are stable.</summary>
+public static class DefaultQueues
+{
+    public const string Triage = "triage";
+
+    public static readonly Queue[] All =
+    [
+        new(new Guid("0193a000-0000-7000-8000-000000000001"), Triage, "Everything not yet routed elsewhere"),
+        new(new Guid("0193a000-0000-7000-8000-000000000002"), "crisis", "Risk to life: self-harm, threats, children"),
+        new(new Guid("0193a000-0000-7000-8000-000000000003"), "live-response", "Harm happening on a stream that is live now"),
+        new(new Guid("0193a000-0000-7000-8000-000000000004"), "orders", "Not received, not as described, late shipments"),
+        new(new Guid("0193a000-0000-7000-8000-000000000005"), "authenticity", "Counterfeits, altered or resealed items"),
+        new(new Guid("0193a000-0000-7000-8000-000000000006"), "auctions", "Shill bidding, rigged breaks and giveaways"),
+        new(new Guid("0193a000-0000-7000-8000-000000000007"), "payments", "Scams, chargebacks, account takeover, ban evasion"),
+        new(new Guid("0193a000-0000-7000-8000-000000000008"), "conduct", "Harassment, hate, spam"),
+        new(new Guid("0193a000-0000-7000-8000-000000000009"), "legal", "Law-enforcement requests, IP claims"),
+    ];
+}

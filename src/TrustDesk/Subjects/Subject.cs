@@ -1,0 +1,97 @@
+using System.Text.Json.Serialization;
+using TrustDesk.Web;
+
+namespace TrustDesk.Subjects;
+
+[JsonConverter(typeof(SnakeCaseEnumConverter<SubjectKind>))]
+public enum SubjectKind
+{
+    Account,
+    Livestream,
+    Listing,
+    Order,
+    Shipment,
+    Payment,
+}
+
+/// <summary>A platform object a case can be about, pushed by the platform and keyed by its own id.</summary>
+public sealed class Subject
+{
+    public const int ExternalIdMaxLength = 128;
+    public const int DisplayNameMaxLength = 200;
+
+    private readonly List<SubjectLink> _links = [];
+    private readonly List<SubjectIdentifier> _identifiers = [];
+
+    private Subject()
+    {
+    }
+
+    public Subject(SubjectKind kind, string externalId, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Kind = kind;
+        ExternalId = externalId;
+        DisplayName = externalId;
+        FirstSeenAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public SubjectKind Kind { get; private set; }
+    public string ExternalId { get; private set; } = "";
+    public string DisplayName { get; private set; } = "";
+
+    /// <summary>When the object was created on the platform (an account's age comes from here).</summary>
+    public DateTime? CreatedOnPlatformAt { get; private set; }
+
+    /// <summary>Free attributes as the platform sent them (JSON object).</summary>
+    public string? Attributes { get; private set; }
+    public DateTime FirstSeenAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public IReadOnlyList<SubjectLink> Links => _links;
+    public IReadOnlyList<SubjectIdentifier> Identifiers => _identifiers;
+
+    public void Update(string? displayName, DateTime? createdOnPlatformAt, string? attributesJson, DateTime now)
+    {
+        if (!string.IsNullOrWhiteSpace(displayName))
+        {
+            DisplayName = displayName.Trim();
+        }
+
+        if (createdOnPlatformAt is not null)
+        {
+            CreatedOnPlatformAt = createdOnPlatformAt;
+        }
+
+        if (attributesJson is not null)
+        {
+            Attributes = attributesJson;
+        }
+
+        UpdatedAt = now;
+    }
+
+    /// <summary>Adds a link unless the same one is there already (links are loaded with the subject when it is upserted).</summary>
+    public void Link(string relation, Guid toSubjectId, DateTime now)
+    {
+        if (_links.Any(l => l.Relation == relation && l.ToSubjectId == toSubjectId))
+        {
+            return;
+        }
+
+        _links.Add(new SubjectLink(Id, relation, toSubjectId, now));
+    }
+
+    public void Identify(IdentifierType type, string value, DateTime now)
+    {
+        var normalised = SubjectIdentifier.Normalise(type, value);
+        if (_identifiers.Any(i => i.Type == type && i.Value == normalised))
+        {
+            return;
+        }
+
+        _identifiers.Add(new SubjectIdentifier(Id, type, normalised, now));
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Access;
+using TrustDesk.Data;
+
+namespace TrustDesk.Subjects;
+
+/// <summary>A platform object as the API returns it.</summary>
+public sealed record SubjectView(
+    Guid Id,
+    SubjectKind Kind,
+    string ExternalId,
+    string DisplayName,
+    DateTime? CreatedAt,
+    string? Attributes,
+    DateTime FirstSeenAt,
+    DateTime UpdatedAt,
+    IReadOnlyList<SubjectLinkView> Links,
+    IReadOnlyList<SubjectIdentifierView> Identifiers);
+
+public sealed record SubjectLinkView(string Relation, SubjectKind Kind, string ExternalId);
+
+public sealed record SubjectIdentifierView(IdentifierType Type, string Value);
+
+public static class SubjectEndpoints
+{
+    public static IServiceCollection AddSubjects(this IServiceCollection services) => services.AddScoped<UpsertSubjects>();
+
+    public static IEndpointRouteBuilder MapSubjectEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/subjects").WithTags("Subjects");
+
+        api.MapPut("/{kind}/{externalId}", UpsertOneAsync)
+            .RequireAuthorization(Scopes.SubjectsWrite)
+            .WithName("UpsertSubject")
+            .WithSummary("Create or update one platform object, with its links and identifiers");
+
+        api.MapPut("/", UpsertBatchAsync)
+            .RequireAuthorization(Scopes.SubjectsWrite)
+            .WithName("UpsertSubjects")
+            .WithSummary("Create or update up to 500 platform objects in one commit");
+
+        api.MapGet("/{kind}/{externalId}", GetAsync)
+            .RequireAuthorization(Scopes.CasesRead)
+            .WithName("GetSubject")
+            .WithSummary("One platform object with its links and identifiers");
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<UpsertedSubject>, ValidationProblem>> UpsertOneAsync(
+        string kind, string externalId, UpsertSubjectRequest request, UpsertSubjects upsert, CancellationToken cancellationToken)
+    {
+        var parsedKind = ParseKind(kind);
+        var item = new UpsertSubjectBatchItem(parsedKind, externalId, request.DisplayName, request.CreatedAt, request.Attributes, request.Links, request.Identifiers);
+        return await upsert.HandleAsync([item], single: true, cancellationToken) switch
+        {
+            UpsertSubjects.Upserted upserted => TypedResults.Ok(upserted.Response.Items[0]),
+            UpsertSubjects.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+    }
+
+    private static async Task<Results<Ok<UpsertSubjectsResponse>, ValidationProblem>> UpsertBatchAsync(
+        UpsertSubjectsBatchRequest request, UpsertSubjects upsert, CancellationToken cancellationToken) =>
+        await upsert.HandleAsync(request.Items, single: false, cancellationToken) switch
+        {
+            UpsertSubjects.Upserted upserted => TypedResults.Ok(upserted.Response),
+            UpsertSubjects.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+
+    private static async Task<Results<Ok<SubjectView>, NotFound, ValidationProblem>> GetAsync(
+        string kind, string externalId, TrustDeskDb db, CancellationToken cancellationToken)
+    {
+        if (ParseKind(kind) is not { } parsedKind)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
+        }
+
+        var subject = await db.Subjects.AsNoTracking().Include(s => s.Identifiers).Include(s => s.Links).ThenInclude(l => l.To).AsSplitQuery()
+            .FirstOrDefaultAsync(s => s.Kind == parsedKind && s.ExternalId == externalId, cancellationToken);
+        if (subject is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new SubjectView(subject.Id, subject.Kind, subject.ExternalId, subject.DisplayName, subject.CreatedOnPlatformAt,
+            subject.Attributes, subject.FirstSeenAt, subject.UpdatedAt,
+            subject.Links.Select(l => new SubjectLinkView(l.Relation, l.To!.Kind, l.To.ExternalId)).ToList(),
+            subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList()));
+    }
+
+    /// <summary>Route kinds are the snake_case names (<c>account</c>); numbers are not kinds.</summary>
+    public static SubjectKind? ParseKind(string? kind) =>
+        kind is not null && !kind.Any(char.IsDigit) && Enum.TryParse<SubjectKind>(kind, ignoreCase: true, out var parsed) ? parsed : null;
+}

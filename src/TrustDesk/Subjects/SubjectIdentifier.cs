@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using TrustDesk.Web;
+
+namespace TrustDesk.Subjects;
+
+[JsonConverter(typeof(SnakeCaseEnumConverter<IdentifierType>))]
+public enum IdentifierType
+{
+    Device,
+    Ip,
+    PaymentFingerprint,
+    AddressHash,
+    Phone,
+    Email,
+}
+
+/// <summary>
+/// Something that identifies the person behind an account. Two accounts sharing one are linked: this is the
+/// linked-accounts graph.
+/// </summary>
+public sealed class SubjectIdentifier
+{
+    public const int ValueMaxLength = 256;
+
+    private SubjectIdentifier()
+    {
+    }
+
+    internal SubjectIdentifier(Guid subjectId, IdentifierType type, string value, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        SubjectId = subjectId;
+        Type = type;
+        Value = value;
+        FirstSeenAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid SubjectId { get; private set; }
+    public IdentifierType Type { get; private set; }
+    public string Value { get; private set; } = "";
+    public DateTime FirstSeenAt { get; private set; }
+
+    /// <summary>Normalised so that the same identifier written two ways links: emails lower-cased, phones digits only.</summary>
+    public static string Normalise(IdentifierType type, string value)
+    {
+        var trimmed = value.Trim();
+        return type switch
+        {
+            IdentifierType.Email => trimmed.ToLowerInvariant(),
+            IdentifierType.Phone => new string(trimmed.Where(c => char.IsAsciiDigit(c) || c == '+').ToArray()),
+            IdentifierType.Ip or IdentifierType.Device or IdentifierType.AddressHash or IdentifierType.PaymentFingerprint => trimmed.ToLowerInvariant(),
+            _ => trimmed,
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using TrustDesk.Cases;
+
+namespace TrustDesk.Taxonomy;
+
+/// <summary>A taxonomy category: what kind of problem a case is. Codes are data; the defaults are seeded.</summary>
+public sealed class Category
+{
+    private Category()
+    {
+    }
+
+    public Category(string code, string title, Severity defaultSeverity, string defaultQueue, string departments, bool restricted)
+    {
+        Code = code;
+        Title = title;
+        DefaultSeverity = defaultSeverity;
+        DefaultQueue = defaultQueue;
+        Departments = departments;
+        Restricted = restricted;
+    }
+
+    public string Code { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public Severity DefaultSeverity { get; private set; }
+
+    /// <summary>The name of the queue a new case of this category lands in.</summary>
+    public string DefaultQueue { get; private set; } = "";
+
+    /// <summary>Departments that answer escalations of this category, comma-separated.</summary>
+    public string Departments { get; private set; } = "";
+
+    /// <summary>Only Specialists and above may see cases of a restricted category.</summary>
+    public bool Restricted { get; private set; }
+}

@@ -1,0 +1,33 @@
+namespace TrustDesk.Web;
+
+/// <summary>
+/// Remembers a creating POST by its Idempotency-Key, per client: a replay with the same body answers with the resource
+/// the first request made; the same key with another body is refused.
+/// </summary>
+public sealed class IdempotencyRecord
+{
+    public const int KeyMaxLength = 128;
+
+    private IdempotencyRecord()
+    {
+    }
+
+    public IdempotencyRecord(string clientId, string key, string requestHash, string operation, string resourceId, DateTime now)
+    {
+        ClientId = clientId;
+        Key = key;
+        RequestHash = requestHash;
+        Operation = operation;
+        ResourceId = resourceId;
+        CreatedAt = now;
+    }
+
+    public string ClientId { get; private set; } = "";
+    public string Key { get; private set; } = "";
+
+    /// <summary>SHA-256 of the operation and the request body as bound (so whitespace does not matter).</summary>
+    public string RequestHash { get; private set; } = "";
+    public string Operation { get; private set; } = "";
+    public string ResourceId { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TrustDesk.Web;
+
+public static class JsonOptions
+{
+    /// <summary>
+    /// The API's JSON: camelCase, and strict about unknown properties, so a misspelt field is an error that names it
+    /// instead of being silently ignored.
+    /// </summary>
+    public static readonly JsonSerializerOptions Api = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.MaxDepth = 32;
+        return options;
+    }
+}

@@ -1,0 +1,96 @@
+using Scalar.AspNetCore;
+using TrustDesk.Access;
+using TrustDesk.Cases;
+using TrustDesk.Data;
+using TrustDesk.Health;
+using TrustDesk.Intake;
+using TrustDesk.Subjects;
+using TrustDesk.Taxonomy;
+
+namespace TrustDesk.Web;
+
+/// <summary>Builds the one web application every command runs: services, middleware and endpoints.</summary>
+public static class TrustDeskApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const long DefaultMaxBodyBytes = 1_048_576;
+
+    /// <param name="args">Host arguments (<c>--urls</c>, <c>--TrustDesk:...</c>).</param>
+    /// <param name="oneShot">
+    /// For commands that print a result and exit: logs go to stderr, so stdout holds only what the command prints
+    /// (<c>apikey create</c> promises the key alone on the last line).
+    /// </param>
+    public static WebApplication Build(string[] args, bool oneShot = false)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (oneShot)
+        {
+            builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("TrustDesk:Api:MaxBodyBytes", DefaultMaxBodyBytes));
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(options => JsonOptions.Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        // The migrator is the first hosted service, so the database is ready before anything else starts.
+        services.AddData(builder.Configuration);
+        services.AddTaxonomy();
+        services.AddIntake(builder.Configuration);
+        services.AddSubjects();
+        services.AddCases();
+        services.AddScoped<CreateApiKey>();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddScopePolicies();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "TrustDesk API";
+            document.Info.Description = "Push platform objects, events and user reports; read and work cases. Authenticate with `Authorization: Bearer <api key>`.";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Client errors we answered on purpose are not server errors: keep them out of the error log.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or CaseRuleException,
+        });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthEndpoints();
+        app.MapIntakeEndpoints();
+        app.MapSubjectEndpoints();
+        app.MapCaseEndpoints();
+        app.MapTaxonomyEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
+        return app;
+    }
+
+    private static Microsoft.AspNetCore.Authorization.AuthorizationBuilder AddScopePolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
+    {
+        foreach (var scope in Scopes.All)
+        {
+            builder.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, scope));
+        }
+
+        return builder;
+    }
+}
