@@ -86,7 +86,9 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            var cases = await db.Cases.Where(c => c.ClusterKey != null && clusterKeys.Contains(c.ClusterKey)).ToListAsync(cancellationToken);
+            // With their subjects: a reporter already on the case must not be attached twice.
+            var cases = await db.Cases.Include(c => c.Subjects)
+                .Where(c => c.ClusterKey != null && clusterKeys.Contains(c.ClusterKey)).ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
                 batch._openCases[@case.ClusterKey!] = @case;

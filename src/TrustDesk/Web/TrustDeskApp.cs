@@ -33,8 +33,8 @@ public static class TrustDeskApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("TrustDesk:Api:MaxBodyBytes", DefaultMaxBodyBytes));
+        var maxBodyBytes = builder.Configuration.GetValue("TrustDesk:Api:MaxBodyBytes", DefaultMaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -71,6 +71,7 @@ public static class TrustDeskApp
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or CaseRuleException,
         });
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace TrustDesk.Web;
+
+/// <summary>
+/// Refuses bodies over the limit with a 413 problem before anything reads them. Kestrel enforces the same limit on
+/// streamed bodies; this answers early and identically on every server (the in-process test server included).
+/// </summary>
+public sealed class RequestBodyLimit(RequestDelegate next, long maxBytes)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { } feature && !feature.IsReadOnly && feature.MaxRequestBodySize is { } configured
+            ? configured
+            : maxBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "The request body is too large.",
+                    Detail = $"At most {limit} bytes.",
+                },
+            });
+            return;
+        }
+
+        await next(context);
+    }
+}
