@@ -150,7 +150,8 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
         if (query.Cursor is not null)
         {
             cursor = Cursor.Decode(query.Cursor, 3);
-            if (cursor is null || cursor[0] != sort || !long.TryParse(cursor[1], out _) || !long.TryParse(cursor[2], out _))
+            if (cursor is null || cursor[0] != sort || !long.TryParse(cursor[1], out var first) || !long.TryParse(cursor[2], out _)
+                || first < 0 || first > DateTime.MaxValue.Ticks)
             {
                 errors.Add("cursor", "Not a cursor of this listing; pass nextCursor back as it came, with the same sort.");
             }
