@@ -41,6 +41,12 @@ public sealed class Case
     /// </summary>
     public string? ClusterKey { get; private set; }
 
+    /// <summary>
+    /// The order of work: the severity, one band more urgent while the case is about a stream that is live now
+    /// (an S2 on a live stream is worked with the S1s). Kept as a column so the queue is an index scan.
+    /// </summary>
+    public int Band { get; private set; }
+
     public int ReportCount { get; private set; }
     public bool LiveNow { get; private set; }
     public bool Graphic { get; private set; }
@@ -89,6 +95,7 @@ public sealed class Case
             UpdatedAt = now,
             Version = 1,
         };
+        @case.Band = BandOf(severity, liveNow: false);
         @case._events.Add(new CaseEvent(now, CaseEventKinds.Created, actor, null, CaseStatusRules.ToCode(CaseStatus.New),
             $"{severity} {category ?? "uncategorised"} in {queue.Name}"));
         return @case;
@@ -168,6 +175,7 @@ public sealed class Case
 
         var from = Severity;
         Severity = to;
+        Band = BandOf(Severity, LiveNow);
         Append(now, CaseEventKinds.SeverityChanged, actor, from.ToString(), to.ToString(), reason);
     }
 
@@ -187,6 +195,21 @@ public sealed class Case
 
         Append(now, CaseEventKinds.CategoryChanged, actor, from, to, null);
     }
+
+    /// <summary>The stream this case is about went live or ended.</summary>
+    public void SetLiveNow(bool liveNow, Actor actor, DateTime now)
+    {
+        if (liveNow == LiveNow)
+        {
+            return;
+        }
+
+        LiveNow = liveNow;
+        Band = BandOf(Severity, LiveNow);
+        Append(now, CaseEventKinds.FlagChanged, actor, liveNow ? null : "live_now", liveNow ? "live_now" : null, null);
+    }
+
+    public static int BandOf(Severity severity, bool liveNow) => Math.Max(1, (int)severity - (liveNow ? 1 : 0));
 
     /// <summary>New reports about the subject will no longer join this case.</summary>
     public void StopCollectingReports() => ClusterKey = null;

@@ -171,7 +171,7 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
             var last = page[^1];
             next = sort switch
             {
-                "priority" => Cursor.Encode(sort, (int)last.Severity, last.Id),
+                "priority" => Cursor.Encode(sort, last.Band, last.Id),
                 "newest" => Cursor.Encode(sort, 0, last.Id),
                 _ => Cursor.Encode(sort, last.UpdatedAt.Ticks, last.Id),
             };
@@ -189,11 +189,11 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
             case "priority":
                 if (cursor is not null)
                 {
-                    var severity = (Severity)first;
-                    cases = cases.Where(c => c.Severity > severity || (c.Severity == severity && c.Id > id));
+                    var band = (int)first;
+                    cases = cases.Where(c => c.Band > band || (c.Band == band && c.Id > id));
                 }
 
-                return cases.OrderBy(c => c.Severity).ThenBy(c => c.Id);
+                return cases.OrderBy(c => c.Band).ThenBy(c => c.Id);
             case "newest":
                 if (cursor is not null)
                 {

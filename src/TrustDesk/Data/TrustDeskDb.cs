@@ -5,6 +5,7 @@ using TrustDesk.Cases;
 using TrustDesk.Contacts;
 using TrustDesk.Intake;
 using TrustDesk.Queues;
+using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Web;
@@ -32,6 +33,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<SignalBucket> SignalBuckets => Set<SignalBucket>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -56,7 +58,8 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.PrimitiveCollection(c => c.Tags).HasField("_tags").UsePropertyAccessMode(PropertyAccessMode.Field);
             b.Ignore(c => c.Number);
             b.HasIndex(c => c.ClusterKey).IsUnique();
-            b.HasIndex(c => new { c.Status, c.Severity, c.Id });
+            b.HasIndex(c => new { c.Status, c.Band, c.Id });
+            b.HasIndex(c => c.PrimarySubjectId);
             b.HasIndex(c => new { c.QueueId, c.Status });
             b.HasIndex(c => c.UpdatedAt);
             b.HasIndex(c => c.Assignee);
@@ -118,6 +121,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(s => s.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
             b.Property(s => s.DisplayName).HasMaxLength(Subject.DisplayNameMaxLength);
             b.HasIndex(s => new { s.Kind, s.ExternalId }).IsUnique();
+            b.Property<DateTime?>("_liveChangedAt").HasColumnName("LiveChangedAt");
             b.HasMany(s => s.Links).WithOne().HasForeignKey(l => l.FromSubjectId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(s => s.Identifiers).WithOne().HasForeignKey(i => i.SubjectId).OnDelete(DeleteBehavior.Cascade);
             b.Navigation(s => s.Links).UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -205,6 +209,15 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(k => k.Hash).HasMaxLength(64);
             b.Property(k => k.DisplayPrefix).HasMaxLength(16);
             b.HasIndex(k => k.Hash).IsUnique();
+        });
+
+        modelBuilder.Entity<SignalBucket>(b =>
+        {
+            b.HasKey(x => new { x.SubjectId, x.Name, x.Resolution, x.BucketStart });
+            b.Property(x => x.Name).HasMaxLength(120);
+            b.Property(x => x.Resolution).HasConversion<int>();
+            b.HasOne<Subject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => new { x.Resolution, x.BucketStart });
         });
 
         modelBuilder.Entity<IdempotencyRecord>(b =>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 using TrustDesk.Data;
+using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Web;
@@ -18,17 +19,22 @@ public sealed class IntakeBatch
     private readonly Dictionary<string, Case> _openCases = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ClientId, string Key), IdempotencyRecord> _idempotency = [];
     private readonly HashSet<string> _knownEventIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, List<Case>> _openCasesBySubject = [];
 
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog)
     {
         Db = db;
         Now = now;
         Catalog = catalog;
+        Signals = new SignalCounter(db, now);
     }
 
     public TrustDeskDb Db { get; }
     public DateTime Now { get; }
     public CategoryCatalog.Snapshot Catalog { get; }
+
+    /// <summary>Signal increments and reads of this batch, written in its transaction.</summary>
+    public SignalCounter Signals { get; }
 
     /// <summary>What the works of a batch will look up.</summary>
     public sealed class Needs
@@ -38,6 +44,7 @@ public sealed class IntakeBatch
         internal HashSet<(SubjectKind Kind, string ExternalId, string? Category)> Clusters { get; } = [];
         internal HashSet<(string ClientId, string Key)> IdempotencyKeys { get; } = [];
         internal HashSet<string> EventIds { get; } = new(StringComparer.Ordinal);
+        internal HashSet<(SubjectKind Kind, string ExternalId)> CasesAbout { get; } = [];
 
         public void Subject(SubjectKind kind, string externalId) => Subjects.Add((kind, externalId));
 
@@ -53,6 +60,13 @@ public sealed class IntakeBatch
         public void Idempotency(string clientId, string key) => IdempotencyKeys.Add((clientId, key));
 
         public void Event(string externalId) => EventIds.Add(externalId);
+
+        /// <summary>Every open case whose primary subject this is (a stream going live flags them all).</summary>
+        public void OpenCasesAbout(SubjectKind kind, string externalId)
+        {
+            Subjects.Add((kind, externalId));
+            CasesAbout.Add((kind, externalId));
+        }
     }
 
     internal static async Task<IntakeBatch> LoadAsync(
@@ -92,6 +106,19 @@ public sealed class IntakeBatch
             foreach (var @case in cases)
             {
                 batch._openCases[@case.ClusterKey!] = @case;
+            }
+        }
+
+        var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
+        if (aboutIds.Count > 0)
+        {
+            var cases = await db.Cases.Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && aboutIds.Contains(c.PrimarySubjectId.Value))
+                .ToListAsync(cancellationToken);
+            foreach (var @case in cases)
+            {
+                // The same tracked instance as the cluster lookup, if both loaded it (EF's identity resolution).
+                batch._openCases[@case.ClusterKey!] = @case;
+                batch.AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
             }
         }
 
@@ -139,6 +166,23 @@ public sealed class IntakeBatch
     {
         Db.Cases.Add(@case);
         _openCases[@case.ClusterKey!] = @case;
+        AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
+    }
+
+    /// <summary>Open cases about the subject, loaded when declared with <see cref="Needs.OpenCasesAbout"/> or opened in this batch.</summary>
+    public IReadOnlyList<Case> OpenCasesAbout(Guid subjectId) => _openCasesBySubject.GetValueOrDefault(subjectId) ?? [];
+
+    private void AddCaseAbout(Guid subjectId, Case @case)
+    {
+        if (!_openCasesBySubject.TryGetValue(subjectId, out var list))
+        {
+            _openCasesBySubject[subjectId] = list = [];
+        }
+
+        if (!list.Contains(@case))
+        {
+            list.Add(@case);
+        }
     }
 
     public IdempotencyRecord? FindIdempotency(string clientId, string key) => _idempotency.GetValueOrDefault((clientId, key));

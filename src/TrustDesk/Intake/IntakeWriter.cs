@@ -166,7 +166,14 @@ public sealed class IntakeWriter : BackgroundService
             work.Apply(batch);
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Entities and signal counters commit together, or not at all.
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+            await batch.Signals.FlushAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
         foreach (var work in works)
         {
             work.Committed();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Web;
 
@@ -24,6 +25,9 @@ public sealed record RecordedEvent(string Id, string Status);
 /// <summary>Records platform events on the timeline of their subjects, once per platform event id.</summary>
 public sealed partial class RecordEvents(IntakeWriter writer)
 {
+    public const string StreamStarted = "stream.started";
+    public const string StreamEnded = "stream.ended";
+
     public const int MaxBatch = 500;
     public const int MaxSubjectsPerEvent = 20;
     public const int MaxDataBytes = 16_384;
@@ -78,6 +82,7 @@ public sealed partial class RecordEvents(IntakeWriter writer)
         }
 
         errors.JsonObject($"{prefix}data", item.Data, MaxDataBytes);
+        EventCatalog.Validate(errors, prefix, item);
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
@@ -94,7 +99,14 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                 needs.Event(item.Id!);
                 foreach (var subject in item.Subjects!)
                 {
-                    needs.Subject(subject.Kind!.Value, subject.ExternalId!);
+                    if (item.Type is StreamStarted or StreamEnded && subject.Kind == SubjectKind.Livestream)
+                    {
+                        needs.OpenCasesAbout(subject.Kind.Value, subject.ExternalId!);
+                    }
+                    else
+                    {
+                        needs.Subject(subject.Kind!.Value, subject.ExternalId!);
+                    }
                 }
             }
         }
@@ -112,14 +124,31 @@ public sealed partial class RecordEvents(IntakeWriter writer)
 
                 var data = item.Data is { ValueKind: JsonValueKind.Object } element ? element.GetRawText() : null;
                 var platformEvent = new PlatformEvent(item.Id!, item.Type!, item.OccurredAt!.Value.UtcDateTime, data, batch.Now);
+                var occurredAt = item.OccurredAt!.Value.UtcDateTime;
                 foreach (var subjectRef in item.Subjects!)
                 {
                     var subject = batch.GetOrCreateSubject(subjectRef.Kind!.Value, subjectRef.ExternalId!);
-                    platformEvent.Involve(subject.Id, string.IsNullOrWhiteSpace(subjectRef.Role) ? "subject" : subjectRef.Role.Trim());
+                    var role = subjectRef.Role!;
+                    platformEvent.Involve(subject.Id, role);
+                    batch.Signals.Increment(subject.Id, SignalResolutions.Name(item.Type!, role), occurredAt);
+                    if (item.Type is StreamStarted or StreamEnded && subject.Kind == SubjectKind.Livestream)
+                    {
+                        ApplyLiveState(batch, subject, item.Type == StreamStarted, occurredAt);
+                    }
                 }
 
                 batch.Db.Events.Add(platformEvent);
                 _recorded.Add(new RecordedEvent(item.Id!, "created"));
+            }
+        }
+
+        /// <summary>A stream went live or ended: its state, and the live-now flag of every open case about it.</summary>
+        private static void ApplyLiveState(IntakeBatch batch, Subject stream, bool live, DateTime occurredAt)
+        {
+            stream.SetLive(live, occurredAt, batch.Now);
+            foreach (var @case in batch.OpenCasesAbout(stream.Id))
+            {
+                @case.SetLiveNow(stream.IsLive, Cases.Actor.System, batch.Now);
             }
         }
 

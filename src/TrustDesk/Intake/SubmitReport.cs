@@ -49,6 +49,9 @@ public sealed record SubmitReportResponse(
 public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCatalog catalog)
 {
     public const string Operation = "reports.submit";
+
+    /// <summary>The signal every report counts on its subject: <c>count("report", subject, 10m)</c>.</summary>
+    public static readonly string ReportSignal = Signals.SignalResolutions.Name("report", "reported");
     public const int MaxEvidence = 20;
     public const int EvidenceUrlMaxLength = 2_000;
 
@@ -199,11 +202,17 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
                 var queue = batch.Catalog.QueuesByName.GetValueOrDefault(queueName) ?? batch.Catalog.QueuesByName[DefaultQueues.Triage];
                 var title = $"{category?.Title ?? "Report"}: {subject.Kind.ToString().ToLowerInvariant()} {subject.DisplayName}";
                 @case = Case.OpenForReports(title, category?.DefaultSeverity ?? Severity.S3, request.Category, queue, subject.Id, actor, now);
+                if (subject.IsLive)
+                {
+                    @case.SetLiveNow(true, Actor.System, now);
+                }
+
                 batch.AddOpenCase(@case);
             }
 
             var author = reporter is null ? new Actor("reporter", "anonymous", "Anonymous reporter") : new Actor("account", reporter.ExternalId, reporter.DisplayName);
             @case.AddReport(request.Text!.Trim(), reporter?.Id, author, now);
+            batch.Signals.Increment(subject.Id, ReportSignal, now);
 
             var report = new Report(Guid.CreateVersion7(now), @case.Id, subject.Id, reporter?.Id, request.Category, request.Reason,
                 request.Text!.Trim(), request.Evidence is { Count: > 0 } evidence ? JsonSerializer.Serialize(evidence) : null, request.ExternalId, now);

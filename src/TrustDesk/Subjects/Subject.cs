@@ -22,6 +22,7 @@ public sealed class Subject
 
     private readonly List<SubjectLink> _links = [];
     private readonly List<SubjectIdentifier> _identifiers = [];
+    private DateTime? _liveChangedAt;
 
     private Subject()
     {
@@ -47,6 +48,8 @@ public sealed class Subject
 
     /// <summary>Free attributes as the platform sent them (JSON object).</summary>
     public string? Attributes { get; private set; }
+    /// <summary>For a livestream: when it went live, while it is live; null otherwise.</summary>
+    public DateTime? LiveSince { get; private set; }
     public DateTime FirstSeenAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -70,6 +73,21 @@ public sealed class Subject
             Attributes = attributesJson;
         }
 
+        UpdatedAt = now;
+    }
+
+    public bool IsLive => LiveSince is not null;
+
+    /// <summary>A stream.started or stream.ended event. Events can arrive out of order: an older one never undoes a newer.</summary>
+    public void SetLive(bool live, DateTime occurredAt, DateTime now)
+    {
+        if (_liveChangedAt is { } last && occurredAt < last)
+        {
+            return;
+        }
+
+        _liveChangedAt = occurredAt;
+        LiveSince = live ? occurredAt : null;
         UpdatedAt = now;
     }
 

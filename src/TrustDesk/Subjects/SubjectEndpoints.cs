@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Access;
 using TrustDesk.Data;
+using TrustDesk.Signals;
 
 namespace TrustDesk.Subjects;
 
@@ -24,7 +25,12 @@ public sealed record SubjectIdentifierView(IdentifierType Type, string Value);
 
 public static class SubjectEndpoints
 {
-    public static IServiceCollection AddSubjects(this IServiceCollection services) => services.AddScoped<UpsertSubjects>();
+    public static IServiceCollection AddSubjects(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SignalOptions>(configuration.GetSection("TrustDesk:Signals"));
+        services.AddHostedService<PruneSignalBuckets>();
+        return services.AddScoped<UpsertSubjects>().AddScoped<FindLinkedAccounts>().AddScoped<GetSubjectSignals>();
+    }
 
     public static IEndpointRouteBuilder MapSubjectEndpoints(this IEndpointRouteBuilder app)
     {
@@ -45,7 +51,41 @@ public static class SubjectEndpoints
             .WithName("GetSubject")
             .WithSummary("One platform object with its links and identifiers");
 
+        api.MapGet("/{kind}/{externalId}/signals", GetSignalsAsync)
+            .RequireAuthorization(Scopes.CasesRead)
+            .WithName("GetSubjectSignals")
+            .WithSummary("The subject's signals: windowed counts, ratios and shared-identifier counts, as defined");
+
+        api.MapGet("/account/{externalId}/linked", GetLinkedAsync)
+            .RequireAuthorization(Scopes.CasesRead)
+            .WithName("GetLinkedAccounts")
+            .WithSummary("Accounts linked to this one through shared identifiers, up to `hops` (1-4, default 2), with the path that links each");
+
         return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<SignalValue>>, NotFound, ValidationProblem>> GetSignalsAsync(
+        string kind, string externalId, GetSubjectSignals getSignals, CancellationToken cancellationToken)
+    {
+        if (ParseKind(kind) is not { } parsedKind)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
+        }
+
+        var signals = await getSignals.HandleAsync(parsedKind, externalId, cancellationToken);
+        return signals is null ? TypedResults.NotFound() : TypedResults.Ok(signals);
+    }
+
+    private static async Task<Results<Ok<LinkedAccounts>, NotFound, ValidationProblem>> GetLinkedAsync(
+        string externalId, int? hops, FindLinkedAccounts findLinked, CancellationToken cancellationToken)
+    {
+        if (hops is < 1 or > FindLinkedAccounts.MaxHops)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hops"] = [$"Between 1 and {FindLinkedAccounts.MaxHops}."] });
+        }
+
+        var linked = await findLinked.HandleAsync(externalId, hops ?? 2, cancellationToken);
+        return linked is null ? TypedResults.NotFound() : TypedResults.Ok(linked);
     }
 
     private static async Task<Results<Ok<UpsertedSubject>, ValidationProblem>> UpsertOneAsync(

@@ -48,7 +48,7 @@ public static class TrustDeskApp
         services.AddData(builder.Configuration);
         services.AddTaxonomy();
         services.AddIntake(builder.Configuration);
-        services.AddSubjects();
+        services.AddSubjects(builder.Configuration);
         services.AddCases();
         services.AddScoped<CreateApiKey>();
 

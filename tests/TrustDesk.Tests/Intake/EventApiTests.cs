@@ -49,14 +49,14 @@ public abstract class EventApiTests(TrustDeskFactory app)
     }
 
     [Theory]
-    [InlineData("""{"type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o"}]}""", "id")]
-    [InlineData("""{"id":"e1","type":"Order Placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o"}]}""", "type")]
-    [InlineData("""{"id":"e1","type":"order.placed","subjects":[{"kind":"order","externalId":"o"}]}""", "occurredAt")]
-    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"yesterday","subjects":[{"kind":"order","externalId":"o"}]}""", "occurredAt")]
+    [InlineData("""{"type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}]}""", "id")]
+    [InlineData("""{"id":"e1","type":"Order Placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}]}""", "type")]
+    [InlineData("""{"id":"e1","type":"order.placed","subjects":[{"kind":"order","externalId":"o","role":"order"}]}""", "occurredAt")]
+    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"yesterday","subjects":[{"kind":"order","externalId":"o","role":"order"}]}""", "occurredAt")]
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[]}""", "subjects")]
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"planet","externalId":"o"}]}""", "subjects[0].kind")]
-    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o"}],"data":[1]}""", "data")]
-    [InlineData("""[{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o"}]},{"id":"e2"}]""", "body[1].type")]
+    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}],"data":[1]}""", "data")]
+    [InlineData("""[{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}]},{"id":"e2"}]""", "body[1].type")]
     [InlineData("""[]""", "body")]
     [InlineData("""42""", "body")]
     public async Task RecordEvents_Invalid_Returns400NamingTheField(string body, string field)

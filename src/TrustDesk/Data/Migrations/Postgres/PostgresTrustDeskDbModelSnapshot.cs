@@ -73,6 +73,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("Band")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Category")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -150,6 +153,8 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("ClusterKey")
                         .IsUnique();
 
+                    b.HasIndex("PrimarySubjectId");
+
                     b.HasIndex("RequesterId");
 
                     b.HasIndex("Title")
@@ -162,7 +167,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("QueueId", "Status");
 
-                    b.HasIndex("Status", "Severity", "Id");
+                    b.HasIndex("Status", "Band", "Id");
 
                     b.ToTable("Cases");
                 });
@@ -509,6 +514,31 @@ namespace TrustDesk.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SubjectId", "Name", "Resolution", "BucketStart");
+
+                    b.HasIndex("Resolution", "BucketStart");
+
+                    b.ToTable("SignalBuckets");
+                });
+
             modelBuilder.Entity("TrustDesk.Subjects.Subject", b =>
                 {
                     b.Property<Guid>("Id")
@@ -538,8 +568,15 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("LiveSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("_liveChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("LiveChangedAt");
 
                     b.HasKey("Id");
 
@@ -1088,6 +1125,15 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectIdentifier", b =>

@@ -65,6 +65,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Band")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Category")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -142,13 +145,15 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("ClusterKey")
                         .IsUnique();
 
+                    b.HasIndex("PrimarySubjectId");
+
                     b.HasIndex("RequesterId");
 
                     b.HasIndex("UpdatedAt");
 
                     b.HasIndex("QueueId", "Status");
 
-                    b.HasIndex("Status", "Severity", "Id");
+                    b.HasIndex("Status", "Band", "Id");
 
                     b.ToTable("Cases");
                 });
@@ -489,6 +494,31 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BucketStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SubjectId", "Name", "Resolution", "BucketStart");
+
+                    b.HasIndex("Resolution", "BucketStart");
+
+                    b.ToTable("SignalBuckets");
+                });
+
             modelBuilder.Entity("TrustDesk.Subjects.Subject", b =>
                 {
                     b.Property<Guid>("Id")
@@ -518,8 +548,15 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LiveSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("_liveChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("LiveChangedAt");
 
                     b.HasKey("Id");
 
@@ -1068,6 +1105,15 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectIdentifier", b =>
