@@ -120,6 +120,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
             b.Property(s => s.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
             b.Property(s => s.DisplayName).HasMaxLength(Subject.DisplayNameMaxLength);
+            b.Property(s => s.Status).HasMaxLength(20);
             b.HasIndex(s => new { s.Kind, s.ExternalId }).IsUnique();
             b.Property<DateTime?>("_liveChangedAt").HasColumnName("LiveChangedAt");
             b.HasMany(s => s.Links).WithOne().HasForeignKey(l => l.FromSubjectId).OnDelete(DeleteBehavior.Cascade);

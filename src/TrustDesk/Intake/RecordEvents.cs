@@ -103,6 +103,11 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                     {
                         needs.OpenCasesAbout(subject.Kind.Value, subject.ExternalId!);
                     }
+                    else if (item.Type == "shipment.label_created" && subject.Kind == SubjectKind.Shipment)
+                    {
+                        // Loaded with its identifiers, so a label sent twice does not add the number twice.
+                        needs.SubjectWithGraph(subject.Kind.Value, subject.ExternalId!);
+                    }
                     else
                     {
                         needs.Subject(subject.Kind!.Value, subject.ExternalId!);
@@ -137,9 +142,24 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                     }
                 }
 
+                RecordTrackingNumber(batch, item);
                 batch.Db.Events.Add(platformEvent);
                 _recorded.Add(new RecordedEvent(item.Id!, "created"));
             }
+        }
+
+        /// <summary>A label's tracking number identifies its shipment: one number on two shipments is fake or recycled tracking.</summary>
+        private static void RecordTrackingNumber(IntakeBatch batch, EventRequest item)
+        {
+            if (item.Type != "shipment.label_created"
+                || item.Data is not { ValueKind: JsonValueKind.Object } data
+                || !data.TryGetProperty("trackingNumber", out var tracking) || tracking.GetString() is not { Length: > 0 } number
+                || item.Subjects!.FirstOrDefault(s => s.Role == "shipment") is not { } shipmentRef)
+            {
+                return;
+            }
+
+            batch.GetOrCreateSubject(SubjectKind.Shipment, shipmentRef.ExternalId!).Identify(IdentifierType.TrackingNumber, number, batch.Now);
         }
 
         /// <summary>A stream went live or ended: its state, and the live-now flag of every open case about it.</summary>

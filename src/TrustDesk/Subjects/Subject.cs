@@ -19,6 +19,9 @@ public sealed class Subject
 {
     public const int ExternalIdMaxLength = 128;
     public const int DisplayNameMaxLength = 200;
+    public const string ActiveStatus = "active";
+    public const string BannedStatus = "banned";
+    public static readonly string[] Statuses = [ActiveStatus, "restricted", "suspended", BannedStatus, "closed"];
 
     private readonly List<SubjectLink> _links = [];
     private readonly List<SubjectIdentifier> _identifiers = [];
@@ -48,6 +51,11 @@ public sealed class Subject
 
     /// <summary>Free attributes as the platform sent them (JSON object).</summary>
     public string? Attributes { get; private set; }
+    /// <summary>The platform's status of the object: <c>active</c> unless it says otherwise (<c>suspended</c>, <c>banned</c>...).</summary>
+    public string Status { get; private set; } = ActiveStatus;
+
+    public bool IsBanned => Status == BannedStatus;
+
     /// <summary>For a livestream: when it went live, while it is live; null otherwise.</summary>
     public DateTime? LiveSince { get; private set; }
     public DateTime FirstSeenAt { get; private set; }
@@ -56,8 +64,13 @@ public sealed class Subject
     public IReadOnlyList<SubjectLink> Links => _links;
     public IReadOnlyList<SubjectIdentifier> Identifiers => _identifiers;
 
-    public void Update(string? displayName, DateTime? createdOnPlatformAt, string? attributesJson, DateTime now)
+    public void Update(string? displayName, DateTime? createdOnPlatformAt, string? attributesJson, string? status, DateTime now)
     {
+        if (status is not null)
+        {
+            Status = status;
+        }
+
         if (!string.IsNullOrWhiteSpace(displayName))
         {
             DisplayName = displayName.Trim();

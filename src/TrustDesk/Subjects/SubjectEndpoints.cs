@@ -12,6 +12,8 @@ public sealed record SubjectView(
     SubjectKind Kind,
     string ExternalId,
     string DisplayName,
+    string Status,
+    bool Live,
     DateTime? CreatedAt,
     string? Attributes,
     DateTime FirstSeenAt,
@@ -79,9 +81,9 @@ public static class SubjectEndpoints
     private static async Task<Results<Ok<LinkedAccounts>, NotFound, ValidationProblem>> GetLinkedAsync(
         string externalId, int? hops, FindLinkedAccounts findLinked, CancellationToken cancellationToken)
     {
-        if (hops is < 1 or > FindLinkedAccounts.MaxHops)
+        if (hops is < 1 or > AccountGraph.MaxHops)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hops"] = [$"Between 1 and {FindLinkedAccounts.MaxHops}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hops"] = [$"Between 1 and {AccountGraph.MaxHops}."] });
         }
 
         var linked = await findLinked.HandleAsync(externalId, hops ?? 2, cancellationToken);
@@ -92,7 +94,7 @@ public static class SubjectEndpoints
         string kind, string externalId, UpsertSubjectRequest request, UpsertSubjects upsert, CancellationToken cancellationToken)
     {
         var parsedKind = ParseKind(kind);
-        var item = new UpsertSubjectBatchItem(parsedKind, externalId, request.DisplayName, request.CreatedAt, request.Attributes, request.Links, request.Identifiers);
+        var item = new UpsertSubjectBatchItem(parsedKind, externalId, request.DisplayName, request.CreatedAt, request.Attributes, request.Links, request.Identifiers, request.Status);
         return await upsert.HandleAsync([item], single: true, cancellationToken) switch
         {
             UpsertSubjects.Upserted upserted => TypedResults.Ok(upserted.Response.Items[0]),
@@ -125,7 +127,7 @@ public static class SubjectEndpoints
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Ok(new SubjectView(subject.Id, subject.Kind, subject.ExternalId, subject.DisplayName, subject.CreatedOnPlatformAt,
+        return TypedResults.Ok(new SubjectView(subject.Id, subject.Kind, subject.ExternalId, subject.DisplayName, subject.Status, subject.IsLive, subject.CreatedOnPlatformAt,
             subject.Attributes, subject.FirstSeenAt, subject.UpdatedAt,
             subject.Links.Select(l => new SubjectLinkView(l.Relation, l.To!.Kind, l.To.ExternalId)).ToList(),
             subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList()));

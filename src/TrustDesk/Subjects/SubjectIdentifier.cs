@@ -12,6 +12,9 @@ public enum IdentifierType
     AddressHash,
     Phone,
     Email,
+
+    /// <summary>A carrier tracking number, on shipments: one number on two shipments is fake or recycled tracking.</summary>
+    TrackingNumber,
 }
 
 /// <summary>
@@ -49,6 +52,7 @@ public sealed class SubjectIdentifier
         {
             IdentifierType.Email => trimmed.ToLowerInvariant(),
             IdentifierType.Phone => new string(trimmed.Where(c => char.IsAsciiDigit(c) || c == '+').ToArray()),
+            IdentifierType.TrackingNumber => new string(trimmed.Where(char.IsAsciiLetterOrDigit).ToArray()).ToUpperInvariant(),
             IdentifierType.Ip or IdentifierType.Device or IdentifierType.AddressHash or IdentifierType.PaymentFingerprint => trimmed.ToLowerInvariant(),
             _ => trimmed,
         };

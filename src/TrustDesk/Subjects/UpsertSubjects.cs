@@ -16,12 +16,14 @@ public sealed record SubjectIdentifierRequest(IdentifierType? Type, string? Valu
 /// <param name="Attributes">Free fields (JSON object), replaced as a whole when sent.</param>
 /// <param name="Links">Links to other subjects; added, never removed by an upsert.</param>
 /// <param name="Identifiers">Identifiers; added, never removed by an upsert.</param>
+/// <param name="Status">The platform's status: active, restricted, suspended, banned or closed.</param>
 public sealed record UpsertSubjectRequest(
     string? DisplayName,
     DateTimeOffset? CreatedAt,
     JsonElement? Attributes,
     IReadOnlyList<SubjectLinkRequest>? Links,
-    IReadOnlyList<SubjectIdentifierRequest>? Identifiers);
+    IReadOnlyList<SubjectIdentifierRequest>? Identifiers,
+    string? Status = null);
 
 /// <summary>One item of a batch upsert: the subject's key and its fields.</summary>
 public sealed record UpsertSubjectBatchItem(
@@ -31,7 +33,8 @@ public sealed record UpsertSubjectBatchItem(
     DateTimeOffset? CreatedAt,
     JsonElement? Attributes,
     IReadOnlyList<SubjectLinkRequest>? Links,
-    IReadOnlyList<SubjectIdentifierRequest>? Identifiers);
+    IReadOnlyList<SubjectIdentifierRequest>? Identifiers,
+    string? Status = null);
 
 public sealed record UpsertSubjectsBatchRequest(IReadOnlyList<UpsertSubjectBatchItem>? Items);
 
@@ -84,6 +87,11 @@ public sealed class UpsertSubjects(IntakeWriter writer)
         errors.Identifier($"{keyPrefix}externalId", item.ExternalId, Subject.ExternalIdMaxLength);
         errors.MaxLength($"{prefix}displayName", item.DisplayName, Subject.DisplayNameMaxLength);
         errors.JsonObject($"{prefix}attributes", item.Attributes, MaxAttributesBytes);
+        if (item.Status is not null && !Subject.Statuses.Contains(item.Status))
+        {
+            errors.Add($"{prefix}status", $"One of {string.Join(", ", Subject.Statuses)}.");
+        }
+
         errors.Count($"{prefix}links", item.Links, 0, MaxLinks);
         for (var j = 0; item.Links is not null && j < item.Links.Count && j < MaxLinks; j++)
         {
@@ -107,7 +115,7 @@ public sealed class UpsertSubjects(IntakeWriter writer)
             var identifier = item.Identifiers[j];
             if (identifier.Type is null)
             {
-                errors.Add($"{prefix}identifiers[{j}].type", "Required: one of device, ip, payment_fingerprint, address_hash, phone, email.");
+                errors.Add($"{prefix}identifiers[{j}].type", "Required: one of device, ip, payment_fingerprint, address_hash, phone, email, tracking_number.");
             }
 
             errors.Required($"{prefix}identifiers[{j}].value", identifier.Value, SubjectIdentifier.ValueMaxLength);
@@ -137,7 +145,7 @@ public sealed class UpsertSubjects(IntakeWriter writer)
             {
                 var subject = batch.GetOrCreateSubject(item.Kind!.Value, item.ExternalId!, out var created);
                 var attributes = item.Attributes is { ValueKind: JsonValueKind.Object } element ? element.GetRawText() : null;
-                subject.Update(item.DisplayName, item.CreatedAt?.UtcDateTime, attributes, batch.Now);
+                subject.Update(item.DisplayName, item.CreatedAt?.UtcDateTime, attributes, item.Status, batch.Now);
                 foreach (var link in item.Links ?? [])
                 {
                     var target = batch.GetOrCreateSubject(link.Kind!.Value, link.ExternalId!);

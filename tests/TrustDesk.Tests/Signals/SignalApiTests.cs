@@ -136,6 +136,49 @@ public abstract class SignalApiTests(TrustDeskFactory app)
         Assert.Equal(2, Signal(await client.GetJsonAsync($"/api/v1/subjects/account/{a}/signals"), "accounts_sharing_device"));
     }
 
+    [Fact]
+    public async Task LinkedAccounts_ShowTheStatusOfEachLinkedAccount()
+    {
+        var client = await app.CreateApiClientAsync();
+        var (fresh, banned) = (Unique("new"), Unique("banned"));
+        var card = Unique("pf");
+        await (await client.PutJsonAsync("/api/v1/subjects", new
+        {
+            items = new object[]
+            {
+                new { kind = "account", externalId = banned, status = "banned", identifiers = new object[] { new { type = "payment_fingerprint", value = card } } },
+                new { kind = "account", externalId = fresh, identifiers = new object[] { new { type = "payment_fingerprint", value = card } } },
+            },
+        })).ExpectAsync(HttpStatusCode.OK);
+
+        var linked = await client.GetJsonAsync($"/api/v1/subjects/account/{fresh}/linked?hops=1");
+
+        var other = Assert.Single(linked.GetProperty("linked").EnumerateArray());
+        Assert.Equal("banned", other.Str("status"));
+        Assert.Equal("active", (await client.GetJsonAsync($"/api/v1/subjects/account/{fresh}")).Str("status"));
+    }
+
+    [Fact]
+    public async Task ShipmentLabels_WithOneTrackingNumber_AreCountedAsSharing()
+    {
+        var client = await app.CreateApiClientAsync();
+        var tracking = "1Z" + Guid.NewGuid().ToString("N")[..12];
+        var first = Unique("sh");
+        foreach (var shipment in new[] { first, Unique("sh") })
+        {
+            await (await client.PostJsonAsync("/api/v1/events", new
+            {
+                id = "evt-" + Guid.NewGuid(), type = "shipment.label_created", occurredAt = DateTimeOffset.UtcNow,
+                subjects = new object[] { new { kind = "shipment", externalId = shipment, role = "shipment" } },
+                data = new { trackingNumber = tracking.ToLowerInvariant() },
+            })).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var subject = await client.GetJsonAsync($"/api/v1/subjects/shipment/{first}");
+
+        Assert.Equal(tracking.ToUpperInvariant(), Assert.Single(subject.GetProperty("identifiers").EnumerateArray()).Str("value"));
+    }
+
     [Theory]
     [InlineData("""{"id":"e1","type":"order.teleported","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}]}""", "type")]
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"account","externalId":"o","role":"order"}]}""", "subjects[0].kind")]

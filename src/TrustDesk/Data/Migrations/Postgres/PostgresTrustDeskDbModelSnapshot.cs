@@ -571,6 +571,11 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<DateTime?>("LiveSince")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 

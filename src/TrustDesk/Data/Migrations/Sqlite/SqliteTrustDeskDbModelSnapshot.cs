@@ -551,6 +551,11 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LiveSince")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
