@@ -57,6 +57,12 @@ public sealed class Case
     public DateTime? FirstRepliedAt { get; private set; }
     public DateTime? SolvedAt { get; private set; }
 
+    /// <summary>
+    /// What the agents decided when they solved it: <c>actioned</c> (a violation, acted on), <c>no_violation</c>,
+    /// <c>duplicate</c> or <c>user_resolved</c>. Back-tests measure a rule's precision against it.
+    /// </summary>
+    public string? Resolution { get; private set; }
+
     /// <summary>Optimistic concurrency: goes up by one with every change; the API's ETag.</summary>
     public int Version { get; private set; }
 
@@ -161,6 +167,7 @@ public sealed class Case
         else if (!CaseStatusRules.IsOpen(from))
         {
             SolvedAt = null;
+            Resolution = null;
         }
 
         Append(now, CaseEventKinds.StatusChanged, actor, CaseStatusRules.ToCode(from), CaseStatusRules.ToCode(to), null);
@@ -194,6 +201,31 @@ public sealed class Case
         }
 
         Append(now, CaseEventKinds.CategoryChanged, actor, from, to, null);
+    }
+
+    public static readonly string[] Resolutions = ["actioned", "no_violation", "duplicate", "user_resolved"];
+
+    /// <summary>Records the decision on a solved or closed case.</summary>
+    public void Resolve(string resolution, Actor actor, DateTime now)
+    {
+        if (!Resolutions.Contains(resolution))
+        {
+            throw new CaseRuleException("resolution", $"One of {string.Join(", ", Resolutions)}.");
+        }
+
+        if (CaseStatusRules.IsOpen(Status))
+        {
+            throw new CaseRuleException("resolution", "A resolution is recorded when the case is solved: send it with status solved.");
+        }
+
+        if (resolution == Resolution)
+        {
+            return;
+        }
+
+        var from = Resolution;
+        Resolution = resolution;
+        Append(now, CaseEventKinds.Resolved, actor, from, resolution, null);
     }
 
     /// <summary>The stream this case is about went live or ended.</summary>

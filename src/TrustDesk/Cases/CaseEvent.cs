@@ -50,4 +50,5 @@ public static class CaseEventKinds
     public const string TitleChanged = "title_changed";
     public const string MessageAdded = "message_added";
     public const string FlagChanged = "flag_changed";
+    public const string Resolved = "resolved";
 }

@@ -41,6 +41,7 @@ public sealed record CaseDetail(
     DateTime UpdatedAt,
     DateTime? FirstRepliedAt,
     DateTime? SolvedAt,
+    string? Resolution,
     int Version,
     IReadOnlyList<string> AllowedStatuses,
     IReadOnlyList<CaseSubjectView> Subjects,

@@ -32,7 +32,7 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog)
         return new CaseDetail(
             c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, CaseViews.QueueName(c.QueueId, snapshot),
             c.Assignee, c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt,
-            c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
+            c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Resolution, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
             subjects, messages.Select(CaseViews.ToView).ToList(), timeline);
     }
 }

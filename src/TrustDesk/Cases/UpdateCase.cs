@@ -8,6 +8,7 @@ namespace TrustDesk.Cases;
 
 /// <summary>
 /// Changes to a case. Absent fields stay as they are. <c>assignee: ""</c> unassigns. <c>tags</c> replaces the set.
+/// <c>resolution</c> (actioned, no_violation, duplicate, user_resolved) goes with solving.
 /// </summary>
 public sealed record UpdateCaseRequest(
     string? Title,
@@ -16,7 +17,8 @@ public sealed record UpdateCaseRequest(
     string? Category,
     string? Queue,
     string? Assignee,
-    IReadOnlyList<string>? Tags);
+    IReadOnlyList<string>? Tags,
+    string? Resolution = null);
 
 /// <summary>Updates a case through its rules (legal status moves only), guarded by the ETag the caller last saw.</summary>
 public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProvider time, GetCase getCase)
@@ -66,6 +68,11 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
 
         errors.MaxLength("assignee", request.Assignee, 200);
         CreateCase.ValidateTags(errors, "tags", request.Tags);
+        if (request.Resolution is not null && !Case.Resolutions.Contains(request.Resolution))
+        {
+            errors.Add("resolution", $"One of {string.Join(", ", Case.Resolutions)}.");
+        }
+
         if (errors.Any)
         {
             return new Invalid(errors.ToDictionary());
@@ -123,6 +130,11 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
         {
             // Throws CaseRuleException for an illegal move: answered as 409 naming "status".
             @case.ChangeStatus(next, actor, now);
+        }
+
+        if (request.Resolution is not null)
+        {
+            @case.Resolve(request.Resolution, actor, now);
         }
 
         try

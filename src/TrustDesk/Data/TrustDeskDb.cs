@@ -54,6 +54,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(c => c.Assignee).HasMaxLength(200);
             b.Property(c => c.Channel).HasConversion<string>().HasMaxLength(20);
             b.Property(c => c.ClusterKey).HasMaxLength(120);
+            b.Property(c => c.Resolution).HasMaxLength(20);
             b.Property(c => c.Version).IsConcurrencyToken();
             b.PrimitiveCollection(c => c.Tags).HasField("_tags").UsePropertyAccessMode(PropertyAccessMode.Field);
             b.Ignore(c => c.Number);

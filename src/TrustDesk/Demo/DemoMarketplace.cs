@@ -273,6 +273,8 @@ public static class DemoMarketplace
             {
                 await addMessage.HandleAsync(ids[i], new AddMessageRequest("reply",
                     "Thanks for reporting this. We have looked into it and taken action under our policies.", "solved"), caller, null, cancellationToken);
+                await update.HandleAsync(ids[i], new UpdateCaseRequest(null, null, null, null, null, null, null, i % 2 == 0 ? "actioned" : "no_violation"),
+                    null, caller, cancellationToken);
             }
             else if (i % 9 == 4)
             {

@@ -111,6 +111,21 @@ public abstract class CaseApiTests(TrustDeskFactory app)
     }
 
     [Fact]
+    public async Task UpdateCase_SolveWithResolution_RecordsTheDecisionUntilReopened()
+    {
+        var client = await app.CreateApiClientAsync();
+        var id = await ReportAsync(client, Unique("u"), "conduct.spam", "Spam links in chat.");
+        await (await client.PatchJsonAsync($"/api/v1/cases/{id}", new { resolution = "actioned" })).ExpectProblemAsync(HttpStatusCode.Conflict, "resolution");
+
+        var solved = await (await client.PatchJsonAsync($"/api/v1/cases/{id}", new { status = "solved", resolution = "actioned" })).ExpectAsync(HttpStatusCode.OK);
+        var reopened = await (await client.PatchJsonAsync($"/api/v1/cases/{id}", new { status = "open" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("actioned", solved.Str("resolution"));
+        Assert.Contains(solved.GetProperty("timeline").EnumerateArray(), e => e.Str("kind") == "resolved" && e.Str("to") == "actioned");
+        Assert.Equal(JsonValueKind.Null, reopened.GetProperty("resolution").ValueKind);
+    }
+
+    [Fact]
     public async Task UpdateCase_StaleIfMatch_Returns412AndChangesNothing()
     {
         var client = await app.CreateApiClientAsync();

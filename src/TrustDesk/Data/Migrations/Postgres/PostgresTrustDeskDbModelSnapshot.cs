@@ -119,6 +119,10 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<Guid?>("RequesterId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("Severity")
                         .HasColumnType("integer");
 

@@ -111,6 +111,10 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<Guid?>("RequesterId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Severity")
                         .HasColumnType("INTEGER");
 
