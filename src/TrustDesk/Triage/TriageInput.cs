@@ -1,0 +1,122 @@
+using System.Text.Json;
+
+namespace TrustDesk.Triage;
+
+/// <summary>
+/// The item being triaged: a report, a message or a platform event, with the subjects it involves by role.
+/// Build it with <see cref="ForReport"/>, <see cref="ForMessage"/> or <see cref="ForEvent"/>.
+/// </summary>
+public sealed class TriageInput
+{
+    public const string ReportReceived = "report.received";
+    public const string MessageReceived = "message.received";
+    public const string EventPrefix = "event.";
+
+    private TriageInput(string trigger, DateTimeOffset at, string text, string? category, string? reason, string? eventType, JsonElement? eventData, Dictionary<string, SubjectFacts> roles)
+    {
+        Trigger = trigger;
+        At = at;
+        Text = text;
+        Category = category;
+        Reason = reason;
+        EventType = eventType;
+        EventData = eventData;
+        Roles = roles;
+    }
+
+    /// <summary><c>report.received</c>, <c>message.received</c> or <c>event.</c> followed by the event type.</summary>
+    public string Trigger { get; }
+
+    /// <summary>When the item happened; every signal window ends here.</summary>
+    public DateTimeOffset At { get; }
+
+    /// <summary>What the user wrote; empty for events.</summary>
+    public string Text { get; }
+
+    /// <summary>The taxonomy code the reporter chose or the case has, when there is one.</summary>
+    public string? Category { get; }
+
+    /// <summary>The platform's reason code of a report.</summary>
+    public string? Reason { get; }
+
+    /// <summary>The platform event type (<c>bid.placed</c>) for events.</summary>
+    public string? EventType { get; }
+
+    /// <summary>The event's free fields (a JSON object), read by <c>event.data.name</c>.</summary>
+    public JsonElement? EventData { get; }
+
+    /// <summary>Subjects by role name: <c>subject</c>, <c>author</c>, and the roles of an event (<c>seller</c>, <c>bidder</c>...).</summary>
+    public IReadOnlyDictionary<string, SubjectFacts> Roles { get; }
+
+    /// <summary>
+    /// A user report about <paramref name="subject"/>. <c>author</c> is the reporter, or an anonymous contact when the
+    /// report has none, so rules about the author's words still run.
+    /// </summary>
+    public static TriageInput ForReport(DateTimeOffset at, SubjectFacts subject, SubjectFacts? reporter, string text, string? category = null, string? reason = null)
+    {
+        var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal)
+        {
+            ["subject"] = subject,
+            ["author"] = reporter ?? SubjectFacts.Anonymous,
+        };
+        if (reporter is not null)
+        {
+            roles["reporter"] = reporter;
+        }
+
+        AddKindRole(roles, subject);
+        return new TriageInput(ReportReceived, at, text, category, reason, null, null, roles);
+    }
+
+    /// <summary>A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main subject, when it has one.</summary>
+    public static TriageInput ForMessage(DateTimeOffset at, SubjectFacts author, string text, SubjectFacts? subject = null, string? category = null)
+    {
+        var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal) { ["author"] = author };
+        if (subject is not null)
+        {
+            roles["subject"] = subject;
+            AddKindRole(roles, subject);
+        }
+
+        return new TriageInput(MessageReceived, at, text, category, null, null, null, roles);
+    }
+
+    /// <summary>
+    /// A platform event. Each subject is reachable by its role in the event (<c>seller</c>) and, when no role has that
+    /// name, by its kind (<c>shipment</c>). <c>subject</c> is the one with role <c>subject</c>, else the first one.
+    /// </summary>
+    public static TriageInput ForEvent(DateTimeOffset at, string eventType, IEnumerable<KeyValuePair<string, SubjectFacts>> subjects, JsonElement? data = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal);
+        SubjectFacts? first = null;
+        foreach (var (role, facts) in subjects)
+        {
+            first ??= facts;
+            roles.TryAdd(role, facts);
+        }
+
+        if (first is not null)
+        {
+            roles.TryAdd("subject", first);
+        }
+
+        foreach (var facts in roles.Values.ToList())
+        {
+            AddKindRole(roles, facts);
+        }
+
+        var payload = data is { ValueKind: JsonValueKind.Object } ? data : null;
+        return new TriageInput(EventPrefix + eventType, at, "", null, null, eventType, payload, roles);
+    }
+
+    /// <summary>A copy with one more (or a replaced) role.</summary>
+    public TriageInput WithRole(string role, SubjectFacts facts)
+    {
+        var roles = new Dictionary<string, SubjectFacts>((IDictionary<string, SubjectFacts>)Roles, StringComparer.Ordinal) { [role] = facts };
+        return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles);
+    }
+
+    private static void AddKindRole(Dictionary<string, SubjectFacts> roles, SubjectFacts facts) =>
+        roles.TryAdd(facts.Handle.Kind, facts);
+}
