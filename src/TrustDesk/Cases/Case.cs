@@ -109,9 +109,9 @@ public sealed class Case
 
     /// <summary>Opens a case collecting reports about one subject in one category.</summary>
     public static Case OpenForReports(
-        string title, Severity severity, string? category, Queue queue, Guid subjectId, Actor actor, DateTime now)
+        string title, Severity severity, string? category, Queue queue, Guid subjectId, Actor actor, DateTime now, Channel channel = Channel.Report)
     {
-        var @case = Open(title, severity, category, queue, Channel.Report, null, actor, now);
+        var @case = Open(title, severity, category, queue, channel, null, actor, now);
         @case.PrimarySubjectId = subjectId;
         @case.ClusterKey = MakeClusterKey(subjectId, category);
         @case._subjects.Add(new CaseSubject(subjectId, SubjectRole.Reported));
@@ -239,6 +239,22 @@ public sealed class Case
         LiveNow = liveNow;
         Band = BandOf(Severity, LiveNow);
         Append(now, CaseEventKinds.FlagChanged, actor, liveNow ? null : "live_now", liveNow ? "live_now" : null, null);
+    }
+
+    /// <summary>Marks graphic content or a minor involved; flags are raised by rules or agents, never silently dropped.</summary>
+    public void RaiseFlags(bool graphic, bool minor, Actor actor, DateTime now)
+    {
+        if (graphic && !Graphic)
+        {
+            Graphic = true;
+            Append(now, CaseEventKinds.FlagChanged, actor, null, "graphic", null);
+        }
+
+        if (minor && !Minor)
+        {
+            Minor = true;
+            Append(now, CaseEventKinds.FlagChanged, actor, null, "minor", null);
+        }
     }
 
     public static int BandOf(Severity severity, bool liveNow) => Math.Max(1, (int)severity - (liveNow ? 1 : 0));

@@ -46,7 +46,15 @@ public sealed record CaseDetail(
     IReadOnlyList<string> AllowedStatuses,
     IReadOnlyList<CaseSubjectView> Subjects,
     IReadOnlyList<MessageView> Messages,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<RuleHitView> RuleHits,
+    IReadOnlyList<ProposalView> Proposals);
+
+/// <summary>Why the case is where it is: a rule that fired, with the values that made it fire.</summary>
+public sealed record RuleHitView(string Rule, int Version, bool Shadow, string Trigger, IReadOnlyList<string> Values, IReadOnlyList<string> Actions, DateTime At);
+
+/// <summary>An enforcement action a rule proposed, waiting for people to decide.</summary>
+public sealed record ProposalView(Guid Id, string Action, string Target, string? Policy, bool Automatic, string Rule, string Status, DateTime CreatedAt);
 
 public sealed record CaseSubjectView(Guid Id, SubjectKind Kind, string ExternalId, string DisplayName, SubjectRole Role);
 

@@ -29,10 +29,15 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog)
             .Select(e => new TimelineEntry(e.Id, e.At, e.Kind, e.ActorType, e.ActorName, e.From, e.To, e.Detail))
             .ToListAsync(cancellationToken);
 
+        var hits = await db.RuleHits.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.At).ThenBy(h => h.Id).Take(MaxTimeline)
+            .Select(h => new RuleHitView(h.Rule, h.Version, h.Shadow, h.Trigger, h.Values, h.Actions, h.At)).ToListAsync(cancellationToken);
+        var proposals = await db.ProposedActions.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.CreatedAt)
+            .Select(p => new ProposalView(p.Id, p.Action, p.Target, p.Policy, p.Automatic, p.Rule, p.Status, p.CreatedAt)).ToListAsync(cancellationToken);
+
         return new CaseDetail(
             c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, CaseViews.QueueName(c.QueueId, snapshot),
             c.Assignee, c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt,
             c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Resolution, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
-            subjects, messages.Select(CaseViews.ToView).ToList(), timeline);
+            subjects, messages.Select(CaseViews.ToView).ToList(), timeline, hits, proposals);
     }
 }

@@ -8,6 +8,7 @@ using TrustDesk.Queues;
 using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 using TrustDesk.Web;
 
 namespace TrustDesk.Data;
@@ -34,6 +35,9 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SignalBucket> SignalBuckets => Set<SignalBucket>();
+    public DbSet<StoredRule> Rules => Set<StoredRule>();
+    public DbSet<RecordedRuleHit> RuleHits => Set<RecordedRuleHit>();
+    public DbSet<ProposedAction> ProposedActions => Set<ProposedAction>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -220,6 +224,41 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(x => x.Resolution).HasConversion<int>();
             b.HasOne<Subject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(x => new { x.Resolution, x.BucketStart });
+        });
+
+        modelBuilder.Entity<StoredRule>(b =>
+        {
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.Property(r => r.Name).HasMaxLength(120);
+            b.Property(r => r.State).HasConversion<string>().HasMaxLength(10);
+            b.Property(r => r.Text).HasMaxLength(StoredRule.TextMaxLength);
+            b.Property(r => r.Description).HasMaxLength(1_000);
+            b.Property(r => r.Author).HasMaxLength(200);
+            b.HasIndex(r => new { r.Name, r.Version }).IsUnique();
+        });
+
+        modelBuilder.Entity<RecordedRuleHit>(b =>
+        {
+            b.Property(h => h.Id).ValueGeneratedNever();
+            b.Property(h => h.Rule).HasMaxLength(120);
+            b.Property(h => h.Trigger).HasMaxLength(80);
+            b.HasOne(h => h.Case).WithMany().HasForeignKey(h => h.CaseId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Subject>().WithMany().HasForeignKey(h => h.SubjectId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(h => new { h.CaseId, h.At });
+            b.HasIndex(h => new { h.Rule, h.At });
+        });
+
+        modelBuilder.Entity<ProposedAction>(b =>
+        {
+            b.Property(p => p.Id).ValueGeneratedNever();
+            b.Property(p => p.Action).HasMaxLength(32);
+            b.Property(p => p.Target).HasMaxLength(200);
+            b.Property(p => p.Policy).HasMaxLength(64);
+            b.Property(p => p.Rule).HasMaxLength(120);
+            b.Property(p => p.Status).HasMaxLength(20);
+            b.HasOne(p => p.Case).WithMany().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Subject>().WithMany().HasForeignKey(p => p.TargetSubjectId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(p => new { p.CaseId, p.Status });
         });
 
         modelBuilder.Entity<IdempotencyRecord>(b =>

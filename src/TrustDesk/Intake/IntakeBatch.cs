@@ -4,6 +4,7 @@ using TrustDesk.Data;
 using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 using TrustDesk.Web;
 
 namespace TrustDesk.Intake;
@@ -21,17 +22,21 @@ public sealed class IntakeBatch
     private readonly HashSet<string> _knownEventIds = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, List<Case>> _openCasesBySubject = [];
 
-    private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog)
+    private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
         Now = now;
         Catalog = catalog;
+        Rules = rules;
         Signals = new SignalCounter(db, now);
     }
 
     public TrustDeskDb Db { get; }
     public DateTime Now { get; }
     public CategoryCatalog.Snapshot Catalog { get; }
+
+    /// <summary>The rules in force for this batch.</summary>
+    public CompiledRulePack Rules { get; }
 
     /// <summary>Signal increments and reads of this batch, written in its transaction.</summary>
     public SignalCounter Signals { get; }
@@ -70,9 +75,9 @@ public sealed class IntakeBatch
     }
 
     internal static async Task<IntakeBatch> LoadAsync(
-        TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, Needs needs, CancellationToken cancellationToken)
+        TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
     {
-        var batch = new IntakeBatch(db, now, catalog);
+        var batch = new IntakeBatch(db, now, catalog, rules);
 
         foreach (var group in needs.SubjectsWithGraph.GroupBy(s => s.Kind))
         {
@@ -160,7 +165,28 @@ public sealed class IntakeBatch
 
     public Subject GetOrCreateSubject(SubjectKind kind, string externalId) => GetOrCreateSubject(kind, externalId, out _);
 
-    public Case? FindOpenCase(string clusterKey) => _openCases.GetValueOrDefault(clusterKey);
+    /// <summary>
+    /// The open case for the key: from what the batch loaded, else (for cases a rule decided to open, which no work could
+    /// declare up front) from the database.
+    /// </summary>
+    public Case? FindOpenCase(string clusterKey)
+    {
+        if (_openCases.TryGetValue(clusterKey, out var @case))
+        {
+            return @case;
+        }
+
+        @case = Db.Cases.Include(c => c.Subjects).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        if (@case is not null)
+        {
+            _openCases[clusterKey] = @case;
+        }
+
+        return @case;
+    }
+
+    /// <summary>A subject the batch already tracks, by id (rules name subjects by id).</summary>
+    public Subject? TrackedSubject(Guid id) => _subjects.Values.FirstOrDefault(s => s.Id == id);
 
     public void AddOpenCase(Case @case)
     {

@@ -11,6 +11,8 @@ public static class IntakeEndpoints
     public static IServiceCollection AddIntake(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IntakeOptions>(configuration.GetSection("TrustDesk:Intake"));
+        services.Configure<Triage.TriageOptions>(configuration.GetSection("TrustDesk:Triage"));
+        services.AddSingleton<Triage.TriageEngine>();
         services.AddSingleton<IntakeWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddScoped<SubmitReport>();

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 
 namespace TrustDesk.Intake;
 
@@ -31,14 +32,16 @@ public sealed class IntakeWriter : BackgroundService
     private readonly Channel<IntakeWork> _queue;
     private readonly IServiceScopeFactory _scopes;
     private readonly CategoryCatalog _catalog;
+    private readonly TriageEngine _triage;
     private readonly TimeProvider _time;
     private readonly ILogger<IntakeWriter> _logger;
     private readonly int _maxBatchSize;
 
-    public IntakeWriter(IServiceScopeFactory scopes, CategoryCatalog catalog, TimeProvider time, IOptions<IntakeOptions> options, ILogger<IntakeWriter> logger)
+    public IntakeWriter(IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<IntakeOptions> options, ILogger<IntakeWriter> logger)
     {
         _scopes = scopes;
         _catalog = catalog;
+        _triage = triage;
         _time = time;
         _logger = logger;
         _maxBatchSize = Math.Max(1, options.Value.MaxBatchSize);
@@ -160,7 +163,8 @@ public sealed class IntakeWriter : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         var catalog = await _catalog.GetAsync(CancellationToken.None);
-        var batch = await IntakeBatch.LoadAsync(db, _time.GetUtcNow().UtcDateTime, catalog, needs, CancellationToken.None);
+        var rules = await _triage.GetAsync(CancellationToken.None);
+        var batch = await IntakeBatch.LoadAsync(db, _time.GetUtcNow().UtcDateTime, catalog, rules, needs, CancellationToken.None);
         foreach (var work in works)
         {
             work.Apply(batch);

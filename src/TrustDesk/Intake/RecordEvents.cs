@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TrustDesk.Cases;
 using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Web;
@@ -130,6 +131,7 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                 var data = item.Data is { ValueKind: JsonValueKind.Object } element ? element.GetRawText() : null;
                 var platformEvent = new PlatformEvent(item.Id!, item.Type!, item.OccurredAt!.Value.UtcDateTime, data, batch.Now);
                 var occurredAt = item.OccurredAt!.Value.UtcDateTime;
+                var roles = new List<KeyValuePair<string, Triage.SubjectFacts>>();
                 foreach (var subjectRef in item.Subjects!)
                 {
                     var subject = batch.GetOrCreateSubject(subjectRef.Kind!.Value, subjectRef.ExternalId!);
@@ -140,12 +142,43 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                     {
                         ApplyLiveState(batch, subject, item.Type == StreamStarted, occurredAt);
                     }
+
+                    roles.Add(new(role, IntakeTriageContext.Facts(subject)));
                 }
 
                 RecordTrackingNumber(batch, item);
                 batch.Db.Events.Add(platformEvent);
+                Triage(batch, item, roles);
                 _recorded.Add(new RecordedEvent(item.Id!, "created"));
             }
+        }
+
+        /// <summary>
+        /// Runs the event's rules. An active rule that asks for something opens (or joins) a case about the subject it
+        /// targets — its proposal's target, else the event's main subject — filed under the rule's category.
+        /// </summary>
+        private static void Triage(IntakeBatch batch, EventRequest item, List<KeyValuePair<string, Triage.SubjectFacts>> roles)
+        {
+            var input = TrustDesk.Triage.TriageInput.ForEvent(item.OccurredAt!.Value, item.Type!, roles, item.Data);
+            var outcome = ApplyTriage.Evaluate(batch, input);
+            if (outcome.Hits.Count == 0)
+            {
+                return;
+            }
+
+            var targetId = outcome.Proposals.Count > 0 ? outcome.Proposals[0].Target.Id : input.Roles["subject"].Handle.Id;
+            var target = batch.TrackedSubject(targetId);
+            if (!ApplyTriage.NeedsCase(outcome) || target is null)
+            {
+                ApplyTriage.Record(batch, outcome, input.Trigger, target?.Id ?? targetId, null);
+                return;
+            }
+
+            var (@case, created) = ApplyTriage.OpenOrJoin(batch, target, outcome.Category, outcome, Channel.System, ApplyTriage.RulesActor);
+            var why = string.Join("; ", outcome.ActiveHits.Select(h => $"rule \"{h.Rule}\" ({string.Join(", ", h.Values)})"));
+            @case.AddMessage(MessageDirection.Inbound, Channel.System, $"Platform event {item.Type} ({item.Id}) at {item.OccurredAt:u}: {why}.",
+                ApplyTriage.RulesActor, batch.Now);
+            ApplyTriage.ApplyTo(batch, @case, created, outcome, input.Trigger, target.Id);
         }
 
         /// <summary>A label's tracking number identifies its shipment: one number on two shipments is fake or recycled tracking.</summary>

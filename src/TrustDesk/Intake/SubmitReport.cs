@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 using TrustDesk.Data;
-using TrustDesk.Queues;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Web;
@@ -52,6 +51,9 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
 
     /// <summary>The signal every report counts on its subject: <c>count("report", subject, 10m)</c>.</summary>
     public static readonly string ReportSignal = Signals.SignalResolutions.Name("report", "reported");
+
+    /// <summary>The signal every report counts on its reporter: <c>count("report", reporter, 1h)</c> finds report floods.</summary>
+    public static readonly string ReporterSignal = Signals.SignalResolutions.Name("report", "reporter");
     public const int MaxEvidence = 20;
     public const int EvidenceUrlMaxLength = 2_000;
 
@@ -191,31 +193,26 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             var now = batch.Now;
             var subject = batch.GetOrCreateSubject(request.Subject!.Kind!.Value, request.Subject.ExternalId!);
             var reporter = request.Reporter is { Kind: { } kind, ExternalId: { } externalId } ? batch.GetOrCreateSubject(kind, externalId) : null;
-            var category = request.Category is null ? null : batch.Catalog.Categories[request.Category];
+            var text = request.Text!.Trim();
 
-            var clusterKey = Case.MakeClusterKey(subject.Id, request.Category);
-            var @case = batch.FindOpenCase(clusterKey);
-            var caseCreated = @case is null;
-            if (@case is null)
+            // Counted before the rules run, so "the fifth report in ten minutes" includes this one.
+            batch.Signals.Increment(subject.Id, ReportSignal, now);
+            if (reporter is not null)
             {
-                var queueName = category?.DefaultQueue ?? DefaultQueues.Triage;
-                var queue = batch.Catalog.QueuesByName.GetValueOrDefault(queueName) ?? batch.Catalog.QueuesByName[DefaultQueues.Triage];
-                var title = $"{category?.Title ?? "Report"}: {subject.Kind.ToString().ToLowerInvariant()} {subject.DisplayName}";
-                @case = Case.OpenForReports(title, category?.DefaultSeverity ?? Severity.S3, request.Category, queue, subject.Id, actor, now);
-                if (subject.IsLive)
-                {
-                    @case.SetLiveNow(true, Actor.System, now);
-                }
-
-                batch.AddOpenCase(@case);
+                batch.Signals.Increment(reporter.Id, ReporterSignal, now);
             }
 
+            var outcome = ApplyTriage.Evaluate(batch, Triage.TriageInput.ForReport(
+                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason));
+            var category = ApplyTriage.Category(batch, request.Category, outcome);
+            var (@case, caseCreated) = ApplyTriage.OpenOrJoin(batch, subject, category, outcome, Channel.Report, actor);
+
             var author = reporter is null ? new Actor("reporter", "anonymous", "Anonymous reporter") : new Actor("account", reporter.ExternalId, reporter.DisplayName);
-            @case.AddReport(request.Text!.Trim(), reporter?.Id, author, now);
-            batch.Signals.Increment(subject.Id, ReportSignal, now);
+            @case.AddReport(text, reporter?.Id, author, now);
+            ApplyTriage.ApplyTo(batch, @case, caseCreated, outcome, Triage.TriageInput.ReportReceived, subject.Id);
 
             var report = new Report(Guid.CreateVersion7(now), @case.Id, subject.Id, reporter?.Id, request.Category, request.Reason,
-                request.Text!.Trim(), request.Evidence is { Count: > 0 } evidence ? JsonSerializer.Serialize(evidence) : null, request.ExternalId, now);
+                text, request.Evidence is { Count: > 0 } evidence ? JsonSerializer.Serialize(evidence) : null, request.ExternalId, now);
             report.AttachTo(@case);
             batch.Db.Reports.Add(report);
 

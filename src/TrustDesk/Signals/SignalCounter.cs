@@ -56,6 +56,35 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         return stored + pending;
     }
 
+    /// <summary>Counts <paramref name="eventType"/> in any role the subject had in it (<c>type|*</c>).</summary>
+    public int CountAnyRole(Guid subjectId, string eventType, TimeSpan window)
+    {
+        var resolution = SignalResolutions.For(window);
+        var since = SignalResolutions.BucketStart(now - window, resolution);
+        var prefix = eventType + "|";
+        var storedKey = (subjectId, prefix + "*", resolution, since);
+        if (!_stored.TryGetValue(storedKey, out var stored))
+        {
+            // Names sort as "type|role": every role of one type is one range of the primary key.
+            var upper = eventType + "}";
+            stored = db.Set<SignalBucket>().Where(b => b.SubjectId == subjectId && string.Compare(b.Name, prefix) >= 0 && string.Compare(b.Name, upper) < 0
+                    && b.Resolution == resolution && b.BucketStart >= since)
+                .Sum(b => b.Count);
+            _stored[storedKey] = stored;
+        }
+
+        var pending = 0;
+        foreach (var (key, delta) in _pending)
+        {
+            if (key.SubjectId == subjectId && key.Resolution == resolution && key.BucketStart >= since && key.Name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                pending += delta;
+            }
+        }
+
+        return stored + pending;
+    }
+
     /// <summary>Writes the increments; call inside the batch's transaction.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {

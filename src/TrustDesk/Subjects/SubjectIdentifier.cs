@@ -58,3 +58,9 @@ public sealed class SubjectIdentifier
         };
     }
 }
+
+public static class SubjectIdentifierNames
+{
+    /// <summary>The snake_case name the API and the rules use: <c>payment_fingerprint</c>.</summary>
+    public static string Of(IdentifierType type) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
+}

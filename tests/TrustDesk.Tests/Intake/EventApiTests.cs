@@ -13,7 +13,7 @@ public abstract class EventApiTests(TrustDeskFactory app)
         type,
         occurredAt = "2026-11-20T10:00:00Z",
         subjects = new object[] { new { kind = "order", externalId = order, role = "order" }, new { kind = "account", externalId = "seller-1", role = "seller" } },
-        data = new { amountUsd = 120.5 },
+        data = new { amount = 120.5, currency = "USD" },
     };
 
     [Fact]

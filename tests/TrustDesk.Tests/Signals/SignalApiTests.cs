@@ -184,7 +184,7 @@ public abstract class SignalApiTests(TrustDeskFactory app)
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"account","externalId":"o","role":"order"}]}""", "subjects[0].kind")]
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"pilot"}]}""", "subjects[0].role")]
     [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"account","externalId":"u","role":"buyer"}]}""", "subjects")]
-    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}],"data":{"amountUsd":"lots"}}""", "data.amountUsd")]
+    [InlineData("""{"id":"e1","type":"order.placed","occurredAt":"2026-11-20T10:00:00Z","subjects":[{"kind":"order","externalId":"o","role":"order"}],"data":{"amount":"lots"}}""", "data.amount")]
     public async Task RecordEvents_AgainstTheCatalogue_Returns400NamingTheField(string body, string field)
     {
         var client = await app.CreateApiClientAsync();

@@ -1,0 +1,127 @@
+using TrustDesk.Cases;
+using TrustDesk.Queues;
+using TrustDesk.Subjects;
+using TrustDesk.Triage;
+
+namespace TrustDesk.Intake;
+
+/// <summary>
+/// Runs the rules on an item in the intake writer and applies what the active ones decided to its case, in the same
+/// transaction as the item: severity only ever goes up, tags and flags are added, notes become internal messages,
+/// proposals wait for people. Every hit, shadow ones included, is recorded with the values that made it fire.
+/// </summary>
+public static class ApplyTriage
+{
+    public static readonly Actor RulesActor = new("rules", "triage", "Triage rules");
+
+    public static TriageOutcome Evaluate(IntakeBatch batch, TriageInput input) =>
+        batch.Rules.Evaluate(input, new IntakeTriageContext(batch));
+
+    /// <summary>
+    /// The category a new item files under: the reporter's, unless the rules found something more urgent than it
+    /// (a "harassment" report with self-harm language is a self-harm case).
+    /// </summary>
+    public static string? Category(IntakeBatch batch, string? requested, TriageOutcome outcome)
+    {
+        if (outcome.Category is null || requested is null)
+        {
+            return requested ?? outcome.Category;
+        }
+
+        var requestedSeverity = batch.Catalog.Categories.GetValueOrDefault(requested)?.DefaultSeverity ?? Severity.S4;
+        return outcome.Severity is { } severity && severity < requestedSeverity ? outcome.Category : requested;
+    }
+
+    /// <summary>The open case collecting items about (subject, category), or a new one with the category's defaults and the outcome's.</summary>
+    public static (Case Case, bool Created) OpenOrJoin(IntakeBatch batch, Subject subject, string? category, TriageOutcome outcome, Channel channel, Actor actor)
+    {
+        var clusterKey = Case.MakeClusterKey(subject.Id, category);
+        if (batch.FindOpenCase(clusterKey) is { } existing)
+        {
+            return (existing, false);
+        }
+
+        var known = category is null ? null : batch.Catalog.Categories.GetValueOrDefault(category);
+        var severity = Min(known?.DefaultSeverity ?? Severity.S3, outcome.Severity);
+        var queueName = outcome.Queue ?? known?.DefaultQueue ?? DefaultQueues.Triage;
+        var queue = batch.Catalog.QueuesByName.GetValueOrDefault(queueName) ?? batch.Catalog.QueuesByName[DefaultQueues.Triage];
+        var title = $"{known?.Title ?? "Report"}: {subject.Kind.ToString().ToLowerInvariant()} {subject.DisplayName}";
+        var @case = Case.OpenForReports(title, severity, category, queue, subject.Id, actor, batch.Now, channel);
+        if (subject.IsLive)
+        {
+            @case.SetLiveNow(true, Actor.System, batch.Now);
+        }
+
+        batch.AddOpenCase(@case);
+        return (@case, true);
+    }
+
+    /// <summary>Applies the active hits to the case and records every hit and proposal on it.</summary>
+    public static void ApplyTo(IntakeBatch batch, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
+    {
+        var now = batch.Now;
+        if (outcome.Severity is { } severity && severity < @case.Severity)
+        {
+            var why = outcome.ActiveHits.FirstOrDefault(h => h.Actions.Contains($"severity {severity}"))?.Rule ?? outcome.ActiveHits.First().Rule;
+            @case.ChangeSeverity(severity, RulesActor, now, $"rule: {why}");
+            caseCreated = true;
+        }
+
+        // A rule's queue applies to a new case, or when the rule made an existing one more urgent.
+        if (caseCreated && outcome.Queue is { } queueName && batch.Catalog.QueuesByName.TryGetValue(queueName, out var queue))
+        {
+            @case.MoveToQueue(queue, batch.Catalog.QueuesById.GetValueOrDefault(@case.QueueId)?.Name, RulesActor, now);
+        }
+
+        if (outcome.Tags.Count > 0)
+        {
+            @case.SetTags(@case.Tags.Concat(outcome.Tags).Take(Case.MaxTags), RulesActor, now);
+        }
+
+        if (outcome.Flags.HasFlag(TriageFlags.LiveNow))
+        {
+            @case.SetLiveNow(true, RulesActor, now);
+        }
+
+        if (outcome.Flags.HasFlag(TriageFlags.Graphic) || outcome.Flags.HasFlag(TriageFlags.Minor))
+        {
+            @case.RaiseFlags(outcome.Flags.HasFlag(TriageFlags.Graphic), outcome.Flags.HasFlag(TriageFlags.Minor), RulesActor, now);
+        }
+
+        foreach (var note in outcome.Notes)
+        {
+            @case.AddMessage(MessageDirection.Internal, Channel.System, note.Text, new Actor("rule", note.Rule, $"Rule: {note.Rule}"), now);
+        }
+
+        foreach (var proposal in outcome.Proposals)
+        {
+            var action = new ProposedAction(proposal, proposal.Target.Id == Guid.Empty ? null : proposal.Target.Id, now);
+            action.AttachTo(@case);
+            batch.Db.ProposedActions.Add(action);
+        }
+
+        Record(batch, outcome, trigger, subjectId, @case);
+    }
+
+    /// <summary>Records the hits (on the case when there is one).</summary>
+    public static void Record(IntakeBatch batch, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case)
+    {
+        foreach (var hit in outcome.Hits)
+        {
+            var recorded = new RecordedRuleHit(hit, trigger, subjectId, batch.Now);
+            if (@case is not null)
+            {
+                recorded.AttachTo(@case);
+            }
+
+            batch.Db.RuleHits.Add(recorded);
+        }
+    }
+
+    /// <summary>True when an active rule asked for something a case must hold.</summary>
+    public static bool NeedsCase(TriageOutcome outcome) =>
+        outcome.ActiveHits.Any() && (outcome.Severity is not null || outcome.Category is not null || outcome.Queue is not null
+            || outcome.Proposals.Count > 0 || outcome.Notes.Count > 0 || outcome.Tags.Count > 0);
+
+    private static Severity Min(Severity a, Severity? b) => b is { } other && other < a ? other : a;
+}

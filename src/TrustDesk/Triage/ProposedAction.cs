@@ -1,0 +1,43 @@
+namespace TrustDesk.Triage;
+
+/// <summary>
+/// An enforcement action a rule proposed for people to decide (warn, restrict, suspend...). Rules never act on accounts
+/// by themselves: a proposal waits on its case until an agent (and, for severe actions, a second person) decides.
+/// </summary>
+public sealed class ProposedAction
+{
+    public const string Proposed = "proposed";
+
+    private ProposedAction()
+    {
+    }
+
+    public ProposedAction(EnforcementProposal proposal, Guid? targetSubjectId, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Action = proposal.Action;
+        TargetSubjectId = targetSubjectId;
+        Target = proposal.Target.ToString();
+        Policy = proposal.Policy;
+        Automatic = proposal.Automatic;
+        Rule = proposal.Rule;
+        Status = Proposed;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public long? CaseId { get; private set; }
+    public Cases.Case? Case { get; private set; }
+    public string Action { get; private set; } = "";
+    public Guid? TargetSubjectId { get; private set; }
+
+    /// <summary>The target as agents read it: <c>account:u-123</c>.</summary>
+    public string Target { get; private set; } = "";
+    public string? Policy { get; private set; }
+    public bool Automatic { get; private set; }
+    public string Rule { get; private set; } = "";
+    public string Status { get; private set; } = Proposed;
+    public DateTime CreatedAt { get; private set; }
+
+    public void AttachTo(Cases.Case @case) => Case = @case;
+}

@@ -1,0 +1,43 @@
+namespace TrustDesk.Triage;
+
+/// <summary>
+/// A rule that fired, kept: which rule and version, active or shadow, on what, the values that made it fire and what it
+/// did (or, in shadow, would have done). The case page reads these to say why a case is S1.
+/// </summary>
+public sealed class RecordedRuleHit
+{
+    private RecordedRuleHit()
+    {
+    }
+
+    public RecordedRuleHit(RuleHit hit, string trigger, Guid? subjectId, DateTime now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Rule = hit.Rule;
+        Version = hit.Version;
+        Shadow = hit.Shadow;
+        Trigger = trigger;
+        SubjectId = subjectId;
+        Values = [.. hit.Values.Select(v => v.ToString())];
+        Actions = [.. hit.Actions];
+        At = now;
+    }
+
+    public Guid Id { get; private set; }
+    public long? CaseId { get; private set; }
+    public Cases.Case? Case { get; private set; }
+    public Guid? SubjectId { get; private set; }
+    public string Rule { get; private set; } = "";
+    public int Version { get; private set; }
+    public bool Shadow { get; private set; }
+    public string Trigger { get; private set; } = "";
+
+    /// <summary>The values that made it fire: <c>count("report", subject, 10m) = 6</c>.</summary>
+    public List<string> Values { get; private set; } = [];
+
+    /// <summary>What it did, or would have done in shadow: <c>severity S1</c>, <c>queue live-response</c>.</summary>
+    public List<string> Actions { get; private set; } = [];
+    public DateTime At { get; private set; }
+
+    public void AttachTo(Cases.Case @case) => Case = @case;
+}
