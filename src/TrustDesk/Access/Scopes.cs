@@ -8,8 +8,10 @@ public static class Scopes
     public const string ReportsWrite = "reports:write";
     public const string CasesRead = "cases:read";
     public const string CasesWrite = "cases:write";
+    public const string RulesRead = "rules:read";
+    public const string RulesWrite = "rules:write";
 
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, RulesRead, RulesWrite];
 }

@@ -1,6 +1,7 @@
 using TrustDesk.Access;
 using TrustDesk.Data;
 using TrustDesk.Demo;
+using TrustDesk.Triage;
 using TrustDesk.Web;
 
 namespace TrustDesk.Cli;
@@ -18,13 +19,16 @@ public static class CommandLine
           trustdesk migrate [--data DIR]                   apply database migrations (PostgreSQL: required before serve)
           trustdesk apikey create --name NAME --scopes a,b [--data DIR]
                                                            create an API key; prints the key alone on the last line
+          trustdesk rules backtest (--rule NAME | --file FILE) [--from ISO] [--to ISO] [--data DIR]
+                                                           run a rule over stored history: hits and precision
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
-        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write
+        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, rules:read, rules:write
         """;
 
     private static readonly HashSet<string> ServeOptions = ["urls", "data"];
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
+    private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,6 +52,8 @@ public static class CommandLine
                     return await MigrateAsync(CliArguments.Parse(args[1..], DataOptions));
                 case "apikey" when args.Length > 1 && args[1] == "create":
                     return await CreateApiKeyAsync(CliArguments.Parse(args[2..], ApiKeyOptions));
+                case "rules" when args.Length > 1 && args[1] == "backtest":
+                    return await BacktestAsync(CliArguments.Parse(args[2..], BacktestOptions));
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;
@@ -94,6 +100,49 @@ public static class CommandLine
         Console.WriteLine($"Migrated ({db.Database.ProviderName}).");
         return 0;
     }
+
+    private static async Task<int> BacktestAsync(CliArguments options)
+    {
+        if ((options["rule"] is null) == (options["file"] is null))
+        {
+            throw new CliException("Give --rule NAME (a rule in force) or --file FILE (a rule to try).");
+        }
+
+        var text = options["file"] is { } file ? await File.ReadAllTextAsync(file) : null;
+        var request = new BacktestRequest(options["rule"], text, ParseTime(options, "from"), ParseTime(options, "to"));
+        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
+        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        switch (await scope.ServiceProvider.GetRequiredService<BacktestRule>().HandleAsync(request, CancellationToken.None))
+        {
+            case BacktestRule.Done { Result: var result }:
+                Console.WriteLine($"Rule \"{result.Rule}\" from {result.From:u} to {result.To:u}");
+                Console.WriteLine($"  evaluated {result.Evaluated} items, {result.Hits} hits, {result.Decided} decided by agents, {result.Actioned} actioned");
+                Console.WriteLine($"  precision: {(result.Precision is { } p ? p.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a (no decided case yet)")}");
+                foreach (var hit in result.Items.Take(20))
+                {
+                    Console.WriteLine($"  {hit.At:u}  {hit.Item}  {string.Join(", ", hit.Values)}  {hit.CaseNumber} {hit.Resolution}");
+                }
+
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(result with { Items = [] }, JsonOptions.Api));
+                return 0;
+            case BacktestRule.Invalid invalid:
+                foreach (var (field, messages) in invalid.Errors)
+                {
+                    await Console.Error.WriteLineAsync($"{field}: {string.Join(" ", messages)}");
+                }
+
+                return 2;
+            default:
+                await Console.Error.WriteLineAsync($"No rule named \"{options["rule"]}\".");
+                return 2;
+        }
+    }
+
+    private static DateTimeOffset? ParseTime(CliArguments options, string name) =>
+        options[name] is not { } value ? null
+        : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
+        : throw new CliException($"--{name}: not a date/time (ISO 8601, such as 2026-11-01 or 2026-11-01T12:00Z).");
 
     private static async Task<int> CreateApiKeyAsync(CliArguments options)
     {

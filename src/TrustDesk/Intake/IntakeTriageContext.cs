@@ -64,7 +64,8 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
         Banned = subject.IsBanned,
     };
 
-    private static LinkPath? ToPath(SubjectHandle from, ReachedAccount? reached) =>
+    /// <summary>A walk of the account graph as rules report it.</summary>
+    internal static LinkPath? ToPath(SubjectHandle from, ReachedAccount? reached) =>
         reached is null ? null
         : new LinkPath(from, [.. reached.Path.Select(step => new Triage.LinkStep(
             SubjectIdentifierNames.Of(step.Via), new SubjectHandle(Guid.Empty, "account", step.To)))]);

@@ -81,6 +81,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         ["kind"] = "account, livestream, listing, order, shipment, payment",
         ["severity"] = "S1, S2, S3, S4",
         ["role"] = "reported, reporter, involved",
+        ["state"] = "draft, shadow, active",
         ["type"] = "device, ip, payment_fingerprint, address_hash, phone, email, tracking_number",
     };
 

@@ -6,6 +6,7 @@ using TrustDesk.Health;
 using TrustDesk.Intake;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 
 namespace TrustDesk.Web;
 
@@ -50,6 +51,7 @@ public static class TrustDeskApp
         services.AddIntake(builder.Configuration);
         services.AddSubjects(builder.Configuration);
         services.AddCases();
+        services.AddRules();
         services.AddScoped<CreateApiKey>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -80,6 +82,7 @@ public static class TrustDeskApp
         app.MapSubjectEndpoints();
         app.MapCaseEndpoints();
         app.MapTaxonomyEndpoints();
+        app.MapRuleEndpoints();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
         return app;

@@ -1,0 +1,163 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Access;
+using TrustDesk.Data;
+
+namespace TrustDesk.Triage;
+
+public sealed record RuleStateRequest(RuleState? State);
+
+public sealed record RuleHistory(RuleView Current, IReadOnlyList<RuleView> Versions);
+
+public static class RuleEndpoints
+{
+    public static IServiceCollection AddRules(this IServiceCollection services) =>
+        services.AddScoped<SaveRule>().AddScoped<BacktestRule>();
+
+    public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
+
+        api.MapGet("/", ListAsync)
+            .RequireAuthorization(Scopes.RulesRead)
+            .WithName("ListRules")
+            .WithSummary("Every rule: from the rule packs and the API, with state, version and text");
+
+        api.MapGet("/{name}", GetAsync)
+            .RequireAuthorization(Scopes.RulesRead)
+            .WithName("GetRule")
+            .WithSummary("One rule with its version history");
+
+        api.MapPost("/", CreateAsync)
+            .RequireAuthorization(Scopes.RulesWrite)
+            .WithName("CreateRule")
+            .WithSummary("Write a new rule (rule-pack syntax); a rule that does not compile is refused with line and column");
+
+        api.MapPut("/{name}", EditAsync)
+            .RequireAuthorization(Scopes.RulesWrite)
+            .WithName("EditRule")
+            .WithSummary("Save a new version of a rule (a pack rule edited here is replaced by this version)");
+
+        api.MapPost("/{name}/state", ChangeStateAsync)
+            .RequireAuthorization(Scopes.RulesWrite)
+            .WithName("ChangeRuleState")
+            .WithSummary("Move a rule between draft, shadow and active (a new version)");
+
+        api.MapPost("/backtest", BacktestAsync)
+            .RequireAuthorization(Scopes.RulesRead)
+            .WithName("BacktestRule")
+            .WithSummary("Run a rule (by name, or as text) over stored reports and events in a time range: hits and precision against agents' decisions");
+
+        return app;
+    }
+
+    private static async Task<Ok<List<RuleView>>> ListAsync(TrustDeskDb db, TriageEngine engine, CancellationToken cancellationToken)
+    {
+        var stored = (await TriageEngine.LatestStoredAsync(db, cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var rules = new List<RuleView>();
+        foreach (var definition in (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            rules.Add(stored.TryGetValue(definition.Name, out var version)
+                ? SaveRule.ToView(version)
+                : new RuleView(definition.Name, definition.Version, definition.State, definition.Source ?? "pack",
+                    [.. definition.Triggers.Select(t => t.Trigger)], definition.Description, PackText(definition), null, null));
+        }
+
+        return TypedResults.Ok(rules);
+    }
+
+    private static async Task<Results<Ok<RuleHistory>, NotFound>> GetAsync(string name, TrustDeskDb db, TriageEngine engine, CancellationToken cancellationToken)
+    {
+        var versions = await db.Rules.AsNoTracking().Where(r => r.Name == name).OrderByDescending(r => r.Version).ToListAsync(cancellationToken);
+        if (versions.Count > 0)
+        {
+            var views = versions.Select(SaveRule.ToView).ToList();
+            return TypedResults.Ok(new RuleHistory(views[0], views));
+        }
+
+        var definition = (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).FirstOrDefault(d => d.Name == name);
+        if (definition is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var view = new RuleView(definition.Name, definition.Version, definition.State, definition.Source ?? "pack",
+            [.. definition.Triggers.Select(t => t.Trigger)], definition.Description, PackText(definition), null, null);
+        return TypedResults.Ok(new RuleHistory(view, [view]));
+    }
+
+    private static async Task<Results<Created<RuleView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        SaveRuleRequest request, ClaimsPrincipal user, SaveRule saveRule, CancellationToken cancellationToken) =>
+        await saveRule.HandleAsync(null, request, user, cancellationToken) switch
+        {
+            SaveRule.Saved saved => TypedResults.Created($"/api/v1/rules/{Uri.EscapeDataString(saved.Rule.Name)}", saved.Rule),
+            SaveRule.Invalid invalid => Refused(invalid),
+            SaveRule.Conflict conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The rule exists.", detail: conflict.Message),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
+        };
+
+    private static async Task<Results<Ok<RuleView>, NotFound, ValidationProblem, ProblemHttpResult>> EditAsync(
+        string name, SaveRuleRequest request, ClaimsPrincipal user, SaveRule saveRule, CancellationToken cancellationToken) =>
+        await saveRule.HandleAsync(name, request, user, cancellationToken) switch
+        {
+            SaveRule.Saved saved => TypedResults.Ok(saved.Rule),
+            SaveRule.Invalid invalid => Refused(invalid),
+            SaveRule.Conflict conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The rule changed.", detail: conflict.Message),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static async Task<Results<Ok<RuleView>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStateAsync(
+        string name, RuleStateRequest request, ClaimsPrincipal user, TrustDeskDb db, TriageEngine engine, SaveRule saveRule, CancellationToken cancellationToken)
+    {
+        if (request.State is not { } state || !Enum.IsDefined(state))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = ["One of draft, shadow, active."] });
+        }
+
+        var stored = await db.Rules.AsNoTracking().Where(r => r.Name == name).OrderByDescending(r => r.Version).FirstOrDefaultAsync(cancellationToken);
+        var text = stored?.Text;
+        if (text is null)
+        {
+            var definition = (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).FirstOrDefault(d => d.Name == name);
+            if (definition is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            text = PackText(definition);
+        }
+
+        return await EditAsync(name, new SaveRuleRequest(text, state), user, saveRule, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<BacktestResult>, NotFound, ValidationProblem>> BacktestAsync(
+        BacktestRequest request, BacktestRule backtest, CancellationToken cancellationToken) =>
+        await backtest.HandleAsync(request, cancellationToken) switch
+        {
+            BacktestRule.Done done => TypedResults.Ok(done.Result),
+            BacktestRule.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static ValidationProblem Refused(SaveRule.Invalid invalid) =>
+        TypedResults.ValidationProblem(invalid.Errors, title: "The rule does not compile.",
+            extensions: invalid.Diagnostics.Count == 0 ? null : new Dictionary<string, object?> { ["diagnostics"] = invalid.Diagnostics });
+
+    /// <summary>A pack rule written back out in pack syntax, so it can be edited and saved through the API.</summary>
+    internal static string PackText(RuleDefinition definition)
+    {
+        var lines = new List<string> { $"- name: {definition.Name}" };
+        if (definition.Description is { } description)
+        {
+            lines.Add($"  description: {description}");
+        }
+
+        lines.Add($"  state: {definition.State.ToString().ToLowerInvariant()}");
+        lines.Add($"  on: [{string.Join(", ", definition.Triggers.Select(t => t.Trigger))}]");
+        lines.Add($"  when: {string.Join(" ", definition.When.Text.Split('\n').Select(l => l.Trim()))}");
+        lines.Add("  then:");
+        lines.AddRange(definition.Then.Select(t => $"    - {string.Join(" ", t.Text.Split('\n').Select(l => l.Trim()))}"));
+        return string.Join('\n', lines);
+    }
+}
