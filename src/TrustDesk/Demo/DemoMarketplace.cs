@@ -257,9 +257,31 @@ public static class DemoMarketplace
         }
 
         string[] agents = ["maya.agent@demo.trustdesk.test", "omar.agent@demo.trustdesk.test", "lena.specialist@demo.trustdesk.test"];
+
+        // Cases the rules flagged have mostly been decided, so back-testing a rule has decisions to measure it against.
+        List<long> flagged;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+            flagged = await db.Cases.Where(c => db.RuleHits.Any(h => h.CaseId == c.Id && !h.Shadow)).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
+        }
+
+        for (var i = 0; i < flagged.Count; i++)
+        {
+            if (i % 2 == 1)
+            {
+                continue;
+            }
+
+            await using var scope = services.CreateAsyncScope();
+            var resolution = i % 8 == 4 ? "no_violation" : "actioned";
+            await scope.ServiceProvider.GetRequiredService<UpdateCase>().HandleAsync(flagged[i],
+                new UpdateCaseRequest(null, "solved", null, null, null, agents[i % agents.Length], null, resolution), null, caller, cancellationToken);
+        }
+
         for (var i = 0; i < ids.Count; i++)
         {
-            if (i % 3 != 1)
+            if (i % 3 != 1 || flagged.Contains(ids[i]))
             {
                 continue;
             }

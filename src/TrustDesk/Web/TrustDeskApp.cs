@@ -23,7 +23,9 @@ public static class TrustDeskApp
     /// </param>
     public static WebApplication Build(string[] args, bool oneShot = false)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside the binary: find it there whatever the working directory (the data directory,
+        // by contrast, is relative to where the user runs the command).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (oneShot)
         {
             builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
