@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Access;
+using System.Security.Claims;
+using TrustDesk.Cases;
+using TrustDesk.Identity;
+using TrustDesk.Web;
 using TrustDesk.Data;
 
 namespace TrustDesk.Subjects;
@@ -31,19 +34,24 @@ public static class SubjectEndpoints
         var api = app.MapGroup("/api/v1/subjects").WithTags("Subjects");
 
         api.MapPut("/{kind}/{externalId}", UpsertOneAsync)
-            .RequireAuthorization(Scopes.SubjectsWrite)
+            .RequirePermission(Permissions.SubjectsWrite)
             .WithName("UpsertSubject")
             .WithSummary("Create or update one platform object, with its links and identifiers");
 
         api.MapPut("/", UpsertBatchAsync)
-            .RequireAuthorization(Scopes.SubjectsWrite)
+            .RequirePermission(Permissions.SubjectsWrite)
             .WithName("UpsertSubjects")
             .WithSummary("Create or update up to 500 platform objects in one commit");
 
         api.MapGet("/{kind}/{externalId}", GetAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.SubjectsRead)
             .WithName("GetSubject")
-            .WithSummary("One platform object with its links and identifiers");
+            .WithSummary("One platform object with its links and identifiers; identifiers come masked unless the key has pii:read");
+
+        api.MapPost("/{kind}/{externalId}/reveal", RevealAsync)
+            .RequirePermission(Permissions.PersonalDataReveal)
+            .WithName("RevealSubjectIdentifiers")
+            .WithSummary("The subject's identifiers in clear; needs a reason, which the audit trail keeps");
 
         return app;
     }
@@ -71,7 +79,7 @@ public static class SubjectEndpoints
         };
 
     private static async Task<Results<Ok<SubjectView>, NotFound, ValidationProblem>> GetAsync(
-        string kind, string externalId, TrustDeskDb db, CancellationToken cancellationToken)
+        string kind, string externalId, ClaimsPrincipal user, TrustDeskDb db, CancellationToken cancellationToken)
     {
         if (ParseKind(kind) is not { } parsedKind)
         {
@@ -88,7 +96,32 @@ public static class SubjectEndpoints
         return TypedResults.Ok(new SubjectView(subject.Id, subject.Kind, subject.ExternalId, subject.DisplayName, subject.CreatedOnPlatformAt,
             subject.Attributes, subject.FirstSeenAt, subject.UpdatedAt,
             subject.Links.Select(l => new SubjectLinkView(l.Relation, l.To!.Kind, l.To.ExternalId)).ToList(),
-            subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList()));
+            subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, user.Has(Permissions.PersonalDataRead) ? i.Value : Mask(i.Type, i.Value))).ToList()));
+    }
+
+    /// <summary>Identifiers as people without a reveal see them.</summary>
+    public static string Mask(IdentifierType type, string value) => type switch
+    {
+        IdentifierType.Email => PersonalData.MaskEmail(value)!,
+        IdentifierType.Phone => PersonalData.MaskPhone(value)!,
+        IdentifierType.Ip => PersonalData.MaskIp(value)!,
+        _ => PersonalData.Mask(value),
+    };
+
+    private static async Task<Results<Ok<List<SubjectIdentifierView>>, NotFound, ValidationProblem>> RevealAsync(
+        string kind, string externalId, RevealRequest request, ClaimsPrincipal user, RevealPersonalData reveal, CancellationToken cancellationToken)
+    {
+        if (ParseKind(kind) is not { } parsedKind)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
+        }
+
+        return await reveal.SubjectAsync(parsedKind, externalId, request, user, cancellationToken) switch
+        {
+            RevealPersonalData.Revealed<List<SubjectIdentifierView>> revealed => TypedResults.Ok(revealed.View),
+            RevealPersonalData.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.NotFound(),
+        };
     }
 
     /// <summary>Route kinds are the snake_case names (<c>account</c>); numbers are not kinds.</summary>
