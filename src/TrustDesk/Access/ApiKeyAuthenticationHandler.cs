@@ -13,8 +13,8 @@ namespace TrustDesk.Access;
 /// <summary>
 /// <c>Authorization: Bearer td_...</c>. The secret is hashed and looked up; a found key is cached for 30 seconds so
 /// intake does not pay a query per request (a revoked key stops working within that time).
-/// <c>Bearer tdp_...</c> is a person's <see cref="PersonalAccessToken"/>: it acts as that person, and stops working within
-/// the same 30 seconds when the token is revoked or the person disabled.
+/// <c>Bearer tdp_...</c> is a person's <see cref="PersonalAccessToken"/>: it acts as that person, and stops working at once
+/// when the token is revoked or the person disabled.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -29,8 +29,6 @@ public sealed class ApiKeyAuthenticationHandler(
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private sealed record CachedKey(Guid Id, string Name, string[] Scopes);
-
-    private sealed record CachedToken(TrustDeskUser User);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -80,24 +78,19 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
+    // Not cached: a revoked token or a disabled person stops at the next request. Tokens serve scripts, not intake.
     private async Task<AuthenticateResult> AuthenticateTokenAsync(string secret)
     {
         var hash = ApiKey.HashSecret(secret);
-        if (!cache.TryGetValue<CachedToken>("pat:" + hash, out var cached) || cached is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var user = token is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
+        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || user is null || user.IsDisabled)
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            var token = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
-            var user = token is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
-            if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || user is null || user.IsDisabled)
-            {
-                return AuthenticateResult.Fail("Unknown, expired or revoked token.");
-            }
-
-            cached = new CachedToken(user);
-            cache.Set("pat:" + hash, cached, CacheFor);
+            return AuthenticateResult.Fail("Unknown, expired or revoked token.");
         }
 
-        var principal = UserPrincipal.Create(cached.User, "done", "token", SchemeName, null);
+        var principal = UserPrincipal.Create(user, "done", "token", SchemeName, null);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

@@ -127,7 +127,7 @@ public static class IdentityEndpoints
                 await account.RegenerateRecoveryCodesAsync(user) is { } codes
                     ? TypedResults.Ok(new RecoveryCodesView(codes))
                     : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "MFA is not on."))
-            .RequireAuthorization(Permissions.Policy(Permissions.TokensManage))
+            .RequireAuthorization(Permissions.SignedInPolicy)
             .WithName("RegenerateRecoveryCodes")
             .WithSummary("Ten new recovery codes; the old ones stop working");
 

@@ -68,7 +68,7 @@ public static class Permissions
         [UserRole.Specialist] = AgentPermissions.Append(CasesRestricted).ToFrozenSet(),
         [UserRole.Lead] = AgentPermissions.Append(CasesRestricted).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
-        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead }.ToFrozenSet(),
+        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage }.ToFrozenSet(),
         [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
