@@ -98,6 +98,7 @@ public sealed class AdministerUsers(TrustDeskDb db, UserManager<TrustDeskUser> u
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes");
         await EndSessionsAsync(id, "mfa_reset", now, cancellationToken);
+        await RevokeTokensAsync(id, now, cancellationToken);
         return new Done(ToView(user), null);
     }
 
@@ -118,8 +119,14 @@ public sealed class AdministerUsers(TrustDeskDb db, UserManager<TrustDeskUser> u
         user.LockoutEnd = null;
         await users.UpdateSecurityStampAsync(user);
         await EndSessionsAsync(id, "password_reset", now, cancellationToken);
+        await RevokeTokensAsync(id, now, cancellationToken);
         return new Done(ToView(user), password);
     }
+
+    // After a reset the account may be in someone else's hands: its script tokens go too.
+    private Task<int> RevokeTokensAsync(Guid userId, DateTime now, CancellationToken cancellationToken) =>
+        db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
 
     private Task<int> EndSessionsAsync(Guid userId, string reason, DateTime now, CancellationToken cancellationToken) =>
         db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null)

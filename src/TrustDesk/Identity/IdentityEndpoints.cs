@@ -33,6 +33,8 @@ public sealed record CreatedUserView(UserView User, string Password);
 
 public sealed record PasswordResetView(UserView User, string Password);
 
+public sealed record DepartmentView(string Code, string Title);
+
 public static class IdentityEndpoints
 {
     public static IServiceCollection AddIdentityAndAccess(this IServiceCollection services, IConfiguration configuration)
@@ -101,7 +103,7 @@ public static class IdentityEndpoints
                 await account.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword, cancellationToken) is { } errors
                     ? TypedResults.ValidationProblem(errors)
                     : TypedResults.NoContent())
-            .RequireAuthorization(Permissions.SignedInPolicy)
+            .RequireAuthorization(Permissions.ConsoleSessionPolicy)
             .WithName("ChangePassword")
             .WithSummary("Change your password; your other sessions end");
 
@@ -110,7 +112,7 @@ public static class IdentityEndpoints
                     ? TypedResults.Ok(new EnrolmentView(enrolment.Secret, enrolment.OtpAuthUri))
                     : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "MFA is already on.",
                         detail: "Regenerate recovery codes with POST /api/v1/auth/mfa/recovery-codes, or ask an admin to reset MFA."))
-            .RequireAuthorization(Permissions.SignedInPolicy)
+            .RequireAuthorization(Permissions.ConsoleSessionPolicy)
             .WithName("StartMfaEnrolment")
             .WithSummary("A new authenticator secret (and otpauth:// URI for a QR code); confirm it with a code to turn MFA on");
 
@@ -119,7 +121,7 @@ public static class IdentityEndpoints
                 await account.ConfirmEnrolmentAsync(user, request.Code, cancellationToken) is { } confirmed
                     ? TypedResults.Ok(new RecoveryCodesView(confirmed.RecoveryCodes))
                     : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Wrong or expired code, or no enrolment started."] }))
-            .RequireAuthorization(Permissions.SignedInPolicy)
+            .RequireAuthorization(Permissions.ConsoleSessionPolicy)
             .WithName("ConfirmMfaEnrolment")
             .WithSummary("Turn MFA on with a first code; returns ten one-time recovery codes, shown once");
 
@@ -127,7 +129,7 @@ public static class IdentityEndpoints
                 await account.RegenerateRecoveryCodesAsync(user) is { } codes
                     ? TypedResults.Ok(new RecoveryCodesView(codes))
                     : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "MFA is not on."))
-            .RequireAuthorization(Permissions.SignedInPolicy)
+            .RequireAuthorization(Permissions.ConsoleSessionPolicy)
             .WithName("RegenerateRecoveryCodes")
             .WithSummary("Ten new recovery codes; the old ones stop working");
 
@@ -159,6 +161,12 @@ public static class IdentityEndpoints
             .RequireAuthorization(Permissions.Policy(Permissions.TokensManage))
             .WithName("RevokePersonalAccessToken")
             .WithSummary("Revoke one of your tokens");
+
+        app.MapGet("/api/v1/departments", () => TypedResults.Ok(Departments.All.Select(d => new DepartmentView(d.Key, d.Value)).ToList()))
+            .RequirePermission(Permissions.TaxonomyRead)
+            .WithTags("Taxonomy")
+            .WithName("ListDepartments")
+            .WithSummary("The departments cases can be escalated to and department members belong to");
 
         var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Permissions.Policy(Permissions.UsersManage));
         users.MapGet("/", async Task<Ok<List<UserView>>> (AdministerUsers admin, CancellationToken cancellationToken) =>
@@ -281,7 +289,10 @@ public static class PermissionPolicies
             builder.AddPolicy(Permissions.Policy(permission), policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
         }
 
-        return builder.AddPolicy(Permissions.SignedInPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("actor_type", "user"));
+        return builder
+            .AddPolicy(Permissions.SignedInPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("actor_type", "user"))
+            .AddPolicy(Permissions.ConsoleSessionPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("actor_type", "user")
+                .RequireClaim(Permissions.AuthMethodClaim, "session"));
     }
 
     /// <summary>The endpoint needs <paramref name="permission"/>: the one way endpoints declare what they need.</summary>

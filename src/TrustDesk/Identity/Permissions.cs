@@ -44,6 +44,9 @@ public static class Permissions
     /// <summary>Policy for the caller's own account (sign-out, MFA enrolment): any signed-in person, even before MFA.</summary>
     public const string SignedInPolicy = "signed-in";
 
+    /// <summary>Policy for changing one's own credentials (password, MFA): a console session, never a script token.</summary>
+    public const string ConsoleSessionPolicy = "console-session";
+
     public const string RoleClaim = "td_role";
     public const string DepartmentClaim = "td_department";
 

@@ -57,6 +57,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["RevealCasePersonalData"] = CaseWorkers,
         ["ListCategories"] = Signed,
         ["ListQueues"] = Signed,
+        ["ListDepartments"] = Signed,
         ["SignOut"] = People,
         ["GetMe"] = People,
         ["ChangePassword"] = People,

@@ -268,10 +268,32 @@ public sealed class SignInTests : IAsyncDisposable
 
         await script.GetJsonAsync("/api/v1/audit");
         await script.GetJsonAsync("/api/v1/users", HttpStatusCode.Forbidden);
+        await (await script.PostJsonAsync("/api/v1/auth/tokens", new { name = "another" })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await script.PostJsonAsync("/api/v1/auth/mfa/recovery-codes", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await script.PostJsonAsync("/api/v1/auth/password", new { currentPassword = "x", newPassword = "y" })).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/auth/tokens/{created.GetProperty("token").Str("id")}"),
             TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.NoContent);
         await script.GetJsonAsync("/api/v1/audit", HttpStatusCode.Unauthorized);
         _ = await app.WithDbAsync(db => Task.FromResult(db.PersonalAccessTokens.Single().Hash.Length == 64 ? 0 : throw new InvalidOperationException("not hashed")));
+    }
+
+    [Fact]
+    public async Task ResetPasswordByAdmin_EndsSessionsAndTokens_AndTheNewPasswordSignsIn()
+    {
+        var app = App();
+        var agent = await app.CreateUserAsync(UserRole.Agent);
+        var session = await app.CreateSessionClientAsync(agent.Id);
+        var token = await (await session.PostJsonAsync("/api/v1/auth/tokens", new { name = "script" })).ExpectAsync(HttpStatusCode.Created);
+        var script = app.CreateClient();
+        script.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Str("secret"));
+        var admin = await app.CreateUserClientAsync(UserRole.Admin);
+
+        var reset = await (await admin.PostJsonAsync($"/api/v1/users/{agent.Id}/password/reset", new { })).ExpectAsync(HttpStatusCode.OK);
+
+        await session.GetJsonAsync("/api/v1/auth/me", HttpStatusCode.Unauthorized);
+        await script.GetJsonAsync("/api/v1/cases", HttpStatusCode.Unauthorized);
+        await (await SignInAsync(app.CreateClient(), agent.Email, agent.Password)).ExpectAsync(HttpStatusCode.Unauthorized);
+        await (await SignInAsync(app.CreateClient(), agent.Email, reset.Str("password"))).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
