@@ -79,6 +79,12 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
 
             return saved;
         }
+        catch
+        {
+            // Nothing committed, so the queued entries describe nothing that happened.
+            _pendingAudit.Clear();
+            throw;
+        }
         finally
         {
             if (ownTransaction is not null)

@@ -143,6 +143,19 @@ public sealed class SignInTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RequireMfaForEveryone_AnAgentWithoutTotp_MustEnrolFirst()
+    {
+        var app = App(new() { ["TrustDesk:Identity:RequireMfaForEveryone"] = "true" });
+        var agent = await app.CreateUserAsync(UserRole.Agent, enrolMfa: false);
+        var browser = Browser(app);
+
+        var signedIn = await (await SignInAsync(browser, agent.Email, agent.Password)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(signedIn.GetProperty("mfaEnrolmentRequired").GetBoolean());
+        await browser.GetJsonAsync("/api/v1/cases", HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Lead_SignIn_NeedsTheCode_AcceptsEachCodeOnce_AndRecoveryCodes()
     {
         var app = App();
