@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
+using TrustDesk.Identity;
 using TrustDesk.Web;
 
 namespace TrustDesk.Access;
@@ -12,6 +13,8 @@ namespace TrustDesk.Access;
 /// <summary>
 /// <c>Authorization: Bearer td_...</c>. The secret is hashed and looked up; a found key is cached for 30 seconds so
 /// intake does not pay a query per request (a revoked key stops working within that time).
+/// <c>Bearer tdp_...</c> is a person's <see cref="PersonalAccessToken"/>: it acts as that person, and stops working at once
+/// when the token is revoked or the person disabled.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -41,6 +44,11 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var secret = header["Bearer ".Length..].Trim();
+        if (secret.StartsWith(PersonalAccessToken.SecretPrefix, StringComparison.Ordinal) && secret.Length <= 100)
+        {
+            return await AuthenticateTokenAsync(secret);
+        }
+
         if (!secret.StartsWith(ApiKey.SecretPrefix, StringComparison.Ordinal) || secret.Length > 100)
         {
             return AuthenticateResult.Fail("Not a TrustDesk API key.");
@@ -70,6 +78,22 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
+    // Not cached: a revoked token or a disabled person stops at the next request. Tokens serve scripts, not intake.
+    private async Task<AuthenticateResult> AuthenticateTokenAsync(string secret)
+    {
+        var hash = ApiKey.HashSecret(secret);
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var user = token is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
+        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || user is null || user.IsDisabled)
+        {
+            return AuthenticateResult.Fail("Unknown, expired or revoked token.");
+        }
+
+        var principal = UserPrincipal.Create(user, "done", "token", SchemeName, null);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
@@ -78,7 +102,8 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key lacks the scope this endpoint needs.", null);
+        WriteProblemAsync(StatusCodes.Status403Forbidden,
+            Context.User.FindFirstValue("actor_type") == "user" ? "Your role does not allow this." : "The API key lacks the scope this endpoint needs.", null);
 
     private Task WriteProblemAsync(int status, string title, string? detail)
     {

@@ -1,3 +1,4 @@
+using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Web;
 
@@ -10,7 +11,8 @@ public sealed class CreateApiKey(TrustDeskDb db, TimeProvider time)
     public sealed record Created(ApiKey Key, string Secret) : Result;
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
 
-    public async Task<Result> HandleAsync(string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    /// <param name="actor">Who creates it, for the audit trail; the system (CLI, tests, demo) when null.</param>
+    public async Task<Result> HandleAsync(string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken, AuditRecord? actor = null)
     {
         var errors = new ValidationErrors();
         errors.Required("name", name, 200);
@@ -27,6 +29,11 @@ public sealed class CreateApiKey(TrustDeskDb db, TimeProvider time)
 
         var (key, secret) = ApiKey.Create(name!.Trim(), scopes.Distinct(), time.GetUtcNow().UtcDateTime);
         db.ApiKeys.Add(key);
+        var now = time.GetUtcNow().UtcDateTime;
+        db.Audit((actor ?? AuditRecords.BySystem(now, "", null, null, null)) with
+        {
+            Action = "api_key.created", TargetType = "api_key", TargetId = key.Id.ToString(), Detail = $"{key.Name}: {string.Join(",", key.Scopes)}",
+        });
         await db.SaveChangesAsync(cancellationToken);
         return new Created(key, secret);
     }

@@ -1,6 +1,8 @@
 namespace TrustDesk.Access;
 
-/// <summary>What an API key may do. Each scope is also the name of the authorisation policy that requires it.</summary>
+/// <summary>
+/// What a platform API key may do. <see cref="Identity.Permissions.ByScope"/> says which permissions each scope grants.
+/// </summary>
 public static class Scopes
 {
     public const string SubjectsWrite = "subjects:write";
@@ -11,7 +13,13 @@ public static class Scopes
     public const string RulesRead = "rules:read";
     public const string RulesWrite = "rules:write";
 
+    /// <summary>Cases of restricted categories (minors' safety, law-enforcement requests): a machine needs this on top of cases:read.</summary>
+    public const string CasesRestricted = "cases:restricted";
+
+    /// <summary>Personal data in clear (emails, phones, IPs, identifiers). For the platform's own integration, which holds the data anyway.</summary>
+    public const string PersonalDataRead = "pii:read";
+
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, RulesRead, RulesWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite];
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
+using TrustDesk.Identity;
 using TrustDesk.Web;
 
 namespace TrustDesk.Cases;
@@ -12,7 +13,7 @@ namespace TrustDesk.Cases;
 public sealed record AddMessageRequest(string? Type, string? Text, string? Status);
 
 /// <summary>Adds a reply or an internal note to a case.</summary>
-public sealed class AddMessage(TrustDeskDb db, TimeProvider time)
+public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess access)
 {
     public const string Operation = "cases.messages.add";
     public const int TextMaxLength = 50_000;
@@ -50,11 +51,12 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time)
             return new Invalid(errors.ToDictionary());
         }
 
-        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken);
-        if (@case is null)
+        if (!await access.CanSeeAsync(caseId, caller, cancellationToken))
         {
             return new NotFound();
         }
+
+        var @case = await db.Cases.FirstAsync(c => c.Id == caseId, cancellationToken);
 
         var clientId = caller.ClientId();
         var requestHash = Idempotency.HashRequest($"{Operation}:{caseId}", request);
@@ -67,7 +69,7 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time)
         if (check == Idempotency.Check.Replay)
         {
             var earlier = await db.Messages.AsNoTracking().FirstAsync(m => m.Id == Guid.Parse(resourceId!), cancellationToken);
-            return new Added(CaseViews.ToView(earlier), @case.Version, Replayed: true);
+            return new Added(CaseViews.ToView(earlier, caller.Has(Permissions.PersonalDataRead)), @case.Version, Replayed: true);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -84,6 +86,6 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return new Added(CaseViews.ToView(message), @case.Version, Replayed: false);
+        return new Added(CaseViews.ToView(message, caller.Has(Permissions.PersonalDataRead)), @case.Version, Replayed: false);
     }
 }

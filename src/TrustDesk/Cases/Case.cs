@@ -335,6 +335,10 @@ public sealed class Case
         return message;
     }
 
+    /// <summary>Records that the case was escalated to a department (the escalation row itself is added beside it).</summary>
+    public void RecordEscalation(string department, Actor actor, DateTime now) =>
+        Append(now, CaseEventKinds.Escalated, actor, null, department, null);
+
     public static List<string> NormaliseTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using TrustDesk.Access;
+using TrustDesk.Identity;
 using TrustDesk.Web;
 
 namespace TrustDesk.Cases;
@@ -13,14 +13,17 @@ public static class CaseEndpoints
         .AddScoped<GetCase>()
         .AddScoped<CreateCase>()
         .AddScoped<UpdateCase>()
-        .AddScoped<AddMessage>();
+        .AddScoped<AddMessage>()
+        .AddScoped<CaseAccess>()
+        .AddScoped<EscalateCase>()
+        .AddScoped<RevealPersonalData>();
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/cases").WithTags("Cases");
 
         api.MapGet("/", ListAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.CasesRead)
             .WithName("ListCases")
             .WithSummary("List cases, in the order of work by default (severity, then age)")
             .WithDescription("Filters: status (comma list, or open_any), severity (S1,S2), category (code or family such as payments), " +
@@ -28,41 +31,52 @@ public static class CaseEndpoints
                 "sort: priority (default), newest, updated. Pages of up to 200 with nextCursor.");
 
         api.MapGet("/{id:long}", GetAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.CasesRead)
             .WithName("GetCase")
             .WithSummary("One case with its messages, subjects and timeline; the ETag header is its version");
 
         api.MapPost("/", CreateAsync)
-            .RequireAuthorization(Scopes.CasesWrite)
+            .RequirePermission(Permissions.CasesUpdate)
             .WithName("CreateCase")
             .WithSummary("Open a case");
 
         api.MapPatch("/{id:long}", UpdateAsync)
-            .RequireAuthorization(Scopes.CasesWrite)
+            .RequirePermission(Permissions.CasesUpdate)
             .WithName("UpdateCase")
             .WithSummary("Change status (legal moves only), severity, category, queue, assignee, tags or title")
             .WithDescription("Send If-Match with the ETag you last saw: if someone changed the case since, the answer is 412 and nothing changes.");
 
         api.MapPost("/{id:long}/messages", AddMessageAsync)
-            .RequireAuthorization(Scopes.CasesWrite)
+            .RequirePermission(Permissions.CasesComment)
             .WithName("AddCaseMessage")
             .WithSummary("Add a reply or an internal note");
+
+        api.MapPost("/{id:long}/escalations", EscalateAsync)
+            .RequirePermission(Permissions.CasesEscalate)
+            .WithName("EscalateCase")
+            .WithSummary("Escalate the case to a department, whose members can then see it");
+
+        api.MapPost("/{id:long}/reveal", RevealAsync)
+            .RequirePermission(Permissions.PersonalDataReveal)
+            .WithName("RevealCasePersonalData")
+            .WithSummary("The requester's contact details in clear; needs a reason, which the audit trail keeps");
 
         return app;
     }
 
     private static async Task<Results<Ok<CasePage>, ValidationProblem>> ListAsync(
-        [AsParameters] ListCasesQueryParameters query, ListCases listCases, CancellationToken cancellationToken) =>
-        await listCases.HandleAsync(query.ToQuery(), cancellationToken) switch
+        [AsParameters] ListCasesQueryParameters query, ClaimsPrincipal user, ListCases listCases, CancellationToken cancellationToken) =>
+        await listCases.HandleAsync(query.ToQuery(), user, cancellationToken) switch
         {
             ListCases.Listed listed => TypedResults.Ok(listed.Page),
             ListCases.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             _ => throw new InvalidOperationException("Unexpected result."),
         };
 
-    private static async Task<Results<Ok<CaseDetail>, NotFound>> GetAsync(long id, HttpResponse response, GetCase getCase, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CaseDetail>, NotFound>> GetAsync(
+        long id, HttpResponse response, ClaimsPrincipal user, GetCase getCase, CancellationToken cancellationToken)
     {
-        var detail = await getCase.HandleAsync(id, cancellationToken);
+        var detail = await getCase.HandleAsync(id, user, cancellationToken);
         if (detail is null)
         {
             return TypedResults.NotFound();
@@ -136,6 +150,24 @@ public static class CaseEndpoints
             _ => TypedResults.NotFound(),
         };
     }
+
+    private static async Task<Results<Created<EscalationView>, NotFound, ValidationProblem>> EscalateAsync(
+        long id, EscalateCaseRequest request, ClaimsPrincipal user, EscalateCase escalate, CancellationToken cancellationToken) =>
+        await escalate.HandleAsync(id, request, user, cancellationToken) switch
+        {
+            EscalateCase.Escalated escalated => TypedResults.Created($"/api/v1/cases/{id}", escalated.Escalation),
+            EscalateCase.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static async Task<Results<Ok<RevealedCaseView>, NotFound, ValidationProblem>> RevealAsync(
+        long id, RevealRequest request, ClaimsPrincipal user, RevealPersonalData reveal, CancellationToken cancellationToken) =>
+        await reveal.CaseAsync(id, request, user, cancellationToken) switch
+        {
+            RevealPersonalData.Revealed<RevealedCaseView> revealed => TypedResults.Ok(revealed.View),
+            RevealPersonalData.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.NotFound(),
+        };
 
     /// <summary>Query-string parameters of the case list.</summary>
     public sealed record ListCasesQueryParameters(

@@ -51,4 +51,5 @@ public static class CaseEventKinds
     public const string MessageAdded = "message_added";
     public const string FlagChanged = "flag_changed";
     public const string Resolved = "resolved";
+    public const string Escalated = "escalated";
 }

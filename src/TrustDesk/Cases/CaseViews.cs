@@ -44,6 +44,7 @@ public sealed record CaseDetail(
     string? Resolution,
     int Version,
     IReadOnlyList<string> AllowedStatuses,
+    ContactView? Requester,
     IReadOnlyList<CaseSubjectView> Subjects,
     IReadOnlyList<MessageView> Messages,
     IReadOnlyList<TimelineEntry> Timeline,
@@ -55,6 +56,9 @@ public sealed record RuleHitView(string Rule, int Version, bool Shadow, string T
 
 /// <summary>An enforcement action a rule proposed, waiting for people to decide.</summary>
 public sealed record ProposalView(Guid Id, string Action, string Target, string? Policy, bool Automatic, string Rule, string Status, DateTime CreatedAt);
+
+/// <summary>The person the case is for. The email is masked (<c>j***@example.com</c>) unless revealed: POST /api/v1/cases/{id}/reveal.</summary>
+public sealed record ContactView(Guid Id, string? Name, string? Email);
 
 public sealed record CaseSubjectView(Guid Id, SubjectKind Kind, string ExternalId, string DisplayName, SubjectRole Role);
 
@@ -81,8 +85,10 @@ public static class CaseViews
     public static string QueueName(Guid queueId, CategoryCatalog.Snapshot catalog) =>
         catalog.QueuesById.TryGetValue(queueId, out var queue) ? queue.Name : queueId.ToString();
 
-    public static MessageView ToView(Message m) =>
-        new(m.Id, m.Direction, m.Channel, m.AuthorType, m.AuthorName, m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt);
+    /// <param name="clear">False masks a contact's author name when it is an email address.</param>
+    public static MessageView ToView(Message m, bool clear) =>
+        new(m.Id, m.Direction, m.Channel, m.AuthorType, clear || m.AuthorType != "contact" ? m.AuthorName : Web.PersonalData.MaskIfEmail(m.AuthorName),
+            m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt);
 
     public static string ETag(Case c) => $"\"{c.Id}-{c.Version}\"";
 }

@@ -63,7 +63,7 @@ public sealed class CreateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
 
         if (check == Idempotency.Check.Replay)
         {
-            return new Created((await getCase.HandleAsync(long.Parse(resourceId!), cancellationToken))!, Replayed: true);
+            return new Created((await getCase.LoadAsync(long.Parse(resourceId!), caller, cancellationToken))!, Replayed: true);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -133,12 +133,12 @@ public sealed class CreateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
                 (check, resourceId) = await Idempotency.CheckAsync(db, clientId, idempotencyKey, requestHash, cancellationToken);
                 if (check == Idempotency.Check.Replay)
                 {
-                    return new Created((await getCase.HandleAsync(long.Parse(resourceId!), cancellationToken))!, Replayed: true);
+                    return new Created((await getCase.LoadAsync(long.Parse(resourceId!), caller, cancellationToken))!, Replayed: true);
                 }
             }
         }
 
-        return new Created((await getCase.HandleAsync(@case.Id, cancellationToken))!, Replayed: false);
+        return new Created((await getCase.LoadAsync(@case.Id, caller, cancellationToken))!, Replayed: false);
     }
 
     private static ValidationErrors Validate(CreateCaseRequest request, CategoryCatalog.Snapshot catalog)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Subjects;
@@ -25,7 +26,7 @@ public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? NextCurs
 /// <summary>
 /// Lists cases with filters and keyset pagination. The default order is the order of work: severity, then age.
 /// </summary>
-public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
+public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAccess access)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -35,11 +36,12 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog)
     public sealed record Listed(CasePage Page) : Result;
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
 
-    public async Task<Result> HandleAsync(ListCasesQuery query, CancellationToken cancellationToken)
+    public async Task<Result> HandleAsync(ListCasesQuery query, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
         var errors = new ValidationErrors();
-        var cases = db.Cases.AsNoTracking();
+        // Every filter, the search and the paging narrow what the caller may see; nothing else reaches the query.
+        var cases = await access.VisibleToAsync(db.Cases.AsNoTracking(), caller, cancellationToken);
 
         if (query.Status is not null)
         {

@@ -21,7 +21,7 @@ public sealed record UpdateCaseRequest(
     string? Resolution = null);
 
 /// <summary>Updates a case through its rules (legal status moves only), guarded by the ETag the caller last saw.</summary>
-public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProvider time, GetCase getCase)
+public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProvider time, GetCase getCase, CaseAccess access)
 {
     public abstract record Result;
     public sealed record Updated(CaseDetail Case) : Result;
@@ -78,12 +78,12 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
             return new Invalid(errors.ToDictionary());
         }
 
-        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (@case is null)
+        if (!await access.CanSeeAsync(id, caller, cancellationToken))
         {
             return new NotFound();
         }
 
+        var @case = await db.Cases.FirstAsync(c => c.Id == id, cancellationToken);
         if (ifMatch is not null && !ETagMatches(ifMatch, CaseViews.ETag(@case)))
         {
             return new PreconditionFailed(CaseViews.ETag(@case));
@@ -148,7 +148,7 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
             return new PreconditionFailed(CaseViews.ETag(current));
         }
 
-        return new Updated((await getCase.HandleAsync(id, cancellationToken))!);
+        return new Updated((await getCase.LoadAsync(id, caller, cancellationToken))!);
     }
 
     /// <summary>Accepts <c>*</c>, the exact ETag, or its weak form; a list of ETags matches if any does.</summary>

@@ -1,13 +1,15 @@
 using TrustDesk.Access;
+using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Demo;
 using TrustDesk.Triage;
+using TrustDesk.Identity;
 using TrustDesk.Web;
 
 namespace TrustDesk.Cli;
 
 /// <summary>
-/// <c>trustdesk serve | demo | migrate | apikey create</c>. With no command (or only options) it serves, which is also
+/// <c>trustdesk serve | demo | migrate | apikey create | admin create | audit verify</c>. With no command (or only options) it serves, which is also
 /// how the integration tests start it.
 /// </summary>
 public static class CommandLine
@@ -21,14 +23,22 @@ public static class CommandLine
                                                            create an API key; prints the key alone on the last line
           trustdesk rules backtest (--rule NAME | --file FILE) [--from ISO] [--to ISO] [--data DIR]
                                                            run a rule over stored history: hits and precision
+          trustdesk admin create --email E [--role Admin] [--department D] [--password-stdin] [--data DIR]
+                                                           create a user (the first admin); prints a generated password
+                                                           unless one comes on stdin (--password-stdin) or in
+                                                           TRUSTDESK_ADMIN_PASSWORD, and the TOTP secret when MFA is required
+          trustdesk audit verify [--data DIR]              check the audit trail's hash chain; exits 1 naming the first
+                                                           broken entry
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
-        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, rules:read, rules:write
+        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, cases:restricted, pii:read, rules:read, rules:write
+        Roles: agent, specialist, lead, admin, department_member (with --department), auditor
         """;
 
     private static readonly HashSet<string> ServeOptions = ["urls", "data"];
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
     private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
+    private static readonly HashSet<string> AdminOptions = ["email", "role", "department", "display-name", "password-stdin", "data"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -54,6 +64,10 @@ public static class CommandLine
                     return await CreateApiKeyAsync(CliArguments.Parse(args[2..], ApiKeyOptions));
                 case "rules" when args.Length > 1 && args[1] == "backtest":
                     return await BacktestAsync(CliArguments.Parse(args[2..], BacktestOptions));
+                case "admin" when args.Length > 1 && args[1] == "create":
+                    return await CreateUserAsync(CliArguments.Parse(NormaliseFlags(args[2..], "password-stdin"), AdminOptions));
+                case "audit" when args.Length > 1 && args[1] == "verify":
+                    return await VerifyAuditAsync(CliArguments.Parse(args[2..], DataOptions));
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;
@@ -87,6 +101,14 @@ public static class CommandLine
         Console.WriteLine($"  API docs:  {url}/api/reference");
         Console.WriteLine($"  API key:   {secret}  (scopes: {string.Join(", ", Scopes.All)})");
         Console.WriteLine($"  Try:       curl -H \"Authorization: Bearer {secret}\" \"{url}/api/v1/cases?limit=5\"");
+        Console.WriteLine("  Sign-in (DEMO ONLY: passwords are reset at every demo start; TOTP secrets are printed so you can compute codes,");
+        Console.WriteLine("           e.g. `oathtool --totp -b SECRET`; POST /api/v1/auth/signin {email, password, totp}):");
+        foreach (var user in await DemoUsers.EnsureAsync(app.Services, CancellationToken.None))
+        {
+            var role = user.Department is null ? user.Role.ToString() : $"{user.Role} ({user.Department})";
+            Console.WriteLine($"    {role,-30} {user.Email,-32} password {user.Password}{(user.TotpSecret is null ? "" : "  TOTP secret " + user.TotpSecret)}");
+        }
+
         Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync();
     }
@@ -143,6 +165,76 @@ public static class CommandLine
         options[name] is not { } value ? null
         : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : throw new CliException($"--{name}: not a date/time (ISO 8601, such as 2026-11-01 or 2026-11-01T12:00Z).");
+    /// <summary>Lets a value-less flag through the <c>--name value</c> parser.</summary>
+    private static string[] NormaliseFlags(string[] args, string flag) =>
+        args.Select(a => a == "--" + flag ? $"--{flag}=true" : a).ToArray();
+
+    private static async Task<int> CreateUserAsync(CliArguments options)
+    {
+        var roleText = (options["role"] ?? "admin").Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (!Enum.TryParse<UserRole>(roleText, ignoreCase: true, out var role) || int.TryParse(roleText, out _))
+        {
+            throw new CliException($"Unknown role '{options["role"]}'. One of agent, specialist, lead, admin, department_member, auditor.");
+        }
+
+        string? password = null;
+        if (options["password-stdin"] == "true")
+        {
+            password = (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n');
+        }
+        else if (Environment.GetEnvironmentVariable("TRUSTDESK_ADMIN_PASSWORD") is { Length: > 0 } fromEnvironment)
+        {
+            password = fromEnvironment;
+        }
+
+        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
+        await using var scope = app.Services.CreateAsyncScope();
+        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var actor = new AuditRecord(now, "cli", Environment.UserName, "trustdesk admin create", "", null, null, null, null);
+        var result = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleAsync(
+            new CreateUserRequest(options["email"], role, options["department"], options["display-name"]), password, enrolMfa: true, actor, CancellationToken.None);
+        if (result is CreateUser.Invalid invalid)
+        {
+            foreach (var (field, messages) in invalid.Errors)
+            {
+                await Console.Error.WriteLineAsync($"--{field}: {string.Join(" ", messages)}");
+            }
+
+            return 2;
+        }
+
+        var created = (CreateUser.Created)result;
+        Console.WriteLine($"Created {created.User.Role} {created.User.Email} ({created.User.Id}).");
+        Console.WriteLine(password is null ? $"Password: {created.Password}  (generated; shown only now)" : "Password: the one you gave.");
+        if (created.TotpSecret is { } secret)
+        {
+            Console.WriteLine($"MFA is required for this user. Add this secret to an authenticator app (or the URI as a QR code):");
+            Console.WriteLine($"  TOTP secret: {secret}");
+            Console.WriteLine($"  URI:         {Totp.EnrolmentUri(secret, created.User.Email!)}");
+            Console.WriteLine($"  Recovery codes (each works once; keep them offline): {string.Join(" ", created.RecoveryCodes)}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> VerifyAuditAsync(CliArguments options)
+    {
+        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        var result = await AuditChain.VerifyAsync(db, CancellationToken.None);
+        if (result.Intact)
+        {
+            Console.WriteLine($"Audit trail intact: {result.Entries} entries; head hash {result.HeadHash}.");
+            Console.WriteLine("Keep the head hash somewhere else: rows removed from the end can only be noticed against it.");
+            return 0;
+        }
+
+        Console.WriteLine($"Audit trail BROKEN at entry #{result.BrokenAt}: {result.Problem}.");
+        Console.WriteLine($"The {result.Entries} entries before it are intact.");
+        return 1;
+    }
 
     private static async Task<int> CreateApiKeyAsync(CliArguments options)
     {

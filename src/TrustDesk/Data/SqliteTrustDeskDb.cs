@@ -7,7 +7,8 @@ namespace TrustDesk.Data;
 /// TrustDesk on SQLite: the embedded default. Full-text search is two FTS5 tables kept by triggers (see the
 /// AddFullTextSearch migration), so every writer keeps them current without knowing they exist.
 /// </summary>
-public sealed class SqliteTrustDeskDb(DbContextOptions<SqliteTrustDeskDb> options) : TrustDeskDb(options);
+public sealed class SqliteTrustDeskDb(DbContextOptions<SqliteTrustDeskDb> options, IHttpContextAccessor? httpContextAccessor = null)
+    : TrustDeskDb(options, httpContextAccessor);
 
 public sealed class SqliteTrustDeskDbDesignFactory : IDesignTimeDbContextFactory<SqliteTrustDeskDb>
 {

@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TrustDesk.Access;
+using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Contacts;
+using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Signals;
@@ -15,10 +18,14 @@ namespace TrustDesk.Data;
 
 /// <summary>
 /// The one DbContext. Provider-specific parts (full-text search) live in <see cref="SqliteTrustDeskDb"/> and
-/// <see cref="PostgresTrustDeskDb"/>, which also own their migrations.
+/// <see cref="PostgresTrustDeskDb"/>, which also own their migrations. ASP.NET Core Identity's user tables live here
+/// too (users only: a user's one role is a column, and <see cref="Permissions"/> maps it).
 /// </summary>
-public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
+public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor? httpContextAccessor)
+    : IdentityUserContext<TrustDeskUser, Guid>(options)
 {
+    private readonly List<AuditRecord> _pendingAudit = [];
+
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<Message> Messages => Set<Message>();
@@ -38,6 +45,70 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<StoredRule> Rules => Set<StoredRule>();
     public DbSet<RecordedRuleHit> RuleHits => Set<RecordedRuleHit>();
     public DbSet<ProposedAction> ProposedActions => Set<ProposedAction>();
+    public DbSet<Escalation> Escalations => Set<Escalation>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Where the current request comes from, for the audit trail; null outside a request.</summary>
+    public string? RequestIp => httpContextAccessor?.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>Queues an audit entry; the next <see cref="SaveChangesAsync(bool, CancellationToken)"/> appends it in the same transaction.</summary>
+    public void Audit(AuditRecord record) => _pendingAudit.Add(record);
+
+    /// <summary>
+    /// Saves, and in the same transaction appends to the audit chain every queued entry and every new case event, so
+    /// no change is committed without its audit entry.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var newEvents = ChangeTracker.Entries<CaseEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (newEvents.Count == 0 && _pendingAudit.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            // Saved first so that new cases have their ids, which their events' audit entries name.
+            var saved = await base.SaveChangesAsync(true, cancellationToken);
+            var ip = RequestIp;
+            var records = _pendingAudit.Concat(newEvents.Select(e => AuditChain.FromCaseEvent(e, ip))).ToList();
+            _pendingAudit.Clear();
+            await AuditChain.AppendAsync(this, records, cancellationToken);
+            saved += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return saved;
+        }
+        catch
+        {
+            // Nothing committed, so the queued entries describe nothing that happened.
+            _pendingAudit.Clear();
+            throw;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (_pendingAudit.Count > 0 || ChangeTracker.Entries<CaseEvent>().Any(e => e.State == EntityState.Added))
+        {
+            throw new InvalidOperationException("Changes that are audited are saved with SaveChangesAsync.");
+        }
+
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -46,9 +117,72 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Case>(b =>
+        base.OnModelCreating(builder);
+        builder.Entity<TrustDeskUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(TrustDeskUser.DisplayNameMaxLength);
+            b.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
+            b.Property(u => u.Department).HasMaxLength(40);
+        });
+
+        builder.Entity<UserSession>(b =>
+        {
+            b.Property(s => s.Id).ValueGeneratedNever();
+            b.Property(s => s.Hash).HasMaxLength(64);
+            b.Property(s => s.EndReason).HasMaxLength(20);
+            b.Property(s => s.Ip).HasMaxLength(64);
+            b.HasIndex(s => s.Hash).IsUnique();
+            b.HasIndex(s => new { s.UserId, s.EndedAt });
+            b.HasOne<TrustDeskUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PersonalAccessToken>(b =>
+        {
+            b.Property(t => t.Id).ValueGeneratedNever();
+            b.Property(t => t.Name).HasMaxLength(PersonalAccessToken.NameMaxLength);
+            b.Property(t => t.Hash).HasMaxLength(64);
+            b.Property(t => t.DisplayPrefix).HasMaxLength(16);
+            b.HasIndex(t => t.Hash).IsUnique();
+            b.HasIndex(t => t.UserId);
+            b.HasOne<TrustDeskUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Escalation>(b =>
+        {
+            b.Property(e => e.Id).ValueGeneratedNever();
+            b.Property(e => e.Department).HasMaxLength(40);
+            b.Property(e => e.Note).HasMaxLength(Escalation.NoteMaxLength);
+            b.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(e => e.CreatedById).HasMaxLength(64);
+            b.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(e => new { e.Department, e.CaseId });
+            b.HasIndex(e => e.CaseId);
+        });
+
+        builder.Entity<AuditEntry>(b =>
+        {
+            b.ToTable("AuditEntries");
+            b.HasKey(e => e.Sequence);
+            b.Property(e => e.Sequence).ValueGeneratedNever();
+            b.Property(e => e.ActorType).HasMaxLength(20);
+            b.Property(e => e.ActorId).HasMaxLength(64);
+            b.Property(e => e.ActorName).HasMaxLength(200);
+            b.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
+            b.Property(e => e.TargetType).HasMaxLength(40);
+            b.Property(e => e.TargetId).HasMaxLength(200);
+            b.Property(e => e.Detail).HasMaxLength(AuditEntry.DetailMaxLength);
+            b.Property(e => e.Ip).HasMaxLength(64);
+            b.Property(e => e.PreviousHash).HasMaxLength(64);
+            b.Property(e => e.Hash).HasMaxLength(64);
+            b.HasIndex(e => e.At);
+            b.HasIndex(e => new { e.Action, e.Sequence });
+            b.HasIndex(e => new { e.TargetType, e.TargetId });
+            b.HasIndex(e => new { e.ActorId, e.Sequence });
+        });
+
+        builder.Entity<Case>(b =>
         {
             b.Property(c => c.Id).ValueGeneratedOnAdd();
             b.Property(c => c.Title).HasMaxLength(Case.TitleMaxLength);
@@ -78,7 +212,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Navigation(c => c.Subjects).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
-        modelBuilder.Entity<CaseEvent>(b =>
+        builder.Entity<CaseEvent>(b =>
         {
             b.Property(e => e.Id).ValueGeneratedNever();
             b.Property(e => e.Kind).HasMaxLength(40);
@@ -88,7 +222,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(e => new { e.CaseId, e.At });
         });
 
-        modelBuilder.Entity<Message>(b =>
+        builder.Entity<Message>(b =>
         {
             b.Property(m => m.Id).ValueGeneratedNever();
             b.Property(m => m.Direction).HasConversion<string>().HasMaxLength(20);
@@ -102,7 +236,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(m => m.ExternalId);
         });
 
-        modelBuilder.Entity<CaseSubject>(b =>
+        builder.Entity<CaseSubject>(b =>
         {
             b.HasKey(s => new { s.CaseId, s.SubjectId, s.Role });
             b.Property(s => s.Role).HasConversion<string>().HasMaxLength(20);
@@ -110,7 +244,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(s => s.SubjectId);
         });
 
-        modelBuilder.Entity<Contact>(b =>
+        builder.Entity<Contact>(b =>
         {
             b.Property(c => c.Id).ValueGeneratedNever();
             b.Property(c => c.Email).HasMaxLength(320);
@@ -119,7 +253,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(c => c.Email);
         });
 
-        modelBuilder.Entity<Subject>(b =>
+        builder.Entity<Subject>(b =>
         {
             b.Property(s => s.Id).ValueGeneratedNever();
             b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
@@ -134,7 +268,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Navigation(s => s.Identifiers).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
-        modelBuilder.Entity<SubjectLink>(b =>
+        builder.Entity<SubjectLink>(b =>
         {
             b.Property(l => l.Id).ValueGeneratedNever();
             b.Property(l => l.Relation).HasMaxLength(SubjectLink.RelationMaxLength);
@@ -143,7 +277,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(l => l.ToSubjectId);
         });
 
-        modelBuilder.Entity<SubjectIdentifier>(b =>
+        builder.Entity<SubjectIdentifier>(b =>
         {
             b.Property(i => i.Id).ValueGeneratedNever();
             b.Property(i => i.Type).HasConversion<string>().HasMaxLength(24);
@@ -152,7 +286,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(i => new { i.SubjectId, i.Type, i.Value }).IsUnique();
         });
 
-        modelBuilder.Entity<PlatformEvent>(b =>
+        builder.Entity<PlatformEvent>(b =>
         {
             b.Property(e => e.Id).ValueGeneratedNever();
             b.Property(e => e.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
@@ -163,7 +297,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Navigation(e => e.Subjects).UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
-        modelBuilder.Entity<PlatformEventSubject>(b =>
+        builder.Entity<PlatformEventSubject>(b =>
         {
             b.HasKey(s => new { s.EventId, s.SubjectId, s.Role });
             b.Property(s => s.Role).HasMaxLength(PlatformEventSubject.RoleMaxLength);
@@ -171,7 +305,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(s => s.SubjectId);
         });
 
-        modelBuilder.Entity<Report>(b =>
+        builder.Entity<Report>(b =>
         {
             b.Property(r => r.Id).ValueGeneratedNever();
             b.Property(r => r.Category).HasMaxLength(64);
@@ -185,7 +319,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(r => r.CaseId);
         });
 
-        modelBuilder.Entity<Queue>(b =>
+        builder.Entity<Queue>(b =>
         {
             b.Property(q => q.Id).ValueGeneratedNever();
             b.Property(q => q.Name).HasMaxLength(64);
@@ -194,7 +328,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasData(DefaultQueues.All.Select(q => new { q.Id, q.Name, q.Description }));
         });
 
-        modelBuilder.Entity<Category>(b =>
+        builder.Entity<Category>(b =>
         {
             b.HasKey(c => c.Code);
             b.Property(c => c.Code).HasMaxLength(64);
@@ -208,7 +342,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             }));
         });
 
-        modelBuilder.Entity<ApiKey>(b =>
+        builder.Entity<ApiKey>(b =>
         {
             b.Property(k => k.Id).ValueGeneratedNever();
             b.Property(k => k.Name).HasMaxLength(200);
@@ -217,7 +351,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(k => k.Hash).IsUnique();
         });
 
-        modelBuilder.Entity<SignalBucket>(b =>
+        builder.Entity<SignalBucket>(b =>
         {
             b.HasKey(x => new { x.SubjectId, x.Name, x.Resolution, x.BucketStart });
             b.Property(x => x.Name).HasMaxLength(120);
@@ -226,7 +360,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(x => new { x.Resolution, x.BucketStart });
         });
 
-        modelBuilder.Entity<StoredRule>(b =>
+        builder.Entity<StoredRule>(b =>
         {
             b.Property(r => r.Id).ValueGeneratedNever();
             b.Property(r => r.Name).HasMaxLength(120);
@@ -237,7 +371,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(r => new { r.Name, r.Version }).IsUnique();
         });
 
-        modelBuilder.Entity<RecordedRuleHit>(b =>
+        builder.Entity<RecordedRuleHit>(b =>
         {
             b.Property(h => h.Id).ValueGeneratedNever();
             b.Property(h => h.Rule).HasMaxLength(120);
@@ -248,7 +382,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(h => new { h.Rule, h.At });
         });
 
-        modelBuilder.Entity<ProposedAction>(b =>
+        builder.Entity<ProposedAction>(b =>
         {
             b.Property(p => p.Id).ValueGeneratedNever();
             b.Property(p => p.Action).HasMaxLength(32);
@@ -261,7 +395,7 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.HasIndex(p => new { p.CaseId, p.Status });
         });
 
-        modelBuilder.Entity<IdempotencyRecord>(b =>
+        builder.Entity<IdempotencyRecord>(b =>
         {
             b.HasKey(r => new { r.ClientId, r.Key });
             b.Property(r => r.ClientId).HasMaxLength(64);

@@ -63,7 +63,8 @@ public static class DemoMarketplace
         var provider = scope.ServiceProvider;
         var created = (CreateApiKey.Created)await provider.GetRequiredService<CreateApiKey>().HandleAsync("demo", Scopes.All, cancellationToken);
         var caller = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "demo seed"), new Claim(Caller.ClientIdClaim, created.Key.Id.ToString()), new Claim("actor_type", "api_key")],
+            [new Claim(ClaimTypes.Name, "demo seed"), new Claim(Caller.ClientIdClaim, created.Key.Id.ToString()), new Claim("actor_type", "api_key"),
+             .. Scopes.All.Select(scope => new Claim(Scopes.ClaimType, scope))],
             "demo"));
 
         var db = provider.GetRequiredService<TrustDeskDb>();
@@ -302,6 +303,13 @@ public static class DemoMarketplace
             {
                 await addMessage.HandleAsync(ids[i], new AddMessageRequest("reply",
                     "Thanks for letting us know. Could you send us a photo of the item and the packaging?", "pending_user"), caller, null, cancellationToken);
+            }
+            else if (i % 9 == 7)
+            {
+                // Some questions for departments, so the demo's department member (Payments) has cases to see.
+                await scope.ServiceProvider.GetRequiredService<EscalateCase>().HandleAsync(ids[i],
+                    new EscalateCaseRequest(i % 2 == 0 ? "payments" : "logistics", "Can you check the payment and shipment records for this order?"),
+                    caller, cancellationToken);
             }
 
         }

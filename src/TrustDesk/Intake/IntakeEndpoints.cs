@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using TrustDesk.Access;
+using TrustDesk.Identity;
 using TrustDesk.Web;
 
 namespace TrustDesk.Intake;
@@ -25,14 +25,14 @@ public static class IntakeEndpoints
         var api = app.MapGroup("/api/v1").WithTags("Intake");
 
         api.MapPost("/reports", SubmitReportAsync)
-            .RequireAuthorization(Scopes.ReportsWrite)
+            .RequirePermission(Permissions.ReportsWrite)
             .WithName("SubmitReport")
             .WithSummary("Report a subject")
             .WithDescription("A user's report lands in the open case for the same subject and category (its report count goes up), " +
                 "or opens a new case with the category's default severity and queue. 201 when accepted, 200 when an Idempotency-Key replays.");
 
         api.MapPost("/events", RecordEventsAsync)
-            .RequireAuthorization(Scopes.EventsWrite)
+            .RequirePermission(Permissions.EventsWrite)
             .WithName("RecordEvents")
             .WithSummary("Record one platform event (a JSON object) or a batch (a JSON array of up to 500)")
             .WithDescription("Idempotent by the platform's event id: an id seen before is answered as a duplicate and stored once.")

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Access;
+using System.Security.Claims;
+using TrustDesk.Cases;
+using TrustDesk.Identity;
+using TrustDesk.Web;
 using TrustDesk.Data;
 using TrustDesk.Signals;
 
@@ -39,27 +42,32 @@ public static class SubjectEndpoints
         var api = app.MapGroup("/api/v1/subjects").WithTags("Subjects");
 
         api.MapPut("/{kind}/{externalId}", UpsertOneAsync)
-            .RequireAuthorization(Scopes.SubjectsWrite)
+            .RequirePermission(Permissions.SubjectsWrite)
             .WithName("UpsertSubject")
             .WithSummary("Create or update one platform object, with its links and identifiers");
 
         api.MapPut("/", UpsertBatchAsync)
-            .RequireAuthorization(Scopes.SubjectsWrite)
+            .RequirePermission(Permissions.SubjectsWrite)
             .WithName("UpsertSubjects")
             .WithSummary("Create or update up to 500 platform objects in one commit");
 
         api.MapGet("/{kind}/{externalId}", GetAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.SubjectsRead)
             .WithName("GetSubject")
-            .WithSummary("One platform object with its links and identifiers");
+            .WithSummary("One platform object with its links and identifiers; identifiers come masked unless the key has pii:read");
+
+        api.MapPost("/{kind}/{externalId}/reveal", RevealAsync)
+            .RequirePermission(Permissions.PersonalDataReveal)
+            .WithName("RevealSubjectIdentifiers")
+            .WithSummary("The subject's identifiers in clear; needs a reason, which the audit trail keeps");
 
         api.MapGet("/{kind}/{externalId}/signals", GetSignalsAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.SubjectsRead)
             .WithName("GetSubjectSignals")
             .WithSummary("The subject's signals: windowed counts, ratios and shared-identifier counts, as defined");
 
         api.MapGet("/account/{externalId}/linked", GetLinkedAsync)
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.SubjectsRead)
             .WithName("GetLinkedAccounts")
             .WithSummary("Accounts linked to this one through shared identifiers, up to `hops` (1-4, default 2), with the path that links each");
 
@@ -79,7 +87,7 @@ public static class SubjectEndpoints
     }
 
     private static async Task<Results<Ok<LinkedAccounts>, NotFound, ValidationProblem>> GetLinkedAsync(
-        string externalId, int? hops, FindLinkedAccounts findLinked, CancellationToken cancellationToken)
+        string externalId, int? hops, ClaimsPrincipal user, FindLinkedAccounts findLinked, CancellationToken cancellationToken)
     {
         if (hops is < 1 or > AccountGraph.MaxHops)
         {
@@ -87,7 +95,16 @@ public static class SubjectEndpoints
         }
 
         var linked = await findLinked.HandleAsync(externalId, hops ?? 2, cancellationToken);
-        return linked is null ? TypedResults.NotFound() : TypedResults.Ok(linked);
+        if (linked is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // The identifiers that link accounts are personal data: masked like everywhere else unless the caller may read them.
+        return TypedResults.Ok(user.Has(Permissions.PersonalDataRead) ? linked : linked with
+        {
+            Linked = [.. linked.Linked.Select(l => l with { Path = [.. l.Path.Select(step => step with { Value = Mask(step.Via, step.Value) })] })],
+        });
     }
 
     private static async Task<Results<Ok<UpsertedSubject>, ValidationProblem>> UpsertOneAsync(
@@ -113,7 +130,7 @@ public static class SubjectEndpoints
         };
 
     private static async Task<Results<Ok<SubjectView>, NotFound, ValidationProblem>> GetAsync(
-        string kind, string externalId, TrustDeskDb db, CancellationToken cancellationToken)
+        string kind, string externalId, ClaimsPrincipal user, TrustDeskDb db, CancellationToken cancellationToken)
     {
         if (ParseKind(kind) is not { } parsedKind)
         {
@@ -130,7 +147,32 @@ public static class SubjectEndpoints
         return TypedResults.Ok(new SubjectView(subject.Id, subject.Kind, subject.ExternalId, subject.DisplayName, subject.Status, subject.IsLive, subject.CreatedOnPlatformAt,
             subject.Attributes, subject.FirstSeenAt, subject.UpdatedAt,
             subject.Links.Select(l => new SubjectLinkView(l.Relation, l.To!.Kind, l.To.ExternalId)).ToList(),
-            subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList()));
+            subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, user.Has(Permissions.PersonalDataRead) ? i.Value : Mask(i.Type, i.Value))).ToList()));
+    }
+
+    /// <summary>Identifiers as people without a reveal see them.</summary>
+    public static string Mask(IdentifierType type, string value) => type switch
+    {
+        IdentifierType.Email => PersonalData.MaskEmail(value)!,
+        IdentifierType.Phone => PersonalData.MaskPhone(value)!,
+        IdentifierType.Ip => PersonalData.MaskIp(value)!,
+        _ => PersonalData.Mask(value),
+    };
+
+    private static async Task<Results<Ok<List<SubjectIdentifierView>>, NotFound, ValidationProblem>> RevealAsync(
+        string kind, string externalId, RevealRequest request, ClaimsPrincipal user, RevealPersonalData reveal, CancellationToken cancellationToken)
+    {
+        if (ParseKind(kind) is not { } parsedKind)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
+        }
+
+        return await reveal.SubjectAsync(parsedKind, externalId, request, user, cancellationToken) switch
+        {
+            RevealPersonalData.Revealed<List<SubjectIdentifierView>> revealed => TypedResults.Ok(revealed.View),
+            RevealPersonalData.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.NotFound(),
+        };
     }
 
     /// <summary>Route kinds are the snake_case names (<c>account</c>); numbers are not kinds.</summary>

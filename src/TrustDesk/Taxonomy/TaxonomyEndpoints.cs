@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using TrustDesk.Access;
+using TrustDesk.Identity;
 using TrustDesk.Cases;
 
 namespace TrustDesk.Taxonomy;
@@ -24,7 +24,7 @@ public static class TaxonomyEndpoints
                         c.Departments.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Restricted))
                     .ToList());
             })
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.TaxonomyRead)
             .WithName("ListCategories")
             .WithSummary("The taxonomy: category codes with their default severity and queue");
 
@@ -34,7 +34,7 @@ public static class TaxonomyEndpoints
                 return TypedResults.Ok(snapshot.QueuesById.Values.OrderBy(q => q.Name, StringComparer.Ordinal)
                     .Select(q => new QueueView(q.Id, q.Name, q.Description)).ToList());
             })
-            .RequireAuthorization(Scopes.CasesRead)
+            .RequirePermission(Permissions.TaxonomyRead)
             .WithName("ListQueues")
             .WithSummary("The queues");
 

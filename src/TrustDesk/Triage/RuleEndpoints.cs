@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Access;
+using TrustDesk.Identity;
 using TrustDesk.Data;
 
 namespace TrustDesk.Triage;
@@ -20,32 +20,32 @@ public static class RuleEndpoints
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
 
         api.MapGet("/", ListAsync)
-            .RequireAuthorization(Scopes.RulesRead)
+            .RequirePermission(Permissions.RulesRead)
             .WithName("ListRules")
             .WithSummary("Every rule: from the rule packs and the API, with state, version and text");
 
         api.MapGet("/{name}", GetAsync)
-            .RequireAuthorization(Scopes.RulesRead)
+            .RequirePermission(Permissions.RulesRead)
             .WithName("GetRule")
             .WithSummary("One rule with its version history");
 
         api.MapPost("/", CreateAsync)
-            .RequireAuthorization(Scopes.RulesWrite)
+            .RequirePermission(Permissions.RulesManage)
             .WithName("CreateRule")
             .WithSummary("Write a new rule (rule-pack syntax); a rule that does not compile is refused with line and column");
 
         api.MapPut("/{name}", EditAsync)
-            .RequireAuthorization(Scopes.RulesWrite)
+            .RequirePermission(Permissions.RulesManage)
             .WithName("EditRule")
             .WithSummary("Save a new version of a rule (a pack rule edited here is replaced by this version)");
 
         api.MapPost("/{name}/state", ChangeStateAsync)
-            .RequireAuthorization(Scopes.RulesWrite)
+            .RequirePermission(Permissions.RulesManage)
             .WithName("ChangeRuleState")
             .WithSummary("Move a rule between draft, shadow and active (a new version)");
 
         api.MapPost("/backtest", BacktestAsync)
-            .RequireAuthorization(Scopes.RulesRead)
+            .RequirePermission(Permissions.RulesRead)
             .WithName("BacktestRule")
             .WithSummary("Run a rule (by name, or as text) over stored reports and events in a time range: hits and precision against agents' decisions");
 

@@ -84,6 +84,8 @@ public sealed class SaveRule(TrustDeskDb db, TriageEngine engine, TimeProvider t
         }
 
         db.Rules.Add(stored);
+        db.Audit(Audit.AuditRecords.By(caller, stored.CreatedAt, existing is null ? "rule.created" : "rule.changed", "rule", stored.Name,
+            $"version {stored.Version}, {stored.State.ToString().ToLowerInvariant()}", db.RequestIp));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,8 +1,12 @@
 using Scalar.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using TrustDesk.Access;
+using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Health;
+using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
@@ -15,6 +19,7 @@ public static class TrustDeskApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const long DefaultMaxBodyBytes = 1_048_576;
+    public const string CallerScheme = "Caller";
 
     /// <param name="args">Host arguments (<c>--urls</c>, <c>--TrustDesk:...</c>).</param>
     /// <param name="oneShot">
@@ -55,16 +60,21 @@ public static class TrustDeskApp
         services.AddCases();
         services.AddRules();
         services.AddScoped<CreateApiKey>();
+        services.AddIdentityAndAccess(builder.Configuration);
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // A bearer header means a platform API key or a personal access token; otherwise the console's session cookie.
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? ApiKeyAuthenticationHandler.SchemeName : SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddScopePolicies();
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPermissionPolicies();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "TrustDesk API";
-            document.Info.Description = "Push platform objects, events and user reports; read and work cases. Authenticate with `Authorization: Bearer <api key>`.";
+            document.Info.Description = "Push platform objects, events and user reports; read and work cases. Authenticate with `Authorization: Bearer <api key or personal access token>`, or the console's session cookie from POST /api/v1/auth/signin.";
             return Task.CompletedTask;
         }));
 
@@ -85,18 +95,11 @@ public static class TrustDeskApp
         app.MapCaseEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapRuleEndpoints();
+        app.MapIdentityEndpoints();
+        app.MapApiKeyEndpoints();
+        app.MapAuditEndpoints();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
         return app;
-    }
-
-    private static Microsoft.AspNetCore.Authorization.AuthorizationBuilder AddScopePolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
-    {
-        foreach (var scope in Scopes.All)
-        {
-            builder.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(Scopes.ClaimType, scope));
-        }
-
-        return builder;
     }
 }

@@ -67,7 +67,16 @@ public sealed class CommandLineTests : IDisposable
         {
             var key = await WaitForLineAsync(process, "API key:", TimeSpan.FromMinutes(3));
             key = key.Split("API key:", 2)[1].Trim().Split(' ')[0];
+            var lead = (await WaitForLineAsync(process, "lead@demo.trustdesk.test", TimeSpan.FromMinutes(1)))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
             using var client = new HttpClient { BaseAddress = new Uri(url) };
+            var signIn = await client.PostJsonAsync("/api/v1/auth/signin", new
+            {
+                email = "lead@demo.trustdesk.test",
+                password = lead[Array.IndexOf(lead, "password") + 1],
+                totp = TrustDesk.Identity.Totp.Compute(lead[Array.IndexOf(lead, "secret") + 1], DateTime.UtcNow),
+            });
+            await signIn.ExpectAsync(HttpStatusCode.OK);
 
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -108,11 +117,18 @@ public sealed class CommandLineTests : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    private static async Task<string> WaitForLineAsync(Process process, string marker, TimeSpan timeout)
+    private bool _readingErrors;
+
+    private async Task<string> WaitForLineAsync(Process process, string marker, TimeSpan timeout)
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cancellation.CancelAfter(timeout);
-        _ = process.StandardError.ReadToEndAsync(cancellation.Token);
+        if (!_readingErrors)
+        {
+            _readingErrors = true;
+            _ = process.StandardError.ReadToEndAsync(cancellation.Token);
+        }
+
         while (await process.StandardOutput.ReadLineAsync(cancellation.Token) is { } line)
         {
             if (line.Contains(marker, StringComparison.Ordinal))

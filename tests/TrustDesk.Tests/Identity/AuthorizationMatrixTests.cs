@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TrustDesk.Identity;
+using TrustDesk.Tests.Infrastructure;
+
+namespace TrustDesk.Tests.Identity;
+
+/// <summary>
+/// Every endpoint the app maps, called as every kind of caller, against a table written here by hand. An endpoint
+/// that declares no policy, or that is missing from the table, fails the test: nothing can be added unprotected.
+/// </summary>
+public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<SqliteApp>
+{
+    private enum Who
+    {
+        Anonymous,
+        Agent,
+        Specialist,
+        Lead,
+        Admin,
+        DepartmentMember,
+        Auditor,
+        Platform,
+    }
+
+    private static readonly Who[] Everyone = Enum.GetValues<Who>();
+    private static readonly Who[] People = [Who.Agent, Who.Specialist, Who.Lead, Who.Admin, Who.DepartmentMember, Who.Auditor];
+    private static readonly Who[] Signed = [.. People, Who.Platform];
+    private static readonly Who[] CaseWorkers = [Who.Agent, Who.Specialist, Who.Lead];
+
+    /// <summary>Who may call each endpoint (by its name, or "METHOD pattern" when it has none). Everyone else is refused.</summary>
+    private static readonly Dictionary<string, Who[]> Expected = new()
+    {
+        ["Health"] = Everyone,
+        ["Ready"] = Everyone,
+        ["GET /openapi/{documentName}.json"] = Everyone,
+        ["GET /api/reference/{documentName?}"] = Everyone,
+        ["GET /api/reference/scalar.js"] = Everyone,
+        ["GET /api/reference/scalar.aspnetcore.js"] = Everyone,
+        ["GET /api/reference/favicon.svg"] = Everyone,
+        ["SignIn"] = Everyone,
+        ["SubmitReport"] = [Who.Platform],
+        ["RecordEvents"] = [Who.Platform],
+        ["UpsertSubject"] = [Who.Platform],
+        ["UpsertSubjects"] = [Who.Platform],
+        ["GetSubject"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["RevealSubjectIdentifiers"] = CaseWorkers,
+        ["GetSubjectSignals"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["GetLinkedAccounts"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["ListRules"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["GetRule"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["BacktestRule"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["CreateRule"] = [Who.Lead, Who.Platform],
+        ["EditRule"] = [Who.Lead, Who.Platform],
+        ["ChangeRuleState"] = [Who.Lead, Who.Platform],
+        ["ListCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["GetCase"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["CreateCase"] = [.. CaseWorkers, Who.Platform],
+        ["UpdateCase"] = [.. CaseWorkers, Who.Platform],
+        ["AddCaseMessage"] = [.. CaseWorkers, Who.DepartmentMember, Who.Platform],
+        ["EscalateCase"] = [.. CaseWorkers, Who.Platform],
+        ["RevealCasePersonalData"] = CaseWorkers,
+        ["ListCategories"] = Signed,
+        ["ListQueues"] = Signed,
+        ["ListDepartments"] = Signed,
+        ["SignOut"] = People,
+        ["GetMe"] = People,
+        ["ChangePassword"] = People,
+        ["StartMfaEnrolment"] = People,
+        ["ConfirmMfaEnrolment"] = People,
+        ["RegenerateRecoveryCodes"] = People,
+        ["CreatePersonalAccessToken"] = People,
+        ["ListPersonalAccessTokens"] = People,
+        ["RevokePersonalAccessToken"] = People,
+        ["ListUsers"] = [Who.Admin],
+        ["CreateUser"] = [Who.Admin],
+        ["UpdateUser"] = [Who.Admin],
+        ["ResetUserMfa"] = [Who.Admin],
+        ["ResetUserPassword"] = [Who.Admin],
+        ["ListApiKeys"] = [Who.Admin],
+        ["CreateApiKey"] = [Who.Admin],
+        ["RevokeApiKey"] = [Who.Admin],
+        ["ListAuditEntries"] = [Who.Admin, Who.Auditor],
+    };
+
+    private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);
+
+    private List<MappedEndpoint> MappedEndpoints()
+    {
+        var source = fixture.Factory.Services.GetRequiredService<EndpointDataSource>();
+        return source.Endpoints.OfType<RouteEndpoint>().SelectMany(endpoint =>
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            var pattern = endpoint.RoutePattern.RawText ?? "";
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var hasPolicy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Policy));
+            return methods.Select(m => new MappedEndpoint(name ?? $"{m} {(pattern.StartsWith('/') ? pattern : "/" + pattern)}", m, pattern, anonymous, hasPolicy));
+        }).ToList();
+    }
+
+    [Fact]
+    public void EveryEndpoint_DeclaresAPolicyOrAnonymity_AndIsInTheMatrix()
+    {
+        var endpoints = MappedEndpoints();
+
+        var undeclared = endpoints.Where(e => !e.Anonymous && !e.HasPolicy).Select(e => e.Key).ToList();
+        var missing = endpoints.Where(e => !Expected.ContainsKey(e.Key)).Select(e => e.Key).ToList();
+        var stale = Expected.Keys.Except(endpoints.Select(e => e.Key)).ToList();
+
+        Assert.True(undeclared.Count == 0, "Endpoints without .RequirePermission(...) or .AllowAnonymous(): " + string.Join(", ", undeclared));
+        Assert.True(missing.Count == 0, "Endpoints missing from the authorisation matrix: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Matrix rows for endpoints that no longer exist: " + string.Join(", ", stale));
+        Assert.True(endpoints.Count >= 38, $"{endpoints.Count} endpoints");
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_AsEveryCaller_AllowsOrRefusesAsTheMatrixSays()
+    {
+        var factory = fixture.Factory;
+        var platform = await factory.CreateApiClientAsync();
+        var subject = "matrix-" + Guid.NewGuid().ToString("N")[..8];
+        var report = await (await platform.PostJsonAsync("/api/v1/reports", new { subject = new { kind = "account", externalId = subject }, category = "order.not_received", text = "Never arrived." }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var caseId = report.Long("caseId");
+        await (await platform.PostJsonAsync($"/api/v1/cases/{caseId}/escalations", new { department = "payments" })).ExpectAsync(HttpStatusCode.Created);
+        var users = new Dictionary<Who, Guid>();
+        foreach (var who in People)
+        {
+            users[who] = (await factory.CreateUserAsync(Enum.Parse<UserRole>(who.ToString()), who == Who.DepartmentMember ? "payments" : null)).Id;
+        }
+
+        var failures = new List<string>();
+        foreach (var endpoint in MappedEndpoints().Where(e => Expected.ContainsKey(e.Key)))
+        {
+            var path = endpoint.Pattern
+                .Replace("{id:long}", caseId.ToString(), StringComparison.Ordinal)
+                .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{kind}", "account", StringComparison.Ordinal)
+                .Replace("{externalId}", subject, StringComparison.Ordinal)
+                .Replace("{name}", "self-harm%20disclosure", StringComparison.Ordinal)
+                .Replace("{documentName}", "v1", StringComparison.Ordinal)
+                .Replace("{documentName?}", "", StringComparison.Ordinal);
+            path = path.StartsWith('/') ? path : "/" + path;
+            foreach (var who in Everyone)
+            {
+                using var client = who switch
+                {
+                    Who.Anonymous => factory.CreateClient(),
+                    Who.Platform => await factory.CreateApiClientAsync(),
+                    _ => await factory.CreateSessionClientAsync(users[who]),
+                };
+                using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
+                if (endpoint.Method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+                var status = (int)response.StatusCode;
+                var allowed = Expected[endpoint.Key].Contains(who);
+                var refused = status is 401 or 403;
+                if (status >= 500)
+                {
+                    failures.Add($"{endpoint.Method} {path} as {who}: {status} (a server error, whatever the caller may do)");
+                }
+                else if (allowed == refused || (!allowed && status != (who == Who.Anonymous ? 401 : 403)))
+                {
+                    failures.Add($"{endpoint.Method} {path} as {who}: {status}, expected {(allowed ? "allowed" : who == Who.Anonymous ? "401" : "403")}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
