@@ -95,7 +95,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
 
         if (!message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            return message.StartsWith("'", StringComparison.Ordinal) || message.Contains("invalid", StringComparison.OrdinalIgnoreCase)
+            return message.StartsWith('\'') || message.Contains("invalid", StringComparison.OrdinalIgnoreCase)
                 ? "Malformed JSON: " + message
                 : message;
         }
