@@ -91,6 +91,17 @@ public sealed class IntakeBatch
             {
                 batch._openCases[@case.ClusterKey!] = @case;
             }
+
+            if (cases.Count > 0)
+            {
+                // The links between these cases and this batch's subjects, tracked so that EF Core attaches them to
+                // their case: a reporter who reports the same problem again is then seen as linked already
+                // (Case.AddReport) instead of being inserted twice. Only these few rows: a busy case can have
+                // thousands of reporters.
+                var caseIds = cases.Select(c => c.Id).ToList();
+                var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
+                await db.CaseSubjects.Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId)).LoadAsync(cancellationToken);
+            }
         }
 
         foreach (var group in needs.IdempotencyKeys.GroupBy(k => k.ClientId))
