@@ -166,7 +166,7 @@ public sealed class IntakeWriter : BackgroundService
             work.Apply(batch);
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await PreparedInserts.SaveChangesAsync(db, CancellationToken.None);
         foreach (var work in works)
         {
             work.Committed();
