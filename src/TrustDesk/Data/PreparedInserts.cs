@@ -90,7 +90,18 @@ public static class PreparedInserts
 
             if (othersChanged)
             {
-                written += await db.SaveChangesAsync(cancellationToken);
+                // Changes were detected above and nothing has changed since but the states set here: spare EF Core a
+                // second scan of every tracked entity.
+                var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                try
+                {
+                    written += await db.SaveChangesAsync(cancellationToken);
+                }
+                finally
+                {
+                    db.ChangeTracker.AutoDetectChangesEnabled = detect;
+                }
             }
 
             if (ownTransaction is not null)

@@ -71,13 +71,23 @@ public sealed class IntakeBatch
             }
         }
 
-        foreach (var group in needs.Subjects.Where(s => !batch._subjects.ContainsKey(s)).GroupBy(s => s.Kind))
+        var wanted = needs.Subjects.Where(s => !batch._subjects.ContainsKey(s)).ToList();
+        if (wanted.Count > 0)
         {
-            var ids = group.Select(s => s.ExternalId).ToList();
-            var found = await db.Subjects.Where(s => s.Kind == group.Key && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
+            // One query for every kind, not one per kind: Kind IN (...) AND ExternalId IN (...) is answered from the
+            // (Kind, ExternalId) index. A row that pairs the kind of one wanted subject with the id of another is
+            // rare and simply not used.
+            var kinds = wanted.Select(s => s.Kind).Distinct().ToList();
+            var ids = wanted.Select(s => s.ExternalId).Distinct().ToList();
+            // Not tracked: works only read these (their ids and names); a subject a work changes is loaded with its graph
+            // above, tracked. Fewer tracked entities make every change detection of the batch cheaper.
+            var found = await db.Subjects.AsNoTracking().Where(s => kinds.Contains(s.Kind) && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
             foreach (var subject in found)
             {
-                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+                if (needs.Subjects.Contains((subject.Kind, subject.ExternalId)))
+                {
+                    batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+                }
             }
         }
 
