@@ -35,7 +35,8 @@ public static class DataServices
                 Pooling = true,
                 DefaultTimeout = 30,
             }.ToString();
-            services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString));
+            var settings = new SqliteConnectionSettings(database);
+            services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString).AddInterceptors(settings));
         }
 
         services.AddHostedService<DatabaseMigrator>();
