@@ -17,7 +17,7 @@ public sealed class BenchOptions
 
           --seconds S            measured seconds of intake (default 20)
           --concurrency C        requests in flight at once (default 16)
-          --warmup W             seconds of load before measuring (default 10: the JIT's tiering of a fresh server)
+          --warmup W             seconds of load before measuring (default 20: a fresh server's JIT tiering; 60 on a busy machine)
           --ceiling-seconds T    seconds of /healthz load (default 5)
           --url URL --key KEY    an already running server and an API key with scopes reports:write,cases:read
           --server PATH          the trustdesk.dll to start (default: the one this project was built with)
@@ -28,7 +28,7 @@ public sealed class BenchOptions
 
     public int Seconds { get; private set; } = 20;
     public int Concurrency { get; private set; } = 16;
-    public int WarmupSeconds { get; private set; } = 10;
+    public int WarmupSeconds { get; private set; } = 20;
     public int CeilingSeconds { get; private set; } = 5;
     public Uri? Url { get; private set; }
     public string? Key { get; private set; }
