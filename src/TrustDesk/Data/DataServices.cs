@@ -12,6 +12,8 @@ public static class DataServices
         services.Configure<DatabaseOptions>(configuration.GetSection("TrustDesk:Database"));
         services.Configure<TrustDeskOptions>(configuration.GetSection("TrustDesk"));
 
+        // Pooled: every request scope that takes the context (authentication, intake) and every group commit would
+        // otherwise build one and its internal services from scratch. Contexts are reset on return; none keeps state.
         if (database.IsPostgres)
         {
             var connectionString = configuration.GetConnectionString("TrustDesk");
@@ -21,7 +23,7 @@ public static class DataServices
                     "TrustDesk__Database__Provider is postgres but ConnectionStrings__TrustDesk is not set.");
             }
 
-            services.AddDbContext<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString));
+            services.AddDbContextPool<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString));
         }
         else
         {
@@ -33,7 +35,8 @@ public static class DataServices
                 Pooling = true,
                 DefaultTimeout = 30,
             }.ToString();
-            services.AddDbContext<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString));
+            var settings = new SqliteConnectionSettings(database);
+            services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString).AddInterceptors(settings));
         }
 
         services.AddHostedService<DatabaseMigrator>();

@@ -12,6 +12,15 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool MigrateOnStart { get; set; }
 
+    /// <summary>
+    /// SQLite only: <c>full</c> (default: every acknowledged write survives a power cut) or <c>normal</c> (survives the
+    /// process dying; a power cut can lose the last commits). See docs/benchmarks.md for what it costs.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "full";
+
+    /// <summary>SQLite only: page cache per connection, in MiB.</summary>
+    public int SqliteCacheMegabytes { get; set; } = 16;
+
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
 }

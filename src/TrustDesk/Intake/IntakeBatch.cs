@@ -90,13 +90,23 @@ public sealed class IntakeBatch
             }
         }
 
-        foreach (var group in needs.Subjects.Where(s => !batch._subjects.ContainsKey(s)).GroupBy(s => s.Kind))
+        var wanted = needs.Subjects.Where(s => !batch._subjects.ContainsKey(s)).ToList();
+        if (wanted.Count > 0)
         {
-            var ids = group.Select(s => s.ExternalId).ToList();
-            var found = await db.Subjects.Where(s => s.Kind == group.Key && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
+            // One query for every kind, not one per kind: Kind IN (...) AND ExternalId IN (...) is answered from the
+            // (Kind, ExternalId) index. A row that pairs the kind of one wanted subject with the id of another is
+            // rare and simply not used.
+            var kinds = wanted.Select(s => s.Kind).Distinct().ToList();
+            var ids = wanted.Select(s => s.ExternalId).Distinct().ToList();
+            // Not tracked: works only read these (their ids and names); a subject a work changes is loaded with its graph
+            // above, tracked. Fewer tracked entities make every change detection of the batch cheaper.
+            var found = await db.Subjects.AsNoTracking().Where(s => kinds.Contains(s.Kind) && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
             foreach (var subject in found)
             {
-                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+                if (needs.Subjects.Contains((subject.Kind, subject.ExternalId)))
+                {
+                    batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+                }
             }
         }
 
@@ -105,12 +115,21 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            // With their subjects: a reporter already on the case must not be attached twice.
-            var cases = await db.Cases.Include(c => c.Subjects)
-                .Where(c => c.ClusterKey != null && clusterKeys.Contains(c.ClusterKey)).ToListAsync(cancellationToken);
+            var cases = await db.Cases.Where(c => c.ClusterKey != null && clusterKeys.Contains(c.ClusterKey)).ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
                 batch._openCases[@case.ClusterKey!] = @case;
+            }
+
+            if (cases.Count > 0)
+            {
+                // The links between these cases and this batch's subjects, tracked so that EF Core attaches them to
+                // their case: a reporter who reports the same problem again is then seen as linked already
+                // (Case.AddReport) instead of being inserted twice. Only these few rows: a busy case can have
+                // thousands of reporters.
+                var caseIds = cases.Select(c => c.Id).ToList();
+                var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
+                await db.CaseSubjects.Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId)).LoadAsync(cancellationToken);
             }
         }
 
@@ -176,9 +195,13 @@ public sealed class IntakeBatch
             return @case;
         }
 
-        @case = Db.Cases.Include(c => c.Subjects).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        @case = Db.Cases.FirstOrDefault(c => c.ClusterKey == clusterKey);
         if (@case is not null)
         {
+            // As in LoadAsync: only its links to this batch's subjects, so a reporter is never attached twice.
+            var caseId = @case.Id;
+            var subjectIds = _subjects.Values.Select(s => s.Id).ToList();
+            Db.CaseSubjects.Where(s => s.CaseId == caseId && subjectIds.Contains(s.SubjectId)).Load();
             _openCases[clusterKey] = @case;
         }
 

@@ -36,7 +36,7 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
             return 0;
         }
 
-        var kind = batch.Db.Subjects.Local.FirstOrDefault(s => s.Id == subject.Id)?.Kind;
+        var kind = batch.TrackedSubject(subject.Id)?.Kind;
         var sharing = db.SubjectIdentifiers.AsNoTracking()
             .Where(i => i.Type == type && own.Contains(i.Value) && i.FirstSeenAt >= since)
             .Join(db.Subjects, i => i.SubjectId, s => s.Id, (i, s) => new { i.SubjectId, s.Kind })

@@ -102,6 +102,8 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                 {
                     if (item.Type is StreamStarted or StreamEnded && subject.Kind == SubjectKind.Livestream)
                     {
+                        // Tracked (loaded with its graph): its live state changes.
+                        needs.SubjectWithGraph(subject.Kind.Value, subject.ExternalId!);
                         needs.OpenCasesAbout(subject.Kind.Value, subject.ExternalId!);
                     }
                     else if (item.Type == "shipment.label_created" && subject.Kind == SubjectKind.Shipment)

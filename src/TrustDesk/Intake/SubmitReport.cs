@@ -72,7 +72,8 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
         }
 
         var clientId = caller.ClientId();
-        var requestHash = Idempotency.HashRequest(Operation, request);
+        // Hashing serialises the whole body again: only worth it when there is a key to remember it by.
+        var requestHash = idempotencyKey is null ? "" : Idempotency.HashRequest(Operation, request);
         var (check, resourceId) = await Idempotency.CheckAsync(db, clientId, idempotencyKey, requestHash, cancellationToken);
         if (check == Idempotency.Check.Mismatch)
         {
