@@ -143,7 +143,7 @@ internal sealed class Binder
         if (DataPath(member) is { } path)
         {
             RequireEventTrigger(member, "event.data");
-            return new BoundEventData(path, RuleType.Dynamic, member);
+            return new BoundEventData(_slots.Data(path), RuleType.Dynamic, member);
         }
 
         var target = Bind(member.Target);
