@@ -85,7 +85,7 @@ public sealed class JsHost(TriageInput input, ITriageContext context)
     public bool AuthorIsAgent => input.Roles["author"].IsAgent;
 
     public double Count(string type, string role, double seconds) =>
-        Signal($"c|{type}|{role}|{seconds}", () => context.Count(type, input.Roles[role].Handle, CountRole(role), TimeSpan.FromSeconds(seconds)));
+        Signal($"c|{type}|{role}|{seconds}", () => context.Count(type, input.Roles[role].Handle, CountRole(type, role), TimeSpan.FromSeconds(seconds)));
 
     public double Rate(string type, string role, double seconds, string baseType) =>
         Signal($"r|{type}|{role}|{seconds}|{baseType}", () =>
@@ -110,7 +110,9 @@ public sealed class JsHost(TriageInput input, ITriageContext context)
     public bool Lexicon(string name) =>
         (_lexicons ??= LexiconCatalog.Default.MatchAll(input.Text)).ContainsKey(name);
 
-    private static string? CountRole(string role) => role is "subject" or "author" ? null : role;
+    private static string? CountRole(string type, string role) => type == "report"
+        ? (role == "reporter" ? "reporter" : "subject")
+        : role is "subject" or "author" ? null : role;
 
     private double Signal(string key, Func<double> ask)
     {
