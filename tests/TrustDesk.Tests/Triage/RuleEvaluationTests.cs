@@ -89,6 +89,18 @@ public sealed class RuleEvaluationTests
     }
 
     [Fact]
+    public void Evaluate_CountReports_SeparatesReportsAboutAnAccountFromReportsItFiled()
+    {
+        var account = Subjects.Account("both");
+        var history = new History(Subjects.Now)
+            .Events("report", 2, Subjects.Now, ("subject", account))
+            .Events("report", 7, Subjects.Now, ("reporter", account));
+        var pack = When("count(\"report\", subject, 1h) == 2 and count(\"report\", reporter, 1h) == 7");
+
+        Assert.True(Fires(pack, Report(subject: account, reporter: account), history));
+    }
+
+    [Fact]
     public void Evaluate_Rate_DividesByOrdersOfTheSameRoleAndIsZeroWithoutOrders()
     {
         var seller = Subjects.Account("seller");
