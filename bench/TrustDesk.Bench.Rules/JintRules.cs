@@ -111,7 +111,7 @@ public sealed class JsHost(TriageInput input, ITriageContext context)
         (_lexicons ??= LexiconCatalog.Default.MatchAll(input.Text)).ContainsKey(name);
 
     private static string? CountRole(string type, string role) => type == "report"
-        ? (role == "reporter" ? "reporter" : "subject")
+        ? (role == "reporter" ? "reporter" : "reported")
         : role is "subject" or "author" ? null : role;
 
     private double Signal(string key, Func<double> ask)

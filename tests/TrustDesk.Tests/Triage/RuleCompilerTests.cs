@@ -105,7 +105,7 @@ public sealed class RuleCompilerTests
 
         Assert.Equal(200, pack.RuleCount(TriageInput.ReportReceived));
         var subject = Subjects.Account("old", ageDays: 100);
-        var outcome = pack.Evaluate(Report(subject: subject), new History(Subjects.Now).Events("report", 3, Subjects.Now, ("subject", subject)));
+        var outcome = pack.Evaluate(Report(subject: subject), new History(Subjects.Now).Events("report", 3, Subjects.Now, ("reported", subject)));
         Assert.Equal(Enumerable.Range(0, 100).Count(i => i % 7 <= 3), outcome.Hits.Count);
     }
 }

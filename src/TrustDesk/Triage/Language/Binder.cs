@@ -462,14 +462,14 @@ internal sealed class Binder
 
     /// <summary>
     /// The role a count filters on: the one the rule names (<c>seller</c> counts orders it sold), except the neutral names
-    /// (<c>subject</c>, <c>author</c>, a kind), which count every role. Reports have two roles: reports about the subject
-    /// (<c>subject</c>) and reports it filed (<c>reporter</c>).
+    /// (<c>subject</c>, <c>author</c>, a kind), which count every role. Reports have two roles, as intake records them:
+    /// reports about the subject (<c>reported</c>) and reports it filed (<c>reporter</c>).
     /// </summary>
     private static string? DefaultCountRole(string eventType, string role)
     {
         if (eventType == "report")
         {
-            return role == "reporter" ? "reporter" : "subject";
+            return role == "reporter" ? "reporter" : "reported";
         }
 
         return role is "subject" or "author" || TriageVocabulary.SubjectKinds.Contains(role) ? null : role;
