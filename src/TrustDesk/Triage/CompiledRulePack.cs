@@ -19,30 +19,29 @@ internal sealed class CompiledRule
     public required ulong RequiredRoles { get; init; }
     public required IReadOnlyList<RuleAction> Actions { get; init; }
 
-    public Severity? Severity => Actions.OfType<SeverityAction>().Select(a => (Severity?)a.Severity).Min();
+    public required Severity? Severity { get; init; }
+    public required IReadOnlyList<string> ActionTexts { get; init; }
 
-    public RuleHit Hit(TriageFrame frame)
+    /// <summary>The hit: raw observation values now (cheap reads of what the condition already asked), text when read.</summary>
+    public RuleHit Hit(TriageFrame frame) =>
+        new(Definition.Name, Definition.Version, Definition.State, new HitValues(Observations, Observe(frame)), ActionTexts);
+
+    internal static string Format(Bound bound, object? value) => value switch
     {
-        var raw = Observe(frame);
-        var values = new List<HitValue>(raw.Length);
-        for (var i = 0; i < raw.Length; i++)
+        null => bound switch
         {
-            values.Add(new HitValue(Observations[i].Label, Format(Observations[i].Bound, raw[i])));
-        }
-
-        return new RuleHit(Definition.Name, Definition.Version, Definition.State, values, Actions.Select(a => a.Text).ToList());
-    }
-
-    private static string Format(Bound bound, object? value) => value switch
-    {
-        null => bound is BoundLinked ? "no link" : "(none)",
+            BoundLinked => "no link",
+            BoundMatch => "no match",
+            _ => "(none)",
+        },
         double d when double.IsNaN(d) => "unknown",
         double d when bound.Type.Kind == TypeKind.Duration => FormatDuration(d),
         double d => d.ToString("0.####", CultureInfo.InvariantCulture),
         int severity when bound.Type.Kind == TypeKind.Severity => "S" + severity,
         bool b => b ? "true" : "false",
-        string s when bound is BoundMatch => s,
+        string s when bound is BoundMatch => $"matched \"{s}\"",
         string s => "\"" + s + "\"",
+        IReadOnlyList<LexiconMatch> matches => "matched " + string.Join(", ", matches),
         SubjectFacts facts => facts.Handle.ToString(),
         LinkPath path => path.ToString(),
         _ => value.ToString() ?? "",
@@ -64,6 +63,22 @@ internal sealed class CompiledRule
 
         return sign + (span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m" : $"{(int)span.TotalSeconds}s");
     }
+}
+
+/// <summary>The values of a hit, formatted on first read: most hits are stored, few are read one by one.</summary>
+internal sealed class HitValues(IReadOnlyList<(string Label, Bound Bound)> observations, object?[] raw) : IReadOnlyList<HitValue>
+{
+    private HitValue[]? _values;
+
+    public int Count => raw.Length;
+
+    public HitValue this[int index] => Values[index];
+
+    private HitValue[] Values => _values ??= raw.Select((value, i) => new HitValue(observations[i].Label, CompiledRule.Format(observations[i].Bound, value))).ToArray();
+
+    public IEnumerator<HitValue> GetEnumerator() => ((IEnumerable<HitValue>)Values).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>
@@ -131,20 +146,41 @@ public sealed class CompiledRulePack
 
     private static TriageOutcome Merge(List<(CompiledRule Rule, RuleHit Hit)> hits, TriageFrame frame)
     {
-        var active = hits.Where(h => h.Rule.Definition.State == RuleState.Active).Select(h => h.Rule).ToList();
-
-        // Category and queue come from the most urgent rule that sets them; rules without a severity rank last.
-        var byUrgency = active.OrderBy(r => (int?)r.Severity ?? int.MaxValue).ThenBy(r => r.Order).ToList();
+        Severity? severity = null;
+        (string? Value, int Rank) category = (null, int.MaxValue);
+        (string? Value, int Rank) queue = (null, int.MaxValue);
         var tags = new List<string>();
         var proposals = new List<EnforcementProposal>();
         var notes = new List<RuleNote>();
         var flags = TriageFlags.None;
-        foreach (var rule in active)
+        var all = new RuleHit[hits.Count];
+        for (var h = 0; h < hits.Count; h++)
         {
+            var (rule, hit) = hits[h];
+            all[h] = hit;
+            if (rule.Definition.State != RuleState.Active)
+            {
+                continue;
+            }
+
+            if (rule.Severity < severity || severity is null)
+            {
+                severity = rule.Severity ?? severity;
+            }
+
+            // Category and queue come from the most urgent rule that sets them; rules without a severity rank last,
+            // ties go to the rule first in the pack.
+            var rank = ((int?)rule.Severity ?? 5) * 1_000_000 + rule.Order;
             foreach (var action in rule.Actions)
             {
                 switch (action)
                 {
+                    case CategoryAction set when rank < category.Rank:
+                        category = (set.Code, rank);
+                        break;
+                    case QueueAction set when rank < queue.Rank:
+                        queue = (set.Queue, rank);
+                        break;
                     case TagAction tag when !tags.Contains(tag.Tag):
                         tags.Add(tag.Tag);
                         break;
@@ -166,14 +202,6 @@ public sealed class CompiledRulePack
             }
         }
 
-        return new TriageOutcome(
-            active.Select(r => r.Severity).Where(s => s is not null).Min(),
-            byUrgency.SelectMany(r => r.Actions.OfType<CategoryAction>()).Select(a => a.Code).FirstOrDefault(),
-            byUrgency.SelectMany(r => r.Actions.OfType<QueueAction>()).Select(a => a.Queue).FirstOrDefault(),
-            tags,
-            flags,
-            proposals,
-            notes,
-            hits.Select(h => h.Hit).ToList());
+        return new TriageOutcome(severity, category.Value, queue.Value, tags, flags, proposals, notes, all);
     }
 }

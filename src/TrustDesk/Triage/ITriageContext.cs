@@ -13,10 +13,10 @@ public interface ISignalSource
 {
     /// <summary>
     /// How many events of <paramref name="eventType"/> involve <paramref name="subject"/> in the window
-    /// (<c>At − window</c>, <c>At</c>]. <paramref name="eventType"/> is a platform event type (<c>order.placed</c>),
-    /// or <c>report</c> for user reports about the subject, or <c>message</c> for messages from it.
-    /// When <paramref name="role"/> is not null only events in which the subject had that role count
-    /// (<c>seller</c> of <c>order.placed</c>); null counts every role.
+    /// (<c>At − window</c>, <c>At</c>]. <paramref name="eventType"/> is a platform event type (<c>order.placed</c>), or
+    /// <c>report</c> for user reports (role <c>reported</c>: reports about it; role <c>reporter</c>: reports it filed), or
+    /// <c>message</c> for messages on cases. When <paramref name="role"/> is not null only events in which the subject
+    /// had that role count (<c>seller</c> of <c>order.placed</c>); null counts every role.
     /// </summary>
     long Count(string eventType, SubjectHandle subject, string? role, TimeSpan window);
 

@@ -116,6 +116,8 @@ public static partial class RuleCompiler
                 Observations = observations,
                 RequiredRoles = requiredRoles,
                 Actions = actions,
+                ActionTexts = actions.Select(a => a.Text).ToArray(),
+                Severity = actions.OfType<SeverityAction>().Select(a => (Cases.Severity?)a.Severity).Min(),
             });
         }
 

@@ -16,9 +16,12 @@ internal sealed class TriageFrame
     private readonly double[] _signals;
     private readonly LinkPath?[] _links;
     private readonly bool[] _linksAsked;
+    private readonly JsonElement?[] _data;
+    private readonly bool[] _dataRead;
     private List<LexiconMatch>?[]? _textPhrases;
     private List<LexiconMatch>?[]? _textPatterns;
     private bool[]? _textPatternsScanned;
+    private string? _lowerText;
 
     public TriageFrame(CompiledRulePack pack, TriageInput input, ITriageContext context)
     {
@@ -39,6 +42,8 @@ internal sealed class TriageFrame
         Array.Fill(_signals, double.NaN);
         _links = new LinkPath?[pack.Slots.Links.Count];
         _linksAsked = new bool[_links.Length];
+        _data = new JsonElement?[pack.Slots.DataPaths.Count];
+        _dataRead = new bool[_data.Length];
     }
 
     public TriageInput Input { get; }
@@ -161,19 +166,20 @@ internal sealed class TriageFrame
 
     public static bool MatchesRegex(string? text, Regex pattern) => text is not null && pattern.IsMatch(text);
 
-    public static string DescribeRegex(string? text, Regex pattern) =>
-        text is not null && pattern.Match(text) is { Success: true } match ? $"matched \"{match.Value}\"" : "no match";
+    /// <summary>What a regex matched, for the hit record; null when it did not.</summary>
+    public static string? RegexMatch(string? text, Regex pattern) =>
+        text is not null && pattern.Match(text) is { Success: true } match ? match.Value : null;
 
-    public string DescribeLexicon(IReadOnlyList<LexiconMatch>? matches) =>
-        matches is null || matches.Count == 0 ? "no match" : "matched " + string.Join(", ", matches);
+    /// <summary><c>contains(text, "part")</c>: the item's text is lower-cased once, so each rule's search is ordinal.</summary>
+    public bool TextContains(string lowerCasePart) => (_lowerText ??= Text.ToLowerInvariant()).Contains(lowerCasePart, StringComparison.Ordinal);
 
     public static bool ContainsText(string? haystack, string? needle) =>
         haystack is not null && needle is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A number field of the event; NaN (which compares false) when missing or not a number.</summary>
-    public double DataNumber(string[] path)
+    public double DataNumber(int slot)
     {
-        if (Data(path) is not { } value)
+        if (Data(slot) is not { } value)
         {
             return double.NaN;
         }
@@ -186,8 +192,8 @@ internal sealed class TriageFrame
         };
     }
 
-    public string? DataString(string[] path) =>
-        Data(path) is { } value ? value.ValueKind switch
+    public string? DataString(int slot) =>
+        Data(slot) is { } value ? value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
@@ -195,23 +201,33 @@ internal sealed class TriageFrame
         }
         : null;
 
-    public bool DataBool(string[] path) => Data(path) is { ValueKind: JsonValueKind.True };
+    public bool DataBool(int slot) => Data(slot) is { ValueKind: JsonValueKind.True };
 
-    private JsonElement? Data(string[] path)
+    private JsonElement? Data(int slot)
     {
-        if (Input.EventData is not { } current)
+        if (_dataRead[slot])
         {
-            return null;
+            return _data[slot];
         }
 
-        foreach (var name in path)
+        JsonElement? found = null;
+        if (Input.EventData is { } current)
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+            found = current;
+            foreach (var name in _pack.Slots.DataPaths[slot])
             {
-                return null;
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+                {
+                    found = null;
+                    break;
+                }
+
+                found = current;
             }
         }
 
-        return current;
+        _data[slot] = found;
+        _dataRead[slot] = true;
+        return found;
     }
 }

@@ -41,7 +41,12 @@ public sealed class TriageVocabulary
     /// <summary>Queue names a <c>queue</c> action may name; null accepts any.</summary>
     public IReadOnlyCollection<string>? Queues { get; init; } = DefaultQueues.All.Select(q => q.Name).ToArray();
 
-    public LexiconCatalog Lexicons { get; init; } = LexiconCatalog.Default;
+    /// <summary>The lexicons <c>lexicon("name")</c> may name; the shipped ones unless given.</summary>
+    public LexiconCatalog Lexicons
+    {
+        get => field ??= LexiconCatalog.Default;
+        init;
+    }
 
     /// <summary>Event types that <c>count</c> accepts besides platform events: user reports and messages.</summary>
     internal static readonly string[] DeskEventTypes = ["report", "message"];

@@ -87,7 +87,7 @@ public sealed class DefaultRulePackTests
     public void MassReports_FifthReportInTenMinutesOnALiveStream_IsS1LiveResponse()
     {
         var stream = Stream("st-9", live: true);
-        var history = new History(Now).Events("report", 5, Now, ("subject", stream));
+        var history = new History(Now).Events("report", 5, Now, ("reported", stream));
 
         var outcome = Evaluate(TriageInput.ForReport(Now, stream, Account("viewer"), "he is showing something awful"), history);
 
@@ -100,7 +100,7 @@ public sealed class DefaultRulePackTests
     public void MassReports_FourthReport_DoesNotFire()
     {
         var stream = Stream("st-9", live: true);
-        var history = new History(Now).Events("report", 4, Now, ("subject", stream)).Event("report", Now.AddMinutes(-15), ("subject", stream));
+        var history = new History(Now).Events("report", 4, Now, ("reported", stream)).Event("report", Now.AddMinutes(-15), ("reported", stream));
 
         NoHit(Evaluate(TriageInput.ForReport(Now, stream, null, ""), history), "mass reports on a live stream");
     }
@@ -109,7 +109,7 @@ public sealed class DefaultRulePackTests
     public void MassReports_StreamThatEnded_DoesNotFire()
     {
         var stream = Stream("st-9", live: false);
-        var history = new History(Now).Events("report", 8, Now, ("subject", stream));
+        var history = new History(Now).Events("report", 8, Now, ("reported", stream));
 
         NoHit(Evaluate(TriageInput.ForReport(Now, stream, null, ""), history), "mass reports on a live stream");
     }

@@ -126,6 +126,15 @@ public sealed class LexiconTests
     }
 
     [Fact]
+    public void MatchAll_TextHittingTwoLexicons_ReturnsBoth()
+    {
+        var matches = LexiconCatalog.Default.MatchAll("pay me on venmo or I know where you live");
+
+        Assert.Equal(["scam", "threats"], matches.Keys.Order());
+        Assert.Equal("venmo", Assert.Single(matches["scam"]).Entry);
+    }
+
+    [Fact]
     public void Default_ShipsTheFourLexicons()
     {
         Assert.Equal(["self_harm", "threats", "scam", "hate"], LexiconCatalog.Default.Names);

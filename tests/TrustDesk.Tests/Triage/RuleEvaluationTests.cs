@@ -66,8 +66,8 @@ public sealed class RuleEvaluationTests
     {
         var stream = Subjects.Stream("st", live: true);
         var history = new History(Subjects.Now)
-            .Events("report", 3, Subjects.Now, ("subject", stream))
-            .Event("report", Subjects.Now.AddMinutes(-11), ("subject", stream));
+            .Events("report", 3, Subjects.Now, ("reported", stream))
+            .Event("report", Subjects.Now.AddMinutes(-11), ("reported", stream));
         var pack = When("count(\"report\", subject, 10m) == 3 and count(\"report\", subject, 1h) == 4");
 
         Assert.True(Fires(pack, Report(subject: stream), history));
@@ -86,6 +86,18 @@ public sealed class RuleEvaluationTests
         Assert.True(Fires(When("count(\"order.placed\", seller, 1d) == 4", on: "event.order.placed"), input, history));
         Assert.True(Fires(When("count(\"order.placed\", seller, 1d, \"buyer\") == 2", on: "event.order.placed"), input, history));
         Assert.True(Fires(When("count(\"order.placed\", account, 1d) == 6", on: "event.order.placed"), input, history));
+    }
+
+    [Fact]
+    public void Evaluate_CountReports_SeparatesReportsAboutAnAccountFromReportsItFiled()
+    {
+        var account = Subjects.Account("both");
+        var history = new History(Subjects.Now)
+            .Events("report", 2, Subjects.Now, ("reported", account))
+            .Events("report", 7, Subjects.Now, ("reporter", account));
+        var pack = When("count(\"report\", subject, 1h) == 2 and count(\"report\", reporter, 1h) == 7");
+
+        Assert.True(Fires(pack, Report(subject: account, reporter: account), history));
     }
 
     [Fact]

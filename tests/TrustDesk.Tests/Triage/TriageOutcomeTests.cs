@@ -61,7 +61,7 @@ public sealed class TriageOutcomeTests
               then: [severity S1, queue crisis, tag trial, propose ban]
             """);
         var subject = Subjects.Account("a");
-        var history = new History(Subjects.Now).Event("report", Subjects.Now, ("subject", subject));
+        var history = new History(Subjects.Now).Event("report", Subjects.Now, ("reported", subject));
 
         var outcome = pack.Evaluate(Report(subject: subject), history);
 
@@ -105,7 +105,7 @@ public sealed class TriageOutcomeTests
               then: [severity S1]
             """);
         var stream = Subjects.Stream("st", live: true);
-        var history = new History(Subjects.Now).Events("report", 6, Subjects.Now, ("subject", stream));
+        var history = new History(Subjects.Now).Events("report", 6, Subjects.Now, ("reported", stream));
 
         var hit = pack.Evaluate(Report(subject: stream), history).Hits.Single();
 

@@ -143,7 +143,7 @@ internal sealed class Binder
         if (DataPath(member) is { } path)
         {
             RequireEventTrigger(member, "event.data");
-            return new BoundEventData(path, RuleType.Dynamic, member);
+            return new BoundEventData(_slots.Data(path), RuleType.Dynamic, member);
         }
 
         var target = Bind(member.Target);
@@ -387,10 +387,11 @@ internal sealed class Binder
         {
             case "count":
                 Arity(call, 3, 4, "count(eventType, subject, window[, role])");
+                var countType = EventTypeArgument(args[0]);
                 var countRole = RoleArgument(args[1]);
                 var explicitRole = args.Count == 4 ? StringArgument(args[3], "a role in quotes such as \"seller\"") : null;
                 return Observe(new BoundSignal(_slots.Signal(new SignalSlot(
-                    SignalKind.Count, EventTypeArgument(args[0]), countRole.Index, explicitRole ?? DefaultCountRole(countRole.Role), Window(args[2]), null)), call));
+                    SignalKind.Count, countType, countRole.Index, explicitRole ?? DefaultCountRole(countType, countRole.Role), Window(args[2]), null)), call));
             case "rate":
                 Arity(call, 3, 4, "rate(eventType, subject, window[, baseEventType])");
                 var rateRole = RoleArgument(args[1]);
@@ -398,7 +399,7 @@ internal sealed class Binder
                 var window = Window(args[2]);
                 var baseType = args.Count == 4 ? EventTypeArgument(args[3]) : "order.placed";
                 return Observe(new BoundSignal(_slots.Signal(new SignalSlot(
-                    SignalKind.Rate, type, rateRole.Index, DefaultCountRole(rateRole.Role), window, baseType)), call));
+                    SignalKind.Rate, type, rateRole.Index, DefaultCountRole(type, rateRole.Role), window, baseType)), call));
             case "distinct":
                 Arity(call, 3, 3, "distinct(identifierType, subject, window)");
                 var identifier = StringArgument(args[0], "an identifier type in quotes such as \"device\"");
@@ -461,10 +462,18 @@ internal sealed class Binder
 
     /// <summary>
     /// The role a count filters on: the one the rule names (<c>seller</c> counts orders it sold), except the neutral names
-    /// (<c>subject</c>, <c>author</c>, a kind), which count every role.
+    /// (<c>subject</c>, <c>author</c>, a kind), which count every role. Reports have two roles, as intake records them:
+    /// reports about the subject (<c>reported</c>) and reports it filed (<c>reporter</c>).
     /// </summary>
-    private static string? DefaultCountRole(string role) =>
-        role is "subject" or "author" || TriageVocabulary.SubjectKinds.Contains(role) ? null : role;
+    private static string? DefaultCountRole(string eventType, string role)
+    {
+        if (eventType == "report")
+        {
+            return role == "reporter" ? "reporter" : "reported";
+        }
+
+        return role is "subject" or "author" || TriageVocabulary.SubjectKinds.Contains(role) ? null : role;
+    }
 
     private void Arity(CallSyntax call, int min, int max, string signature)
     {

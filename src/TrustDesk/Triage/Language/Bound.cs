@@ -88,8 +88,8 @@ internal sealed record BoundSubjectField(BoundRole Role, SubjectField Field, Rul
 
 internal sealed record BoundInputField(InputField Field, Syntax Syntax) : Bound(RuleType.String, Syntax);
 
-/// <summary><c>event.data.a.b</c>, read as <see cref="Bound.Type"/> (number, string or bool; dynamic until an operator decides).</summary>
-internal sealed record BoundEventData(string[] Path, RuleType Type, Syntax Syntax) : Bound(Type, Syntax);
+/// <summary><c>event.data.a.b</c> (a slot of the pack's field table), read as <see cref="Bound.Type"/> (number, string or bool; dynamic until an operator decides).</summary>
+internal sealed record BoundEventData(int Slot, RuleType Type, Syntax Syntax) : Bound(Type, Syntax);
 
 /// <summary>count, rate or distinct: one slot of the pack's signal table, asked once per evaluation.</summary>
 internal sealed record BoundSignal(int Slot, Syntax Syntax) : Bound(RuleType.Number, Syntax);

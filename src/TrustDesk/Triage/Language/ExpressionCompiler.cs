@@ -25,11 +25,11 @@ internal static class ExpressionCompiler
     private static Expression Observe(Bound bound) => bound switch
     {
         BoundMatch { Text: BoundInputField { Field: InputField.Text }, Matcher: BoundLexicon lexicon } =>
-            Call(nameof(TriageFrame.DescribeLexicon), Call(nameof(TriageFrame.TextMatches), Expression.Constant(lexicon.Lexicon))),
+            Call(nameof(TriageFrame.TextMatches), Expression.Constant(lexicon.Lexicon)),
         BoundMatch { Matcher: BoundLexicon lexicon } match =>
-            Call(nameof(TriageFrame.DescribeLexicon), Call(nameof(TriageFrame.Matches), Compile(match.Text), Expression.Constant(lexicon.Lexicon))),
+            Call(nameof(TriageFrame.Matches), Compile(match.Text), Expression.Constant(lexicon.Lexicon)),
         BoundMatch { Matcher: BoundRegex regex } match =>
-            Static(nameof(TriageFrame.DescribeRegex), Compile(match.Text), Expression.Constant(regex.Pattern)),
+            Static(nameof(TriageFrame.RegexMatch), Compile(match.Text), Expression.Constant(regex.Pattern)),
         BoundLinked linked => Call(nameof(TriageFrame.Link), Expression.Constant(linked.Slot)),
         BoundRole role => Role(role),
         _ => Compile(bound),
@@ -56,7 +56,7 @@ internal static class ExpressionCompiler
                 TypeKind.String => nameof(TriageFrame.DataString),
                 _ => nameof(TriageFrame.DataBool),
             },
-            Expression.Constant(data.Path)),
+            Expression.Constant(data.Slot)),
         BoundSignal signal => Call(nameof(TriageFrame.Signal), Expression.Constant(signal.Slot)),
         BoundLinked linked => Call(nameof(TriageFrame.Linked), Expression.Constant(linked.Slot)),
         BoundMatch match => Match(match),
@@ -146,7 +146,11 @@ internal static class ExpressionCompiler
     {
         var item = Compile(@in.Item);
         Expression result;
-        if (@in.Container.Type.Kind == TypeKind.String)
+        if (@in.Container is BoundInputField { Field: InputField.Text } && @in.Item is BoundLiteral { Value: string part })
+        {
+            result = Call(nameof(TriageFrame.TextContains), Expression.Constant(part.ToLowerInvariant()));
+        }
+        else if (@in.Container.Type.Kind == TypeKind.String)
         {
             result = Static(nameof(TriageFrame.ContainsText), Compile(@in.Container), item);
         }

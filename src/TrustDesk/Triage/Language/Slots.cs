@@ -24,9 +24,26 @@ internal sealed class SlotTable
 {
     private readonly Dictionary<SignalSlot, int> _signalIndex = [];
     private readonly Dictionary<LinkSlot, int> _linkIndex = [];
+    private readonly Dictionary<string, int> _dataIndex = new(StringComparer.Ordinal);
 
     public List<SignalSlot> Signals { get; } = [];
     public List<LinkSlot> Links { get; } = [];
+
+    /// <summary>Paths of the event fields rules read (<c>event.data.a.b</c> is ["a", "b"]), each looked up once per item.</summary>
+    public List<string[]> DataPaths { get; } = [];
+
+    public int Data(string[] path)
+    {
+        var key = string.Join('.', path);
+        if (!_dataIndex.TryGetValue(key, out var index))
+        {
+            index = DataPaths.Count;
+            DataPaths.Add(path);
+            _dataIndex[key] = index;
+        }
+
+        return index;
+    }
 
     public int Signal(SignalSlot slot)
     {

@@ -48,6 +48,9 @@ public sealed class LexiconCatalog
     private readonly (int Lexicon, string Entry)[] _phraseEntries;
     private readonly (Regex Pattern, string Entry)[][] _patterns;
 
+    // Per lexicon, all its patterns as one alternation: one pass over the text says whether any matches.
+    private readonly Regex?[] _anyPattern;
+
     private LexiconCatalog(List<string> names, List<(int Lexicon, string Entry, string Pattern)> phrases, List<(Regex Pattern, string Entry)>[] patterns)
     {
         Names = names;
@@ -55,7 +58,12 @@ public sealed class LexiconCatalog
         _phrases = new PhraseMatcher(phrases.Select(p => p.Pattern).ToList());
         _phraseEntries = phrases.Select(p => (p.Lexicon, p.Entry)).ToArray();
         _patterns = patterns.Select(p => p.ToArray()).ToArray();
+        _anyPattern = patterns
+            .Select(p => p.Count == 0 ? null : new Regex(string.Join('|', p.Select(x => "(?:" + x.Pattern + ")")), PatternOptions))
+            .ToArray();
     }
+
+    private const RegexOptions PatternOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     /// <summary>The lexicons shipped with TrustDesk (embedded from <c>Triage/Lexicons/*.txt</c>).</summary>
     public static LexiconCatalog Default => DefaultCatalog.Value;
@@ -93,7 +101,7 @@ public sealed class LexiconCatalog
                 {
                     try
                     {
-                        patterns[index].Add((new Regex(entry[1..^1], RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking), entry));
+                        patterns[index].Add((new Regex(entry[1..^1], PatternOptions), entry));
                     }
                     catch (Exception e) when (e is ArgumentException or NotSupportedException)
                     {
@@ -157,6 +165,11 @@ public sealed class LexiconCatalog
     /// <summary>The matches of one lexicon's patterns in <paramref name="text"/>.</summary>
     internal List<LexiconMatch>? ScanPatterns(int lexicon, string text)
     {
+        if (_anyPattern[lexicon] is not { } any || !any.IsMatch(text))
+        {
+            return null;
+        }
+
         List<LexiconMatch>? result = null;
         foreach (var (pattern, entry) in _patterns[lexicon])
         {
@@ -171,6 +184,23 @@ public sealed class LexiconCatalog
     }
 
     internal bool HasPatterns(int lexicon) => _patterns[lexicon].Length > 0;
+
+    /// <summary>Every lexicon's matches in the text, from one pass of the phrase automaton; lexicons without a match are left out.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LexiconMatch>> MatchAll(string text)
+    {
+        var phrases = ScanPhrases(text);
+        var result = new Dictionary<string, IReadOnlyList<LexiconMatch>>(StringComparer.Ordinal);
+        for (var i = 0; i < Names.Count; i++)
+        {
+            List<LexiconMatch> all = [.. phrases[i] ?? [], .. ScanPatterns(i, text) ?? []];
+            if (all.Count > 0)
+            {
+                result[Names[i]] = all;
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Every entry of the lexicon found in the text, phrases and patterns.</summary>
     public IReadOnlyList<LexiconMatch> Match(string lexicon, string text)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TrustDesk.Triage.Lexicons;
 
 /// <summary>
@@ -56,11 +54,17 @@ public static class TextNormalizer
     internal static NormalizedText NormalizeWithMap(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var words = new List<(StringBuilder Letters, List<int> Sources)>();
+
+        // Pass 1: the letters of each word, folded, with the index of the character each came from.
+        var letters = new char[text.Length];
+        var sources = new int[text.Length];
+        var wordStarts = new int[(text.Length / 2) + 2];
+        var count = 0;
+        var words = 0;
         var i = 0;
         while (i < text.Length)
         {
-            if (!IsWordChar(text[i]))
+            if (Classify(text[i]) is CharClass.Separator or CharClass.Ignorable)
             {
                 i++;
                 continue;
@@ -68,9 +72,10 @@ public static class TextNormalizer
 
             var start = i;
             var hasLetter = false;
-            while (i < text.Length && (IsWordChar(text[i]) || IsIgnorable(text[i])))
+            CharClass kind;
+            while (i < text.Length && (kind = Classify(text[i])) != CharClass.Separator)
             {
-                hasLetter |= Fold(text[i]) is not '\0';
+                hasLetter |= kind == CharClass.Letter;
                 i++;
             }
 
@@ -79,94 +84,128 @@ public static class TextNormalizer
                 continue; // a number, a lone symbol
             }
 
-            var letters = new StringBuilder(i - start);
-            var sources = new List<int>(i - start);
+            var wordStart = count;
             for (var j = start; j < i; j++)
             {
                 var c = text[j];
-                var folded = Fold(c);
-                if (folded == '\0')
+                var folded = Classify(c) switch
                 {
-                    folded = LookAlike(c);
-                    // ! and | stand for i only before a letter (k!ll), not as the punctuation that ends a word.
-                    if ((c is '!' or '|') && (j + 1 >= i || Fold(text[j + 1]) == '\0'))
-                    {
-                        folded = '\0';
-                    }
+                    CharClass.Letter or CharClass.LookAlike => Folded[c],
+                    _ => '\0',
+                };
+
+                // ! and | stand for i only before a letter (k!ll), not as the punctuation that ends a word.
+                if ((c is '!' or '|') && (j + 1 >= i || Classify(text[j + 1]) != CharClass.Letter))
+                {
+                    folded = '\0';
                 }
 
-                if (folded == '\0')
+                if (folded != '\0')
                 {
-                    continue;
+                    letters[count] = folded;
+                    sources[count] = j;
+                    count++;
                 }
-
-                letters.Append(folded);
-                sources.Add(j);
             }
 
-            if (letters.Length > 0)
+            if (count > wordStart)
             {
-                words.Add((letters, sources));
+                wordStarts[words++] = wordStart;
             }
         }
 
-        // s u i c i d e: runs of three or more single letters are one word.
-        var joined = new List<(StringBuilder Letters, List<int> Sources)>();
-        for (var w = 0; w < words.Count;)
+        // Pass 2: words separated by single spaces; runs of three or more single letters (s u i c i d e) joined;
+        // repeated letters collapsed, the surviving letter standing for the whole run of the original.
+        var output = new char[count + words + 1];
+        var starts = new int[output.Length];
+        var ends = new int[output.Length];
+        var length = 0;
+        void Space()
+        {
+            output[length] = ' ';
+            starts[length] = -1;
+            ends[length] = -1;
+            length++;
+        }
+
+        int End(int word) => word + 1 < words ? wordStarts[word + 1] : count;
+
+        Space();
+        var w = 0;
+        while (w < words)
         {
             var run = w;
-            while (run < words.Count && words[run].Letters.Length == 1)
+            while (run < words && End(run) - wordStarts[run] == 1)
             {
                 run++;
             }
 
-            if (run - w >= 3)
+            var last = run - w >= 3 ? run : w + 1;
+            var first = wordStarts[w];
+            for (var k = first; k < End(last - 1); k++)
             {
-                var letters = new StringBuilder();
-                var sources = new List<int>();
-                for (var k = w; k < run; k++)
+                if (k > first && letters[k] == letters[k - 1])
                 {
-                    letters.Append(words[k].Letters);
-                    sources.AddRange(words[k].Sources);
-                }
-
-                joined.Add((letters, sources));
-                w = run;
-            }
-            else
-            {
-                joined.Add(words[w]);
-                w++;
-            }
-        }
-
-        var output = new StringBuilder(text.Length + 2);
-        var starts = new List<int>(text.Length + 2);
-        var ends = new List<int>(text.Length + 2);
-        output.Append(' ');
-        starts.Add(-1);
-        ends.Add(-1);
-        foreach (var (letters, sources) in joined)
-        {
-            for (var k = 0; k < letters.Length; k++)
-            {
-                if (k > 0 && letters[k] == letters[k - 1])
-                {
-                    ends[^1] = sources[k];
+                    ends[length - 1] = sources[k];
                     continue;
                 }
 
-                output.Append(letters[k]);
-                starts.Add(sources[k]);
-                ends.Add(sources[k]);
+                output[length] = letters[k];
+                starts[length] = sources[k];
+                ends[length] = sources[k];
+                length++;
             }
 
-            output.Append(' ');
-            starts.Add(-1);
-            ends.Add(-1);
+            Space();
+            w = last;
         }
 
-        return new NormalizedText(output.ToString(), [.. starts], [.. ends]);
+        return new NormalizedText(new string(output, 0, length), starts, ends);
+    }
+
+    private enum CharClass : byte
+    {
+        Separator,
+        Letter,
+        LookAlike,
+        Digit,
+        Ignorable,
+    }
+
+    private const int TableSize = 0x180;
+
+    // What each character of ASCII, Latin-1 and Latin Extended-A is, and the letter it folds to: one array read per character.
+    private static readonly CharClass[] Classes = BuildClasses();
+    private static readonly char[] Folded = BuildFolded();
+
+    private static CharClass Classify(char c) => c < TableSize
+        ? Classes[c]
+        : IsIgnorable(c) ? CharClass.Ignorable : CharClass.Separator;
+
+    private static CharClass[] BuildClasses()
+    {
+        var classes = new CharClass[TableSize];
+        for (var c = (char)0; c < TableSize; c++)
+        {
+            classes[c] = Fold(c) != '\0' ? CharClass.Letter
+                : LookAlike(c) != '\0' ? CharClass.LookAlike
+                : char.IsAsciiDigit(c) ? CharClass.Digit
+                : IsIgnorable(c) ? CharClass.Ignorable
+                : CharClass.Separator;
+        }
+
+        return classes;
+    }
+
+    private static char[] BuildFolded()
+    {
+        var folded = new char[TableSize];
+        for (var c = (char)0; c < TableSize; c++)
+        {
+            folded[c] = Fold(c) is var letter and not '\0' ? letter : LookAlike(c);
+        }
+
+        return folded;
     }
 
     /// <summary>A letter folded to a–z (with l as i, since 1 and | and l look alike), or '\0' for anything else.</summary>
@@ -201,8 +240,6 @@ public static class TextNormalizer
         '7' => 't',
         _ => '\0',
     };
-
-    private static bool IsWordChar(char c) => Fold(c) != '\0' || LookAlike(c) != '\0' || char.IsAsciiDigit(c);
 
     /// <summary>Characters that vanish inside a word: apostrophes, soft hyphens, zero-width characters, combining accents.</summary>
     private static bool IsIgnorable(char c) =>
