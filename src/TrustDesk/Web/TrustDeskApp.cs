@@ -57,6 +57,7 @@ public static class TrustDeskApp
         services.AddCases();
         services.AddScoped<CreateApiKey>();
         services.AddIdentityAndAccess(builder.Configuration);
+        builder.AddConsole();
 
         // A bearer header means a platform API key or a personal access token; otherwise the console's session cookie.
         services.AddAuthentication(CallerScheme)
@@ -93,6 +94,7 @@ public static class TrustDeskApp
         app.MapIdentityEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuditEndpoints();
+        app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
         return app;
