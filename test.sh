@@ -3,7 +3,7 @@
 #
 # It provisions what the tests need and relies on nothing left on the machine: when running as root it installs
 # PostgreSQL (the tests start private servers from its binaries), swaks and Dovecot (email tests) from Debian
-# when they are missing. The tests themselves start private instances in temp directories on free ports.
+# when they are missing, and Chromium for the console's browser tests. The tests themselves start private instances in temp directories on free ports.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +11,7 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+[ -x /usr/bin/chromium ] || missing+=(chromium)   # the console's browser tests drive Debian's Chromium with Playwright
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing from Debian: ${missing[*]}"

@@ -61,6 +61,7 @@ public static class TrustDeskApp
         services.AddRules();
         services.AddScoped<CreateApiKey>();
         services.AddIdentityAndAccess(builder.Configuration);
+        builder.AddConsole();
 
         // A bearer header means a platform API key or a personal access token; otherwise the console's session cookie.
         services.AddAuthentication(CallerScheme)
@@ -98,6 +99,7 @@ public static class TrustDeskApp
         app.MapIdentityEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuditEndpoints();
+        app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
         return app;

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Cases;
+using TrustDesk.Data;
+using TrustDesk.Taxonomy;
+using TrustDesk.Web;
+
+namespace TrustDesk.AgentConsole;
+
+/// <summary>One line of the inbox: the case, who it is for and about, and the last thing said.</summary>
+public sealed record InboxRow(CaseSummary Case, string? Requester, string? Subject, string? LastMessage, DateTime? LastMessageAt);
+
+public sealed record QueueCount(string Queue, string Description, int Open);
+
+/// <summary>
+/// What the inbox shows, as the caller may see it: open counts per queue, the list (through <see cref="ListCases"/>, so
+/// filters, search and order are the API's), and the next case to work.
+/// </summary>
+public sealed class LoadInbox(TrustDeskDb db, ListCases listCases, CaseAccess access, CategoryCatalog catalog)
+{
+    public const int MessagePreviewLength = 140;
+
+    public abstract record Result;
+    public sealed record Listed(IReadOnlyList<InboxRow> Rows, string? NextCursor) : Result;
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
+
+    private static readonly CaseStatus[] OpenStatuses = Enum.GetValues<CaseStatus>().Where(CaseStatusRules.IsOpen).ToArray();
+
+    public async Task<IReadOnlyList<QueueCount>> QueueCountsAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        var visible = await access.VisibleToAsync(db.Cases.AsNoTracking(), caller, cancellationToken);
+        var counts = await visible.Where(c => OpenStatuses.Contains(c.Status))
+            .GroupBy(c => c.QueueId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        return snapshot.QueuesById.Values.OrderBy(q => q.Name, StringComparer.Ordinal)
+            .Select(q => new QueueCount(q.Name, q.Description, counts.GetValueOrDefault(q.Id))).ToList();
+    }
+
+    public async Task<Result> ListAsync(ListCasesQuery query, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        switch (await listCases.HandleAsync(query, caller, cancellationToken))
+        {
+            case ListCases.Invalid invalid:
+                return new Invalid(invalid.Errors);
+            case ListCases.Listed listed:
+                var ids = listed.Page.Items.Select(c => c.Id).ToList();
+                var extras = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new
+                    {
+                        c.Id,
+                        Requester = db.Contacts.Where(r => r.Id == c.RequesterId).Select(r => new { r.Name, r.Email }).FirstOrDefault(),
+                        Subject = db.CaseSubjects.Where(s => s.CaseId == c.Id).OrderBy(s => s.Role).Select(s => s.Subject!.DisplayName).FirstOrDefault(),
+                        Last = db.Messages.Where(m => m.CaseId == c.Id).OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+                            .Select(m => new { m.Text, m.CreatedAt }).FirstOrDefault(),
+                    })
+                    .ToDictionaryAsync(x => x.Id, cancellationToken);
+                var rows = listed.Page.Items.Select(c =>
+                {
+                    var extra = extras.GetValueOrDefault(c.Id);
+                    var requester = extra?.Requester is { } r
+                        ? (r.Name is { Length: > 0 } name ? PersonalData.MaskIfEmail(name) : PersonalData.MaskEmail(r.Email))
+                        : null;
+                    return new InboxRow(c, requester, extra?.Subject, Preview(extra?.Last?.Text), extra?.Last?.CreatedAt);
+                }).ToList();
+                return new Listed(rows, listed.Page.NextCursor);
+            default:
+                throw new InvalidOperationException("Unexpected result.");
+        }
+    }
+
+    /// <summary>The top case the caller may work: new or open, unassigned or theirs, by severity then age.</summary>
+    public async Task<long?> NextCaseAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var me = caller.Identity?.Name;
+        var visible = await access.VisibleToAsync(db.Cases.AsNoTracking(), caller, cancellationToken);
+        return await visible.Where(c => (c.Status == CaseStatus.New || c.Status == CaseStatus.Open) && (c.Assignee == null || c.Assignee == me))
+            .OrderBy(c => c.Severity).ThenBy(c => c.Id)
+            .Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private static string? Preview(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var oneLine = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return oneLine.Length <= MessagePreviewLength ? oneLine : oneLine[..MessagePreviewLength] + "…";
+    }
+}

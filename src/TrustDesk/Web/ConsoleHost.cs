@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor.Services;
+using TrustDesk.AgentConsole;
+using TrustDesk.Data;
+using TrustDesk.Identity;
+using TrustDesk.Web.Components;
+
+namespace TrustDesk.Web;
+
+/// <summary>
+/// The agent console: Blazor with interactive server rendering over the same use cases the API calls, in-process.
+/// Pages are anonymous at the endpoint; the layout sends anyone without a session to the sign-in page, and every
+/// use case still checks the caller per record.
+/// </summary>
+public static class ConsoleHost
+{
+    public const string SignInPath = "/signin";
+
+    public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder)
+    {
+        // Serves MudBlazor's files from the build output too, not only from a publish folder.
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
+        services.AddScoped<ConsoleSession>();
+
+        // Every commit that touches a case tells open consoles, whichever writer made it (intake, API, console).
+        services.AddSingleton<CaseChanges>();
+        services.AddSingleton<CaseChangeInterceptor>();
+        services.ConfigureDbContext<SqliteTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
+        services.ConfigureDbContext<PostgresTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
+
+        services.AddSingleton<CasePresence>();
+        services.AddSingleton<Macros>();
+        services.AddScoped<LoadInbox>();
+        services.AddScoped<LoadInvestigation>();
+        return builder;
+    }
+
+    private static void AddCaseChangeInterceptors(IServiceProvider provider, Microsoft.EntityFrameworkCore.DbContextOptionsBuilder options)
+    {
+        var interceptor = provider.GetRequiredService<CaseChangeInterceptor>();
+        options.AddInterceptors(interceptor, interceptor.Transactions);
+    }
+
+    public static WebApplication MapConsole(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
+
+        app.MapPost("/console/signout", async (HttpContext http, ManageAccount account, CancellationToken cancellationToken) =>
+            {
+                if (http.User.Identity?.IsAuthenticated == true && Permissions.UserIdOf(http.User) is not null)
+                {
+                    await account.SignOutAsync(http.User, cancellationToken);
+                }
+
+                http.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName);
+                return TypedResults.Redirect(SignInPath + "?signedOut=1");
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription()
+            .WithName("ConsoleSignOut");
+        return app;
+    }
+}

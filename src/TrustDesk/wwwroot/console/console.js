@@ -1,0 +1,60 @@
+// Keyboard shortcuts and draft keeping for the TrustDesk console. Shortcuts click (or focus) the element that carries
+// data-shortcut-key, so every shortcut is also a visible, labelled control.
+(() => {
+  const typingIn = el => el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+  document.addEventListener('keydown', event => {
+    if (event.ctrlKey && event.key === 'Enter' && event.target.matches('textarea[data-send]')) {
+      event.preventDefault();
+      document.querySelector(event.target.dataset.send)?.click();
+      return;
+    }
+    if (event.key === 'Escape' && typingIn(event.target)) {
+      event.target.blur();
+      return;
+    }
+    if (event.ctrlKey || event.altKey || event.metaKey || typingIn(event.target)) {
+      return;
+    }
+    const key = event.key;
+    if (key === '?') {
+      document.querySelector('#shortcut-help')?.toggleAttribute('hidden');
+      event.preventDefault();
+      return;
+    }
+    const target = document.querySelector(`[data-shortcut-key="${CSS.escape(key)}"]`);
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    if (typingIn(target)) {
+      target.focus();
+      target.select?.();
+    } else {
+      target.click();
+      const focus = target.dataset.shortcutFocus;
+      if (focus) {
+        requestAnimationFrame(() => setTimeout(() => document.querySelector(focus)?.focus(), 50));
+      }
+    }
+  });
+
+  // Drafts live in this browser until sent: a session that ends mid-reply loses nothing.
+  document.addEventListener('input', event => {
+    const key = event.target.dataset?.draftKey;
+    if (key) {
+      if (event.target.value) {
+        localStorage.setItem(key, event.target.value);
+      } else {
+        localStorage.removeItem(key);
+      }
+    }
+  });
+
+  window.trustdesk = {
+    loadDraft: key => localStorage.getItem(key) ?? '',
+    saveDraft: (key, text) => text ? localStorage.setItem(key, text) : localStorage.removeItem(key),
+    clearDraft: key => localStorage.removeItem(key),
+    focus: selector => document.querySelector(selector)?.focus(),
+  };
+})();

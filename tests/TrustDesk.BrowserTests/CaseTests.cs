@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TrustDesk.BrowserTests.Infrastructure;
+using TrustDesk.Cases;
+using TrustDesk.Data;
+using TrustDesk.Identity;
+using TrustDesk.Subjects;
+using static Microsoft.Playwright.Assertions;
+
+namespace TrustDesk.BrowserTests;
+
+public sealed class CaseTests(ConsoleServer server)
+{
+    [Fact]
+    public async Task NextCase_ThenReplyNoteAndSolve_LandOnTheThread()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Specialist);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#case-list tbody tr").First).ToBeVisibleAsync();
+
+        await page.Keyboard.PressAsync("n");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d+$"));
+        await Expect(page.Locator("#field-assignee")).ToHaveValueAsync(server.User(UserRole.Specialist).Email);
+
+        await page.Keyboard.PressAsync("r");
+        await Expect(page.Locator("#composer-text")).ToBeFocusedAsync();
+        await page.Locator("#macro").SelectOptionAsync("Acknowledge");
+        await Expect(page.Locator("#composer-text")).ToHaveValueAsync(new Regex(@"We are looking into case TD-\d+ now"));
+        await page.Locator("#composer-text").PressAsync("Control+Enter");
+        await Expect(page.Locator("[data-message=outbound]", new() { HasText = "We are looking into case" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#composer-text")).ToHaveValueAsync("");
+
+        await page.Locator("#tab-note").ClickAsync();
+        await page.Locator("#composer-text").FillAsync("Seller has two earlier cases; checking payouts.");
+        await page.Locator("#send").ClickAsync();
+        await Expect(page.Locator("[data-message=internal]", new() { HasText = "checking payouts" })).ToBeVisibleAsync();
+
+        await page.Locator("#thread").ClickAsync();
+        await page.Keyboard.PressAsync("Shift+S");
+        await Expect(page.Locator("[data-event=status_changed]", new() { HasText = "to Solved" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#field-status")).ToHaveValueAsync("solved");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ChangingFields_RecordsEachOnTheTimeline()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "order.not_received");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        await Expect(page.Locator("#case-title")).ToBeVisibleAsync();
+
+        await page.Locator("#field-severity").SelectOptionAsync("S2");
+        await Expect(page.Locator("[data-event=severity_changed]", new() { HasText = "to S2" })).ToBeVisibleAsync();
+        await page.Locator("#field-tags").FillAsync("repeat-seller, payout-check");
+        await page.Locator("#field-tags").PressAsync("Tab");
+        await Expect(page.Locator("[data-event=tags_changed]", new() { HasText = "payout-check" })).ToBeVisibleAsync();
+        await page.Locator("#field-status").SelectOptionAsync("pending_user");
+        await Expect(page.Locator("[data-event=status_changed]", new() { HasText = "to Pending user" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Investigation_RevealsMaskedIdentifiersWithAReason()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "payments.off_platform");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        var email = page.Locator("#investigation [data-identifier=Email]").First;
+        await Expect(email).ToContainTextAsync("***@");
+        await page.ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("case.png") });
+
+        await page.Locator("#investigation button", new() { HasText = "Reveal" }).Last.ClickAsync();
+        await page.GetByLabel("Why do you need to see this?").FillAsync("Checking off-platform payment request");
+        await page.Locator("#investigation button[type=submit]").ClickAsync();
+
+        await Expect(page.Locator("#investigation [data-identifier=Email]", new() { HasTextRegex = new Regex(@"^[^*]+@mail\.example$") })).ToBeVisibleAsync();
+        await page.Locator("#investigation").ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("investigation.png") });
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "personal_data.revealed" && a.Detail!.Contains("Checking off-platform payment request"), TestContext.Current.CancellationToken));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TwoAgentsOnOneCase_SeeEachOtherAndEachOthersChangesLive()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "conduct.harassment");
+        var first = await server.SignedInPageAsync(UserRole.Agent);
+        var second = await server.SignedInPageAsync(UserRole.Lead);
+        await first.GotoAsync($"/cases/{id}");
+        await second.GotoAsync($"/cases/{id}");
+
+        await Expect(second.Locator("#presence")).ToContainTextAsync($"{server.User(UserRole.Agent).Email} is viewing");
+        await first.Locator("#tab-note").ClickAsync();
+        await first.Locator("#composer-text").PressSequentiallyAsync("Talked to the seller");
+        await Expect(second.Locator("#presence")).ToContainTextAsync("is typing");
+        await first.Locator("#send").ClickAsync();
+
+        await Expect(second.Locator("[data-message=internal]", new() { HasText = "Talked to the seller" })).ToBeVisibleAsync();
+        await first.Context.CloseAsync();
+        await Expect(second.Locator("#presence")).ToHaveTextAsync("");
+        await second.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DraftReply_SurvivesAReload()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "order.not_as_described");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        await page.Locator("#composer-text").PressSequentiallyAsync("Half-written answer");
+
+        await page.ReloadAsync();
+
+        await Expect(page.Locator("#composer-text")).ToHaveValueAsync("Half-written answer");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<long> OpenCaseIdAsync(System.Linq.Expressions.Expression<Func<Case, bool>> filter)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        return await db.Cases.Where(c => c.Status == CaseStatus.New || c.Status == CaseStatus.Open).Where(filter)
+            .Where(c => db.CaseSubjects.Any(s => s.CaseId == c.Id && s.Subject!.Kind == SubjectKind.Account))
+            .OrderBy(c => c.Id).Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
+    }
+}

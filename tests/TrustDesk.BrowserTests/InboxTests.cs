@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TrustDesk.BrowserTests.Infrastructure;
+using TrustDesk.Identity;
+using static Microsoft.Playwright.Assertions;
+
+namespace TrustDesk.BrowserTests;
+
+public sealed class InboxTests(ConsoleServer server)
+{
+    [Fact]
+    public async Task SignIn_WithPasswordAndTotp_ShowsTheInboxInOrderOfWork()
+    {
+        var lead = server.User(UserRole.Lead);
+        await using var context = await server.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        await page.GetByLabel("Email").FillAsync(lead.Email);
+        await page.GetByLabel("Password").FillAsync(lead.Password);
+        await page.GetByLabel("Authenticator code").FillAsync(Totp.Compute(lead.TotpSecret!, DateTime.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(page.Locator("#case-list tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All queues" })).ToBeVisibleAsync();
+        var severities = await page.Locator("#case-list tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.Equal(severities.OrderBy(s => s, StringComparer.Ordinal), severities);
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Queues" }).GetByRole(AriaRole.Button).First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("inbox.png") });
+    }
+
+    [Fact]
+    public async Task SignIn_WithAWrongCode_IsRefused()
+    {
+        var lead = server.User(UserRole.Lead);
+        await using var context = await server.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Email").FillAsync(lead.Email);
+        await page.GetByLabel("Password").FillAsync(lead.Password);
+        await page.GetByLabel("Authenticator code").FillAsync("000000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(page.Locator("#signin-error")).ToContainTextAsync("wrong");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#case-list")).ToBeVisibleAsync();
+
+        await page.Locator("#sign-out").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Search_FindsCasesByTheWordsOfTheirMessages()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#case-list tbody tr").First).ToBeVisibleAsync();
+
+        await page.Keyboard.PressAsync("/");
+        await page.Keyboard.TypeAsync("counterfeit");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "All queues · “counterfeit”" })).ToBeVisibleAsync();
+        var rows = page.Locator("#case-list tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        Assert.True(await rows.CountAsync() < 50);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task NewCase_AppearsInAnOpenInboxWithoutReload()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#case-list tbody tr").First).ToBeVisibleAsync();
+        var subject = "live-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var api = server.ApiClient();
+        var response = await api.PostAsJsonAsync("/api/v1/reports", new
+        {
+            subject = new { kind = "account", externalId = subject },
+            category = "payments.account_takeover",
+            text = "Someone changed my payout bank " + subject,
+        }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+
+        await Expect(page.Locator("#case-list tbody tr", new() { HasText = subject })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}
