@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using TrustDesk.Tests.Infrastructure;
@@ -80,6 +81,53 @@ public abstract class ReportApiTests(TrustDeskFactory app)
 
         var single = Assert.Single(caseIds);
         Assert.Equal(25, (await client.GetJsonAsync($"/api/v1/cases/{single}")).Int("reportCount"));
+    }
+
+    [Fact]
+    public async Task SubmitReport_SameReporterTwice_JoinsTheCaseOnce()
+    {
+        var client = await app.CreateApiClientAsync();
+        var subject = Unique("u");
+        await (await client.PostJsonAsync("/api/v1/reports", Report(subject))).ExpectAsync(HttpStatusCode.Created);
+
+        var again = await (await client.PostJsonAsync("/api/v1/reports", Report(subject))).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(2, again.Int("reportCount"));
+        var caseId = again.Long("caseId");
+        Assert.Equal(2, await app.WithDbAsync(db => db.CaseSubjects.CountAsync(s => s.CaseId == caseId)));
+    }
+
+    [Fact]
+    public async Task SubmitReport_ManyAtOnceAcrossSubjects_EveryAcknowledgedReportIsStoredInItsCase()
+    {
+        var client = await app.CreateApiClientAsync();
+        var prefix = Unique("many");
+
+        // Enough at once that the writer commits them in groups, with new and existing cases in the same group.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => client.PostJsonAsync("/api/v1/reports", new
+        {
+            subject = new { kind = "account", externalId = $"{prefix}-{i % 25}" },
+            reporter = new { kind = "account", externalId = $"{prefix}-r{i}" },
+            category = "order.not_received",
+            text = "My order never arrived.",
+        })));
+
+        var acknowledged = new List<(Guid ReportId, long CaseId)>();
+        foreach (var response in responses)
+        {
+            var json = await response.ExpectAsync(HttpStatusCode.Created);
+            acknowledged.Add((json.GetProperty("reportId").GetGuid(), json.Long("caseId")));
+        }
+
+        Assert.Equal(25, acknowledged.Select(a => a.CaseId).Distinct().Count());
+        var stored = await app.WithDbAsync(db =>
+        {
+            var ids = acknowledged.Select(a => a.ReportId).ToList();
+            return db.Reports.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.CaseId);
+        });
+        Assert.All(acknowledged, a => Assert.Equal(a.CaseId, stored[a.ReportId]));
+        var caseIds = acknowledged.Select(a => a.CaseId).Distinct().ToList();
+        Assert.Equal(200, await app.WithDbAsync(db => db.Cases.Where(c => caseIds.Contains(c.Id)).SumAsync(c => c.ReportCount)));
     }
 
     [Fact]
