@@ -112,7 +112,7 @@ public static partial class RuleCompiler
                 Definition = rule,
                 Order = order++,
                 Condition = ExpressionCompiler.CompileCondition(condition),
-                Observe = ExpressionCompiler.CompileObservations(observations.Select(o => o.Bound).ToList()),
+                Observe = new(() => ExpressionCompiler.CompileObservations(observations.Select(o => o.Bound).ToList())),
                 Observations = observations,
                 RequiredRoles = requiredRoles,
                 Actions = actions,

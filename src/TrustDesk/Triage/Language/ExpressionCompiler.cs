@@ -19,7 +19,7 @@ internal static class ExpressionCompiler
     /// <summary>One delegate that reads every observation of a rule, for the hit record; called only when the rule fires.</summary>
     public static Func<TriageFrame, object?[]> CompileObservations(IReadOnlyList<Bound> observations) =>
         Expression.Lambda<Func<TriageFrame, object?[]>>(
-            Expression.NewArrayInit(typeof(object), observations.Select(o => Expression.Convert(Observe(o), typeof(object)))),
+            Expression.NewArrayInit(typeof(object), observations.Select(o => Observe(o)).Select(e => e.Type.IsValueType ? Expression.Convert(e, typeof(object)) : e)),
             Frame).Compile();
 
     private static Expression Observe(Bound bound) => bound switch
