@@ -9,7 +9,10 @@ public static class Scopes
     public const string CasesRead = "cases:read";
     public const string CasesWrite = "cases:write";
 
+    /// <summary>Post raw email (relays and email services).</summary>
+    public const string EmailWrite = "email:write";
+
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, EmailWrite];
 }

@@ -49,4 +49,6 @@ public static class CaseEventKinds
     public const string TagsChanged = "tags_changed";
     public const string TitleChanged = "title_changed";
     public const string MessageAdded = "message_added";
+    public const string Linked = "linked";
+    public const string DeliveryFailed = "delivery_failed";
 }

@@ -45,7 +45,8 @@ public sealed record CaseDetail(
     IReadOnlyList<string> AllowedStatuses,
     IReadOnlyList<CaseSubjectView> Subjects,
     IReadOnlyList<MessageView> Messages,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline,
+    long? LinkedCaseId = null);
 
 public sealed record CaseSubjectView(Guid Id, SubjectKind Kind, string ExternalId, string DisplayName, SubjectRole Role);
 
@@ -59,7 +60,13 @@ public sealed record MessageView(
     string? Html,
     string? ExternalId,
     string? DeliveryState,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    string? QuotedText = null,
+    string? DeliveryError = null,
+    IReadOnlyList<AttachmentView>? Attachments = null);
+
+/// <summary>A file that came with a message. <c>problem</c> says why it is flagged or was refused.</summary>
+public sealed record AttachmentView(Guid Id, string FileName, string DeclaredType, string? DetectedType, long Size, bool Inline, string? ContentId, bool Stored, string? Problem);
 
 public sealed record TimelineEntry(Guid Id, DateTime At, string Kind, string ActorType, string ActorName, string? From, string? To, string? Detail);
 
@@ -73,7 +80,9 @@ public static class CaseViews
         catalog.QueuesById.TryGetValue(queueId, out var queue) ? queue.Name : queueId.ToString();
 
     public static MessageView ToView(Message m) =>
-        new(m.Id, m.Direction, m.Channel, m.AuthorType, m.AuthorName, m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt);
+        new(m.Id, m.Direction, m.Channel, m.AuthorType, m.AuthorName, m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt,
+            m.QuotedText, m.DeliveryError,
+            m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.DeclaredType, a.DetectedType, a.Size, a.Inline, a.ContentId, a.BlobHash is not null, a.Problem)).ToList());
 
     public static string ETag(Case c) => $"\"{c.Id}-{c.Version}\"";
 }

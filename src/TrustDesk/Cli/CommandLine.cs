@@ -19,8 +19,16 @@ public static class CommandLine
           trustdesk apikey create --name NAME --scopes a,b [--data DIR]
                                                            create an API key; prints the key alone on the last line
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
-        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write
+        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, email:write
         """;
+
+    /// <summary>The demo takes email out of the box; <c>serve</c> listens only when configured.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> DemoEmailDefaults = new Dictionary<string, string?>
+    {
+        ["TrustDesk:Email:Smtp:Host"] = "127.0.0.1",
+        ["TrustDesk:Email:Smtp:Port"] = "2525",
+        ["TrustDesk:Email:Smtp:Addresses:0"] = "support@demo.trustdesk.test",
+    };
 
     private static readonly HashSet<string> ServeOptions = ["urls", "data"];
     private static readonly HashSet<string> DataOptions = ["data"];
@@ -71,7 +79,7 @@ public static class CommandLine
 
     private static async Task DemoAsync(CliArguments options)
     {
-        var app = TrustDeskApp.Build(options.ToHostArgs());
+        var app = TrustDeskApp.Build(options.ToHostArgs(), defaults: DemoEmailDefaults);
         await app.StartAsync();
         var (secret, seeded) = await DemoMarketplace.SeedAsync(app.Services, CancellationToken.None);
         var url = app.Urls.FirstOrDefault() ?? TrustDeskApp.DefaultUrl;
@@ -80,6 +88,13 @@ public static class CommandLine
         Console.WriteLine($"  URL:       {url}");
         Console.WriteLine($"  API docs:  {url}/api/reference");
         Console.WriteLine($"  API key:   {secret}  (scopes: {string.Join(", ", Scopes.All)})");
+        var email = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrustDesk.Email.EmailOptions>>().Value;
+        if (email.Smtp.Port is { } smtpPort)
+        {
+            Console.WriteLine($"  Email:     SMTP on {email.Smtp.Host}:{smtpPort} for {string.Join(", ", email.Smtp.Addresses)}");
+            Console.WriteLine($"  Try:       swaks --server {email.Smtp.Host} --port {smtpPort} --to {email.Smtp.Addresses.FirstOrDefault()} --from buyer@example.com --header \"Subject: Where is my order?\"");
+        }
+
         Console.WriteLine($"  Try:       curl -H \"Authorization: Bearer {secret}\" \"{url}/api/v1/cases?limit=5\"");
         Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TrustDesk.Access;
 using TrustDesk.Cases;
 using TrustDesk.Contacts;
+using TrustDesk.Email;
 using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
@@ -32,6 +33,10 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<MessageAttachment> MessageAttachments => Set<MessageAttachment>();
+    public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
+    public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
+    public DbSet<ImapMailboxState> ImapMailboxStates => Set<ImapMailboxState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -217,6 +222,8 @@ public abstract class TrustDeskDb(DbContextOptions options) : DbContext(options)
             b.Property(r => r.ResourceId).HasMaxLength(64);
             b.HasIndex(r => r.CreatedAt);
         });
+
+        modelBuilder.ConfigureEmailModel();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

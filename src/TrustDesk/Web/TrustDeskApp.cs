@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using TrustDesk.Access;
 using TrustDesk.Cases;
 using TrustDesk.Data;
+using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Intake;
 using TrustDesk.Subjects;
@@ -20,9 +21,15 @@ public static class TrustDeskApp
     /// For commands that print a result and exit: logs go to stderr, so stdout holds only what the command prints
     /// (<c>apikey create</c> promises the key alone on the last line).
     /// </param>
-    public static WebApplication Build(string[] args, bool oneShot = false)
+    /// <param name="defaults">Settings that apply unless configured anywhere else (the demo's SMTP listener).</param>
+    public static WebApplication Build(string[] args, bool oneShot = false, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (defaults is not null)
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+        }
+
         if (oneShot)
         {
             builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -50,6 +57,7 @@ public static class TrustDeskApp
         services.AddIntake(builder.Configuration);
         services.AddSubjects();
         services.AddCases();
+        services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -79,6 +87,7 @@ public static class TrustDeskApp
         app.MapIntakeEndpoints();
         app.MapSubjectEndpoints();
         app.MapCaseEndpoints();
+        app.MapInboundEmailEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();

@@ -17,9 +17,14 @@ public enum Provider
 /// The real app in-process over a real database: a fresh SQLite file, or a fresh database on the private
 /// PostgreSQL server.
 /// </summary>
-public sealed class TrustDeskFactory(Provider provider, string? postgresConnectionString) : WebApplicationFactory<Program>
+/// <param name="settings">Extra settings (<c>TrustDesk:Email:...</c>).</param>
+/// <param name="dataDirectory">A data directory to reuse (a restart over the same data); it is then left in place.</param>
+public sealed class TrustDeskFactory(
+    Provider provider, string? postgresConnectionString, IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    : WebApplicationFactory<Program>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "trustdesk-test-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly string _dataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "trustdesk-test-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly bool _ownsDataDirectory = dataDirectory is null;
 
     public Provider Provider { get; } = provider;
 
@@ -34,6 +39,11 @@ public sealed class TrustDeskFactory(Provider provider, string? postgresConnecti
             builder.UseSetting("TrustDesk:Database:Provider", "postgres");
             builder.UseSetting("TrustDesk:Database:MigrateOnStart", "true");
             builder.UseSetting("ConnectionStrings:TrustDesk", postgresConnectionString);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
         }
     }
 
@@ -62,7 +72,7 @@ public sealed class TrustDeskFactory(Provider provider, string? postgresConnecti
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(_dataDirectory))
+        if (_ownsDataDirectory && Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
