@@ -70,7 +70,17 @@ public sealed class DovecotServer : IAsyncLifetime
             }
             """);
         await RunAsync("chown", $"-R {uid}:{gid} {Path.Combine(_directory, "home")}");
-        await RunAsync("dovecot", $"-c {ConfigFile}");
+        // dovecot forks into the background and keeps its inherited output open: start it without redirecting it.
+        using (var dovecot = Process.Start(new ProcessStartInfo("dovecot", $"-c {ConfigFile}") { RedirectStandardOutput = false, RedirectStandardError = false })
+            ?? throw new InvalidOperationException("dovecot did not start. Run ./test.sh, which installs dovecot-imapd."))
+        {
+            await dovecot.WaitForExitAsync();
+            if (dovecot.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dovecot -c {ConfigFile} failed ({dovecot.ExitCode}).");
+            }
+        }
+
         for (var i = 0; i < 100; i++)
         {
             try

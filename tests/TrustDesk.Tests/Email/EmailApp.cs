@@ -67,7 +67,7 @@ public abstract class EmailApp : IAsyncLifetime
     {
         using var client = new SmtpClient();
         await client.ConnectAsync("127.0.0.1", SmtpPort, MailKit.Security.SecureSocketOptions.None, TestContext.Current.CancellationToken);
-        var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(raw)));
+        var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(raw)), TestContext.Current.CancellationToken);
         await client.SendAsync(message, MailboxAddress.Parse("sender@example.com"), [MailboxAddress.Parse(Support)], TestContext.Current.CancellationToken);
         await client.DisconnectAsync(true, TestContext.Current.CancellationToken);
     }

@@ -1,7 +1,6 @@
 using System.Text;
 using MailKit;
 using MailKit.Net.Imap;
-using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using TrustDesk.Email;
@@ -35,7 +34,7 @@ public sealed class ImapApp : EmailApp
     public async Task<UniqueId> AppendAsync(string raw)
     {
         using var client = await ConnectAsync();
-        var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(raw)));
+        var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(raw)), TestContext.Current.CancellationToken);
         var uid = await client.Inbox.AppendAsync(message, MessageFlags.None, TestContext.Current.CancellationToken);
         await client.DisconnectAsync(true, TestContext.Current.CancellationToken);
         return uid!.Value;
