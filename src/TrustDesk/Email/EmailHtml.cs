@@ -28,6 +28,10 @@ public static class EmailHtml
         sanitizer.AllowedSchemes.Clear();
         sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto", "cid"]);
         sanitizer.AllowedTags.UnionWith(["details", "summary"]);
+
+        // Forms in an email are phishing aimed at the agent: no form controls at all.
+        sanitizer.AllowedTags.ExceptWith(["form", "input", "button", "select", "option", "optgroup", "textarea", "label", "fieldset", "legend", "datalist", "output"]);
+        sanitizer.AllowedAttributes.ExceptWith(["action", "formaction", "method"]);
         sanitizer.AllowedAttributes.Add("class");
         sanitizer.AllowedAttributes.Add("type");
         sanitizer.AllowedAttributes.Add("id");

@@ -29,10 +29,9 @@ public static class InboundEmailEndpoints
         api.MapPost("/", ReceiveAsync)
             .RequireAuthorization(Scopes.EmailWrite)
             .WithMetadata(new RequestSizeLimitAttribute(maxBytes))
-            .Accepts<byte[]>(MimeType)
             .WithName("ReceiveRawEmail")
             .WithSummary("Take in one email as raw MIME (Content-Type: message/rfc822), for relays and email services")
-            .WithDescription("The message is stored durably before the answer (202), then threaded into a case like mail from the SMTP listener or IMAP. " +
+            .WithDescription("The body is the raw message, sent with Content-Type: message/rfc822. The message is stored durably before the answer (202), then threaded into a case like mail from the SMTP listener or IMAP. " +
                 "Idempotent by Message-ID (by content when there is none): the same message again answers 202 with duplicate: true and is not stored twice.");
 
         api.MapGet("/{id:guid}", GetAsync)
