@@ -9,7 +9,7 @@ namespace TrustDesk.Email;
 /// </summary>
 public static partial class QuotedHistory
 {
-    [GeneratedRegex(@"^\s*(On|Am|Le|El|Il|Op|Den|W dniu)\s.{0,300}(wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał)\s*:\s*$",
+    [GeneratedRegex(@"^\s*(On|Am|Le|El|Il|Op|Den|W dniu)\s.{0,300}(wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał)[^\n]{0,120}:\s*$",
         RegexOptions.IgnoreCase | RegexOptions.Multiline, matchTimeoutMilliseconds: 200)]
     private static partial Regex WroteLine();
 
