@@ -59,7 +59,7 @@ public static class EmailServices
             b.Property(e => e.Id).ValueGeneratedNever();
             b.Property(e => e.DedupeKey).HasMaxLength(InboundEmail.DedupeKeyMaxLength);
             b.Property(e => e.MessageIdHeader).HasMaxLength(998);
-            b.Property(e => e.BlobHash).HasMaxLength(64);
+            b.Property(e => e.Sha256).HasMaxLength(64);
             b.Property(e => e.Source).HasMaxLength(10);
             b.Property(e => e.SourceDetail).HasMaxLength(200);
             b.Property(e => e.EnvelopeFrom).HasMaxLength(320);

@@ -1,10 +1,16 @@
 namespace TrustDesk.Email;
 
 /// <summary>
-/// One email as it arrived, by any of the three ways in. Written (with the raw message in the blob store) before the
-/// sender is told "accepted", so an acknowledged message is never lost; processing into a case comes after, and a row
-/// still <see cref="InboundEmailStates.Received"/> at start-up is processed then.
+/// One email as it arrived, by any of the three ways in, with its raw bytes. Committed before the sender is told
+/// "accepted", so an acknowledged message is never lost; processing into a case comes after, and a row still
+/// <see cref="InboundEmailStates.Received"/> at start-up is processed then.
 /// </summary>
+/// <remarks>
+/// The raw message lives in this row, not in the file blob store: it is then durable with the same group commit as the
+/// row (one disk flush for a whole batch of messages instead of one more per message, which is what lets SMTP intake
+/// keep up), and nodes sharing one PostgreSQL need no shared disk for it. Attachments, read out during processing, go
+/// to the content-addressed blob store.
+/// </remarks>
 public sealed class InboundEmail
 {
     public const int DedupeKeyMaxLength = 1000;
@@ -13,14 +19,15 @@ public sealed class InboundEmail
     {
     }
 
-    public InboundEmail(string dedupeKey, string? messageIdHeader, string blobHash, long size, string source, string? sourceDetail,
+    public InboundEmail(string dedupeKey, string? messageIdHeader, byte[] raw, string source, string? sourceDetail,
         string? envelopeFrom, string? senderAddress, DateTime now)
     {
         Id = Guid.CreateVersion7(now);
         DedupeKey = dedupeKey;
         MessageIdHeader = messageIdHeader;
-        BlobHash = blobHash;
-        Size = size;
+        Raw = raw;
+        Sha256 = Data.BlobStore.Hash(raw);
+        Size = raw.Length;
         Source = source;
         SourceDetail = Clip(sourceDetail, 200);
         EnvelopeFrom = Clip(envelopeFrom, 320);
@@ -35,8 +42,11 @@ public sealed class InboundEmail
     public string DedupeKey { get; private set; } = "";
     public string? MessageIdHeader { get; private set; }
 
-    /// <summary>The raw message's SHA-256 in the blob store.</summary>
-    public string BlobHash { get; private set; } = "";
+    /// <summary>The message exactly as received.</summary>
+    public byte[] Raw { get; private set; } = [];
+
+    /// <summary>The SHA-256 of <see cref="Raw"/> (lower-case hex).</summary>
+    public string Sha256 { get; private set; } = "";
     public long Size { get; private set; }
 
     /// <summary><c>smtp</c>, <c>imap</c> or <c>http</c>.</summary>

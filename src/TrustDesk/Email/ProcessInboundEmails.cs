@@ -90,11 +90,15 @@ public sealed class ProcessInboundEmails(
         var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
         try
         {
+            // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
+            // quadratic. Changes go through entity methods and are detected once, before saving.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             foreach (var row in rows)
             {
                 await receive.ApplyAsync(row, batch, cancellationToken);
             }
 
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
             await db.SaveChangesAsync(cancellationToken);
             if (transaction is not null)
             {

@@ -18,7 +18,7 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
     public async Task ApplyAsync(InboundEmail row, EmailBatch batch, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var raw = await blobs.GetAsync(row.BlobHash, cancellationToken);
+        var raw = row.Raw;
         ParsedEmail email;
         try
         {

@@ -8,11 +8,12 @@ using TrustDesk.Intake;
 namespace TrustDesk.Email;
 
 /// <summary>
-/// The first step of every way in (SMTP, IMAP, HTTP): the raw message goes to the blob store (flushed to disk), its row
-/// is committed through the intake writer (group commit), and only then does the caller acknowledge. A message already
+/// The first step of every way in (SMTP, IMAP, HTTP): the raw message and its row are committed through the intake
+/// writer (group commit: one flush to disk for every message that arrived meanwhile), and only then does the caller
+/// acknowledge. A message already
 /// stored (same Message-ID, or same content when it has none) is acknowledged again and not stored twice.
 /// </summary>
-public sealed class StoreInboundEmail(TrustDeskDb db, BlobStore blobs, IntakeWriter writer, ProcessInboundEmails processor,
+public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, ProcessInboundEmails processor,
     IOptions<EmailOptions> options, TimeProvider time)
 {
     public abstract record Result;
@@ -45,8 +46,7 @@ public sealed class StoreInboundEmail(TrustDeskDb db, BlobStore blobs, IntakeWri
             return new Stored(earlier.Value, messageId, Duplicate: true);
         }
 
-        var blobHash = await blobs.PutAsync(raw, cancellationToken);
-        var row = new InboundEmail(dedupeKey, messageId, blobHash, raw.Length, source, sourceDetail, envelopeFrom, sender, time.GetUtcNow().UtcDateTime);
+        var row = new InboundEmail(dedupeKey, messageId, raw.ToArray(), source, sourceDetail, envelopeFrom, sender, time.GetUtcNow().UtcDateTime);
         Guid id;
         bool duplicate;
         try

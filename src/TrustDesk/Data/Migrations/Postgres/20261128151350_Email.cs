@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace TrustDesk.Data.Migrations.Sqlite
+namespace TrustDesk.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Email : Migration
@@ -14,30 +14,30 @@ namespace TrustDesk.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "DeliveryError",
                 table: "Messages",
-                type: "TEXT",
+                type: "character varying(1000)",
                 maxLength: 1000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "QuotedText",
                 table: "Messages",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "LinkedCaseId",
                 table: "Cases",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ImapMailboxStates",
                 columns: table => new
                 {
-                    Mailbox = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    UidValidity = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastUid = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Mailbox = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    UidValidity = table.Column<long>(type: "bigint", nullable: false),
+                    LastUid = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,23 +48,24 @@ namespace TrustDesk.Data.Migrations.Sqlite
                 name: "InboundEmails",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    DedupeKey = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    MessageIdHeader = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    BlobHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    SourceDetail = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    EnvelopeFrom = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
-                    SenderAddress = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
-                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Outcome = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    CaseId = table.Column<long>(type: "INTEGER", nullable: true),
-                    MessageRowId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    ProcessedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DedupeKey = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    MessageIdHeader = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    Raw = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    SourceDetail = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    EnvelopeFrom = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    SenderAddress = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    CaseId = table.Column<long>(type: "bigint", nullable: true),
+                    MessageRowId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ProcessedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -81,16 +82,16 @@ namespace TrustDesk.Data.Migrations.Sqlite
                 name: "MessageAttachments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    MessageId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    DeclaredType = table.Column<string>(type: "TEXT", maxLength: 127, nullable: false),
-                    DetectedType = table.Column<string>(type: "TEXT", maxLength: 127, nullable: true),
-                    Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    BlobHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Inline = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ContentId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    Problem = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    DeclaredType = table.Column<string>(type: "character varying(127)", maxLength: 127, nullable: false),
+                    DetectedType = table.Column<string>(type: "character varying(127)", maxLength: 127, nullable: true),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    BlobHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Inline = table.Column<bool>(type: "boolean", nullable: false),
+                    ContentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Problem = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -107,23 +108,23 @@ namespace TrustDesk.Data.Migrations.Sqlite
                 name: "OutboundEmails",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    MessageId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
-                    ToAddress = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
-                    ToName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    MessageIdHeader = table.Column<string>(type: "TEXT", maxLength: 998, nullable: false),
-                    InReplyTo = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    References = table.Column<string>(type: "TEXT", nullable: true),
-                    Text = table.Column<string>(type: "TEXT", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ClaimedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<long>(type: "bigint", nullable: false),
+                    ToAddress = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    ToName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    MessageIdHeader = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: false),
+                    InReplyTo = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    References = table.Column<string>(type: "text", nullable: true),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ClaimedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
