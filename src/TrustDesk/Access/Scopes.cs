@@ -19,7 +19,10 @@ public static class Scopes
     /// <summary>Personal data in clear (emails, phones, IPs, identifiers). For the platform's own integration, which holds the data anyway.</summary>
     public const string PersonalDataRead = "pii:read";
 
+    /// <summary>Post raw email (relays and email services).</summary>
+    public const string EmailWrite = "email:write";
+
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite, EmailWrite];
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
+using TrustDesk.Email;
 using TrustDesk.Identity;
 using TrustDesk.Web;
 
@@ -13,7 +14,7 @@ namespace TrustDesk.Cases;
 public sealed record AddMessageRequest(string? Type, string? Text, string? Status);
 
 /// <summary>Adds a reply or an internal note to a case.</summary>
-public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess access)
+public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess access, QueueEmailReply emailReplies)
 {
     public const string Operation = "cases.messages.add";
     public const int TextMaxLength = 50_000;
@@ -74,7 +75,14 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
 
         var now = time.GetUtcNow().UtcDateTime;
         var actor = caller.ToActor();
-        var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, Channel.Api, request.Text!.Trim(), actor, now);
+        // A reply on an email case goes out by email: it gets its Message-ID now and its outbox row in this same transaction.
+        var byEmail = request.Type == "reply" && @case.Channel == Channel.Email;
+        var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, byEmail ? Channel.Email : Channel.Api,
+            request.Text!.Trim(), actor, now, byEmail ? emailReplies.NewMessageId() : null);
+        if (byEmail)
+        {
+            await emailReplies.EnqueueAsync(@case, message, now, cancellationToken);
+        }
         if (status is { } next)
         {
             @case.ChangeStatus(next, actor, now);
@@ -86,6 +94,11 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (byEmail)
+        {
+            emailReplies.Wake();
+        }
+
         return new Added(CaseViews.ToView(message, caller.Has(Permissions.PersonalDataRead)), @case.Version, Replayed: false);
     }
 }

@@ -32,6 +32,9 @@ public sealed class Case
     public Guid? RequesterId { get; private set; }
     public Channel Channel { get; private set; }
 
+    /// <summary>The earlier case this one continues (a user wrote again about a closed case).</summary>
+    public long? LinkedCaseId { get; private set; }
+
     /// <summary>The subject reports cluster on; with the category it forms <see cref="ClusterKey"/>.</summary>
     public Guid? PrimarySubjectId { get; private set; }
 
@@ -312,15 +315,31 @@ public sealed class Case
         Append(now, CaseEventKinds.TagsChanged, actor, from, string.Join(",", next), null);
     }
 
-    /// <summary>Adds a reply, a note or an inbound message. A reply to a new case opens it.</summary>
-    public Message AddMessage(MessageDirection direction, Channel channel, string text, Actor actor, DateTime now, string? externalId = null)
+    /// <summary>Records that this case continues <paramref name="earlierCaseId"/>.</summary>
+    public void LinkTo(long earlierCaseId, Actor actor, DateTime now)
+    {
+        if (LinkedCaseId == earlierCaseId)
+        {
+            return;
+        }
+
+        LinkedCaseId = earlierCaseId;
+        Append(now, CaseEventKinds.Linked, actor, null, FormatNumber(earlierCaseId), "continues an earlier case");
+    }
+
+    /// <summary>
+    /// Adds a reply, a note or an inbound message. A reply to a new case opens it. Every message of every channel comes in
+    /// here, which makes this the one place triage hooks into.
+    /// </summary>
+    public Message AddMessage(MessageDirection direction, Channel channel, string text, Actor actor, DateTime now, string? externalId = null,
+        string? html = null, string? quotedText = null)
     {
         if (Status == CaseStatus.Closed)
         {
             throw new CaseRuleException("case", "A closed case takes no more messages; open a new case that links to it.");
         }
 
-        var message = new Message(now, direction, channel, actor, text, externalId);
+        var message = new Message(now, direction, channel, actor, text, externalId, html, quotedText);
         _messages.Add(message);
         if (direction == MessageDirection.Outbound)
         {
@@ -338,6 +357,13 @@ public sealed class Case
     /// <summary>Records that the case was escalated to a department (the escalation row itself is added beside it).</summary>
     public void RecordEscalation(string department, Actor actor, DateTime now) =>
         Append(now, CaseEventKinds.Escalated, actor, null, department, null);
+
+    /// <summary>A reply could not be delivered (the relay refused it, or a bounce came back).</summary>
+    public void RecordDeliveryFailure(Message message, string reason, Actor actor, DateTime now)
+    {
+        message.MarkFailed(reason);
+        Append(now, CaseEventKinds.DeliveryFailed, actor, null, message.Id.ToString(), message.DeliveryError);
+    }
 
     public static List<string> NormaliseTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -52,4 +52,6 @@ public static class CaseEventKinds
     public const string FlagChanged = "flag_changed";
     public const string Resolved = "resolved";
     public const string Escalated = "escalated";
+    public const string Linked = "linked";
+    public const string DeliveryFailed = "delivery_failed";
 }

@@ -49,7 +49,8 @@ public sealed record CaseDetail(
     IReadOnlyList<MessageView> Messages,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<RuleHitView> RuleHits,
-    IReadOnlyList<ProposalView> Proposals);
+    IReadOnlyList<ProposalView> Proposals,
+    long? LinkedCaseId = null);
 
 /// <summary>Why the case is where it is: a rule that fired, with the values that made it fire.</summary>
 public sealed record RuleHitView(string Rule, int Version, bool Shadow, string Trigger, IReadOnlyList<string> Values, IReadOnlyList<string> Actions, DateTime At);
@@ -72,7 +73,13 @@ public sealed record MessageView(
     string? Html,
     string? ExternalId,
     string? DeliveryState,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    string? QuotedText = null,
+    string? DeliveryError = null,
+    IReadOnlyList<AttachmentView>? Attachments = null);
+
+/// <summary>A file that came with a message. <c>problem</c> says why it is flagged or was refused.</summary>
+public sealed record AttachmentView(Guid Id, string FileName, string DeclaredType, string? DetectedType, long Size, bool Inline, string? ContentId, bool Stored, string? Problem);
 
 public sealed record TimelineEntry(Guid Id, DateTime At, string Kind, string ActorType, string ActorName, string? From, string? To, string? Detail);
 
@@ -88,7 +95,8 @@ public static class CaseViews
     /// <param name="clear">False masks a contact's author name when it is an email address.</param>
     public static MessageView ToView(Message m, bool clear) =>
         new(m.Id, m.Direction, m.Channel, m.AuthorType, clear || m.AuthorType != "contact" ? m.AuthorName : Web.PersonalData.MaskIfEmail(m.AuthorName),
-            m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt);
+            m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt, m.QuotedText, m.DeliveryError,
+            m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.DeclaredType, a.DetectedType, a.Size, a.Inline, a.ContentId, a.BlobHash is not null, a.Problem)).ToList());
 
     public static string ETag(Case c) => $"\"{c.Id}-{c.Version}\"";
 }

@@ -32,7 +32,7 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
         var subjects = await db.CaseSubjects.AsNoTracking().Where(s => s.CaseId == id)
             .Select(s => new CaseSubjectView(s.SubjectId, s.Subject!.Kind, s.Subject.ExternalId, s.Subject.DisplayName, s.Role))
             .ToListAsync(cancellationToken);
-        var messages = await db.Messages.AsNoTracking().Where(m => m.CaseId == id)
+        var messages = await db.Messages.AsNoTracking().Include(m => m.Attachments).Where(m => m.CaseId == id)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Take(MaxMessages).ToListAsync(cancellationToken);
         var timeline = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == id)
             .OrderBy(e => e.At).ThenBy(e => e.Id).Take(MaxTimeline)
@@ -57,6 +57,6 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
             c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, CaseViews.QueueName(c.QueueId, snapshot),
             c.Assignee, c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt,
             c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Resolution, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
-            requester, subjects, messages.Select(m => CaseViews.ToView(m, clear)).ToList(), timeline, hits, proposals);
+            requester, subjects, messages.Select(m => CaseViews.ToView(m, clear)).ToList(), timeline, hits, proposals, c.LinkedCaseId);
     }
 }

@@ -33,7 +33,8 @@ public sealed class Message
     {
     }
 
-    internal Message(DateTime at, MessageDirection direction, Channel channel, Actor author, string text, string? externalId)
+    internal Message(DateTime at, MessageDirection direction, Channel channel, Actor author, string text, string? externalId,
+        string? html = null, string? quotedText = null)
     {
         Id = Guid.CreateVersion7(at);
         CreatedAt = at;
@@ -44,6 +45,8 @@ public sealed class Message
         AuthorName = author.Name;
         Text = text;
         ExternalId = externalId;
+        Html = html;
+        QuotedText = quotedText;
     }
 
     public Guid Id { get; private set; }
@@ -62,8 +65,47 @@ public sealed class Message
     /// <summary>The channel's own id, such as an email's Message-ID.</summary>
     public string? ExternalId { get; private set; }
 
+    /// <summary>
+    /// The quoted history of an email (the earlier messages its client copied below the new text): folded away from
+    /// <see cref="Text"/> for display, kept here and in the raw message.
+    /// </summary>
+    public string? QuotedText { get; private set; }
+
     /// <summary>For outbound messages: queued, sent or failed. Empty for inbound messages and notes.</summary>
     public string? DeliveryState { get; private set; }
+
+    /// <summary>Why delivery failed (the relay's answer, or the bounce's diagnostic).</summary>
+    public string? DeliveryError { get; private set; }
+
+    public IReadOnlyList<MessageAttachment> Attachments => _attachments;
+
+    private readonly List<MessageAttachment> _attachments = [];
+
+    public const string Queued = "queued";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+
+    public void MarkQueued()
+    {
+        DeliveryState = Queued;
+        DeliveryError = null;
+    }
+
+    public void MarkSent()
+    {
+        DeliveryState = Sent;
+        DeliveryError = null;
+    }
+
+    public void MarkFailed(string reason)
+    {
+        DeliveryState = Failed;
+        DeliveryError = reason.Length <= DeliveryErrorMaxLength ? reason : reason[..DeliveryErrorMaxLength];
+    }
+
+    public const int DeliveryErrorMaxLength = 1000;
+
+    public void Attach(MessageAttachment attachment) => _attachments.Add(attachment);
 
     internal Case? Case { get; private set; }
 }

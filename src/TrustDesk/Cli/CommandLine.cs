@@ -30,9 +30,17 @@ public static class CommandLine
           trustdesk audit verify [--data DIR]              check the audit trail's hash chain; exits 1 naming the first
                                                            broken entry
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
-        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, cases:restricted, pii:read, rules:read, rules:write
+        Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, cases:restricted, pii:read, rules:read, rules:write, email:write
         Roles: agent, specialist, lead, admin, department_member (with --department), auditor
         """;
+
+    /// <summary>The demo takes email out of the box; <c>serve</c> listens only when configured.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> DemoEmailDefaults = new Dictionary<string, string?>
+    {
+        ["TrustDesk:Email:Smtp:Host"] = "127.0.0.1",
+        ["TrustDesk:Email:Smtp:Port"] = "2525",
+        ["TrustDesk:Email:Smtp:Addresses:0"] = "support@demo.trustdesk.test",
+    };
 
     private static readonly HashSet<string> ServeOptions = ["urls", "data"];
     private static readonly HashSet<string> DataOptions = ["data"];
@@ -91,7 +99,7 @@ public static class CommandLine
 
     private static async Task DemoAsync(CliArguments options)
     {
-        var app = TrustDeskApp.Build(options.ToHostArgs());
+        var app = TrustDeskApp.Build(options.ToHostArgs(), defaults: DemoEmailDefaults);
         await app.StartAsync();
         var (secret, seeded) = await DemoMarketplace.SeedAsync(app.Services, CancellationToken.None);
         var url = app.Urls.FirstOrDefault() ?? TrustDeskApp.DefaultUrl;
@@ -100,6 +108,13 @@ public static class CommandLine
         Console.WriteLine($"  URL:       {url}");
         Console.WriteLine($"  API docs:  {url}/api/reference");
         Console.WriteLine($"  API key:   {secret}  (scopes: {string.Join(", ", Scopes.All)})");
+        var email = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrustDesk.Email.EmailOptions>>().Value;
+        if (email.Smtp.Port is { } smtpPort)
+        {
+            Console.WriteLine($"  Email:     SMTP on {email.Smtp.Host}:{smtpPort} for {string.Join(", ", email.Smtp.Addresses)}");
+            Console.WriteLine($"  Try:       swaks --server {email.Smtp.Host} --port {smtpPort} --to {email.Smtp.Addresses.FirstOrDefault()} --from buyer@example.com --header \"Subject: Where is my order?\"");
+        }
+
         Console.WriteLine($"  Try:       curl -H \"Authorization: Bearer {secret}\" \"{url}/api/v1/cases?limit=5\"");
         Console.WriteLine("  Sign-in (DEMO ONLY: passwords are reset at every demo start; TOTP secrets are printed so you can compute codes,");
         Console.WriteLine("           e.g. `oathtool --totp -b SECRET`; POST /api/v1/auth/signin {email, password, totp}):");

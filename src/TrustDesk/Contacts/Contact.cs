@@ -25,4 +25,16 @@ public sealed class Contact
     public Guid? AccountSubjectId { get; private set; }
     public string? Locale { get; private set; }
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>Connects this person to their platform account once it is known (an account carries their email).</summary>
+    public void LinkAccount(Guid accountSubjectId) => AccountSubjectId ??= accountSubjectId;
+
+    /// <summary>Fills in a name the first time one is seen.</summary>
+    public void LearnName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(Name) && !string.IsNullOrWhiteSpace(name))
+        {
+            Name = name.Trim().Length <= 200 ? name.Trim() : name.Trim()[..200];
+        }
+    }
 }

@@ -6,6 +6,7 @@ using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Contacts;
 using TrustDesk.Identity;
+using TrustDesk.Email;
 using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Signals;
@@ -109,6 +110,10 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
 
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
+    public DbSet<MessageAttachment> MessageAttachments => Set<MessageAttachment>();
+    public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
+    public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
+    public DbSet<ImapMailboxState> ImapMailboxStates => Set<ImapMailboxState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -405,6 +410,8 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
             b.Property(r => r.ResourceId).HasMaxLength(64);
             b.HasIndex(r => r.CreatedAt);
         });
+
+        builder.ConfigureEmailModel();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -39,6 +39,9 @@ public static class Permissions
     /// <summary>Create personal access tokens for scripting the API.</summary>
     public const string TokensManage = "tokens.manage";
 
+    /// <summary>Hand raw email to the inbound pipeline (relays and email services).</summary>
+    public const string EmailWrite = "email.write";
+
     /// <summary>Read the triage rules and back-test them.</summary>
     public const string RulesRead = "rules.read";
 
@@ -65,7 +68,7 @@ public static class Permissions
     [
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
-        RulesRead, RulesManage,
+        RulesRead, RulesManage, EmailWrite,
     ];
 
     private static readonly string[] AgentPermissions =
@@ -97,6 +100,7 @@ public static class Permissions
         [Scopes.PersonalDataRead] = new[] { PersonalDataRead }.ToFrozenSet(),
         [Scopes.RulesRead] = new[] { RulesRead }.ToFrozenSet(),
         [Scopes.RulesWrite] = new[] { RulesRead, RulesManage }.ToFrozenSet(),
+        [Scopes.EmailWrite] = new[] { EmailWrite }.ToFrozenSet(),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Lead and Admin must use TOTP whatever the settings say.</summary>

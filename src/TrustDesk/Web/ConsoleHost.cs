@@ -50,7 +50,8 @@ public static class ConsoleHost
     public static WebApplication MapConsole(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapStaticAssets().AllowAnonymous();
+        // Named, not inferred from the entry assembly: hosts other than trustdesk itself (tests, tools) serve the same assets.
+        app.MapStaticAssets("trustdesk.staticwebassets.endpoints.json").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
 
         app.MapPost("/console/signout", async (HttpContext http, ManageAccount account, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace TrustDesk.Web;
 
@@ -10,9 +11,15 @@ public sealed class RequestBodyLimit(RequestDelegate next, long maxBytes)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { } feature && !feature.IsReadOnly && feature.MaxRequestBodySize is { } configured
-            ? configured
-            : maxBytes;
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        var endpointLimit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+        if (endpointLimit is not null && feature is { IsReadOnly: false })
+        {
+            // An endpoint that takes larger bodies (raw email) says so; the rest keep the global limit.
+            feature.MaxRequestBodySize = endpointLimit;
+        }
+
+        var limit = endpointLimit ?? (feature is { IsReadOnly: false, MaxRequestBodySize: { } configured } ? configured : maxBytes);
         if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -5,6 +5,7 @@ using TrustDesk.Access;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Data;
+using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
@@ -26,11 +27,17 @@ public static class TrustDeskApp
     /// For commands that print a result and exit: logs go to stderr, so stdout holds only what the command prints
     /// (<c>apikey create</c> promises the key alone on the last line).
     /// </param>
-    public static WebApplication Build(string[] args, bool oneShot = false)
+    /// <param name="defaults">Settings that apply unless configured anywhere else (the demo's SMTP listener).</param>
+    public static WebApplication Build(string[] args, bool oneShot = false, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         // appsettings.json ships beside the binary: find it there whatever the working directory (the data directory,
         // by contrast, is relative to where the user runs the command).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (defaults is not null)
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+        }
+
         if (oneShot)
         {
             builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -59,6 +66,7 @@ public static class TrustDeskApp
         services.AddSubjects(builder.Configuration);
         services.AddCases();
         services.AddRules();
+        services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
@@ -94,6 +102,7 @@ public static class TrustDeskApp
         app.MapIntakeEndpoints();
         app.MapSubjectEndpoints();
         app.MapCaseEndpoints();
+        app.MapInboundEmailEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapRuleEndpoints();
         app.MapIdentityEndpoints();

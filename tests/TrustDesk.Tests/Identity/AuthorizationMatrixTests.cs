@@ -44,6 +44,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["SignIn"] = Everyone,
         ["SubmitReport"] = [Who.Platform],
         ["RecordEvents"] = [Who.Platform],
+        ["ReceiveRawEmail"] = [Who.Platform],
+        ["GetInboundEmail"] = [Who.Platform],
         ["UpsertSubject"] = [Who.Platform],
         ["UpsertSubjects"] = [Who.Platform],
         ["GetSubject"] = [.. CaseWorkers, Who.Auditor, Who.Platform],

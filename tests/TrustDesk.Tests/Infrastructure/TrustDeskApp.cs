@@ -23,17 +23,20 @@ public enum Provider
 /// The real app in-process over a real database: a fresh SQLite file, or a fresh database on the private
 /// PostgreSQL server.
 /// </summary>
-/// <param name="settings">Extra configuration (<c>TrustDesk:Identity:...</c>).</param>
+/// <param name="settings">Extra configuration (<c>TrustDesk:Identity:...</c>, <c>TrustDesk:Email:...</c>).</param>
 /// <param name="time">A fake clock for the app, where timeouts matter.</param>
 /// <param name="captureLogs">Keep every log line the app writes, at every level, in <see cref="Logs"/>.</param>
+/// <param name="dataDirectory">A data directory to reuse (a restart over the same data); it is then left in place.</param>
 public sealed class TrustDeskFactory(
     Provider provider,
     string? postgresConnectionString,
     IReadOnlyDictionary<string, string?>? settings = null,
     FakeTimeProvider? time = null,
-    bool captureLogs = false) : WebApplicationFactory<Program>
+    bool captureLogs = false,
+    string? dataDirectory = null) : WebApplicationFactory<Program>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "trustdesk-test-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly string _dataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "trustdesk-test-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly bool _ownsDataDirectory = dataDirectory is null;
 
     public Provider Provider { get; } = provider;
 
@@ -137,7 +140,7 @@ public sealed class TrustDeskFactory(
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(_dataDirectory))
+        if (_ownsDataDirectory && Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }

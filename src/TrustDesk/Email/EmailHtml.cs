@@ -1,0 +1,162 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Ganss.Xss;
+
+namespace TrustDesk.Email;
+
+/// <summary>
+/// Email HTML made safe to show an agent: HtmlSanitizer removes scripts, event handlers, <c>javascript:</c> and other
+/// dangerous URLs, forms, frames and style sheets, and keeps only harmless CSS properties (no positioning, so a message
+/// cannot draw over the console). Then remote images are disarmed (they would tell the sender when and where an
+/// agent read the message; the console may load them on request from <c>data-remote-src</c>), and the quoted history
+/// is folded into a closed <c>&lt;details&gt;</c> — hidden, but kept.
+/// </summary>
+public static class EmailHtml
+{
+    public const int MaxHtmlChars = 1_000_000;
+
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    // The wrappers the common clients put around quoted history.
+    private const string QuoteSelectors =
+        "blockquote[type=cite], div.gmail_quote, blockquote.gmail_quote, div#appendonsend, div#divRplyFwdMsg, div.moz-cite-prefix, " +
+        "blockquote#mozQuote, div.yahoo_quoted, div#mail-editor-reference-message-container";
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto", "cid"]);
+        sanitizer.AllowedTags.UnionWith(["details", "summary"]);
+
+        // Forms in an email are phishing aimed at the agent: no form controls at all.
+        sanitizer.AllowedTags.ExceptWith(["form", "input", "button", "select", "option", "optgroup", "textarea", "label", "fieldset", "legend", "datalist", "output"]);
+        sanitizer.AllowedAttributes.ExceptWith(["action", "formaction", "method"]);
+        sanitizer.AllowedAttributes.Add("class");
+        sanitizer.AllowedAttributes.Add("type");
+        sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAttributes.Remove("style");
+        sanitizer.AllowedAttributes.Add("style");
+        foreach (var property in new[]
+        {
+            "position", "top", "left", "right", "bottom", "z-index", "display", "visibility", "opacity", "float", "clear",
+            "overflow", "overflow-x", "overflow-y", "cursor", "clip", "clip-path", "transform", "content", "filter", "pointer-events",
+            "background-image", "background", "list-style-image", "behavior",
+        })
+        {
+            sanitizer.AllowedCssProperties.Remove(property);
+        }
+
+        sanitizer.AllowedAtRules.Clear();
+        sanitizer.UriAttributes.Add("data-remote-src");
+        return sanitizer;
+    }
+
+    public sealed record Result(string Html, string PlainText);
+
+    public static Result Sanitize(string html)
+    {
+        if (html.Length > MaxHtmlChars)
+        {
+            html = html[..MaxHtmlChars];
+        }
+
+        var safe = Sanitizer.Sanitize(html);
+        var parser = new HtmlParser();
+        var document = parser.ParseDocument("<body></body>");
+        var body = document.Body!;
+        body.InnerHtml = safe;
+
+        foreach (var image in body.QuerySelectorAll("img[src]").ToList())
+        {
+            var src = image.GetAttribute("src") ?? "";
+            if (!src.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
+            {
+                image.RemoveAttribute("src");
+                image.SetAttribute("data-remote-src", src);
+            }
+        }
+
+        foreach (var link in body.QuerySelectorAll("a[href]"))
+        {
+            link.SetAttribute("rel", "noopener noreferrer nofollow");
+            link.SetAttribute("target", "_blank");
+        }
+
+        var plain = PlainText(body);
+        var quotes = body.QuerySelectorAll(QuoteSelectors).Where(q => !HasQuoteAncestor(q)).ToList();
+        foreach (var quote in quotes)
+        {
+            var details = document.CreateElement("details");
+            details.ClassList.Add("td-quoted");
+            var summary = document.CreateElement("summary");
+            summary.TextContent = "Earlier messages";
+            details.AppendChild(summary);
+            quote.Parent!.ReplaceChild(details, quote);
+            details.AppendChild(quote);
+        }
+
+        return new Result(body.InnerHtml, plain);
+    }
+
+    private static bool HasQuoteAncestor(IElement element)
+    {
+        for (var parent = element.ParentElement; parent is not null; parent = parent.ParentElement)
+        {
+            if (parent.Matches(QuoteSelectors))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Text of the HTML with line breaks where blocks end, for messages that came as HTML only.</summary>
+    private static string PlainText(IElement body)
+    {
+        var builder = new System.Text.StringBuilder();
+        Walk(body, builder);
+        return QuotedHistory.NormaliseLines(builder.ToString());
+
+        static void Walk(INode node, System.Text.StringBuilder builder)
+        {
+            foreach (var child in node.ChildNodes)
+            {
+                switch (child)
+                {
+                    case IText text:
+                        builder.Append(System.Text.RegularExpressions.Regex.Replace(text.Data, @"\s+", " "));
+                        break;
+                    case IElement element when element.LocalName is "br":
+                        builder.Append('\n');
+                        break;
+                    case IElement element when element.LocalName is "blockquote":
+                        var inner = new System.Text.StringBuilder();
+                        Walk(element, inner);
+                        builder.Append('\n');
+                        foreach (var line in inner.ToString().Split('\n'))
+                        {
+                            builder.Append("> ").Append(line.Trim()).Append('\n');
+                        }
+
+                        break;
+                    case IElement element:
+                        var block = element.LocalName is "p" or "div" or "tr" or "li" or "h1" or "h2" or "h3" or "h4" or "table" or "ul" or "ol" or "hr";
+                        if (block)
+                        {
+                            builder.Append('\n');
+                        }
+
+                        Walk(element, builder);
+                        if (block)
+                        {
+                            builder.Append('\n');
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+}

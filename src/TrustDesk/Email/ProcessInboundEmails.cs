@@ -1,0 +1,172 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TrustDesk.Data;
+using TrustDesk.Taxonomy;
+
+namespace TrustDesk.Email;
+
+/// <summary>
+/// Processes stored emails into cases, in batches, right after they are stored (woken by the store step) and at
+/// start-up (whatever was stored but not processed before a crash). A batch that fails is retried message by message,
+/// so one bad message is set aside after a few attempts and never blocks the rest. On PostgreSQL the rows of a batch
+/// are claimed with FOR UPDATE SKIP LOCKED, so several nodes never process one message twice.
+/// </summary>
+public sealed class ProcessInboundEmails(
+    IServiceScopeFactory scopes, CategoryCatalog catalog, TimeProvider time, IOptions<EmailOptions> options, ILogger<ProcessInboundEmails> logger)
+    : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Something was stored: look now rather than at the next poll.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Processing.Enabled)
+        {
+            logger.LogWarning("Email processing is off (TrustDesk:Email:Processing:Enabled=false): stored emails wait for the next start");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int processed;
+            try
+            {
+                processed = await ProcessBatchAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                logger.LogError(error, "Processing stored emails failed; retrying shortly");
+                processed = 0;
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            if (processed == 0)
+            {
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                poll.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await _wake.Reader.ReadAsync(poll.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Poll: another node may have stored something.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Processes up to one batch of stored emails; returns how many were looked at.</summary>
+    public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
+    {
+        var batchSize = Math.Max(1, options.Value.Processing.BatchSize);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        var receive = scope.ServiceProvider.GetRequiredService<ReceiveEmail>();
+        var postgres = db is PostgresTrustDeskDb;
+        await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var rows = postgres
+            ? await db.InboundEmails.FromSqlRaw(
+                "SELECT * FROM \"InboundEmails\" WHERE \"State\" = 'received' ORDER BY \"ReceivedAt\" LIMIT {0} FOR UPDATE SKIP LOCKED", batchSize)
+                .ToListAsync(cancellationToken)
+            : await db.InboundEmails.Where(e => e.State == InboundEmailStates.Received).OrderBy(e => e.ReceivedAt).Take(batchSize)
+                .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
+        try
+        {
+            // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
+            // quadratic. Changes go through entity methods and are detected once, before saving.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            foreach (var row in rows)
+            {
+                await receive.ApplyAsync(row, batch, cancellationToken);
+            }
+
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return rows.Count;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (rows.Count == 1)
+            {
+                logger.LogWarning(error, "Email {Id} could not be processed", rows[0].Id);
+            }
+            else
+            {
+                logger.LogWarning(error, "A batch of {Count} emails failed; processing them one by one", rows.Count);
+            }
+        }
+
+        // One by one, each in its own scope, so only the bad one fails.
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+
+        foreach (var id in rows.Select(r => r.Id))
+        {
+            await ProcessAloneAsync(id, cancellationToken);
+        }
+
+        return rows.Count;
+    }
+
+    private async Task ProcessAloneAsync(Guid id, CancellationToken cancellationToken)
+    {
+        string error;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+            var receive = scope.ServiceProvider.GetRequiredService<ReceiveEmail>();
+            try
+            {
+                var row = await db.InboundEmails.FirstOrDefaultAsync(e => e.Id == id && e.State == InboundEmailStates.Received, cancellationToken);
+                if (row is null)
+                {
+                    return;
+                }
+
+                var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
+                await receive.ApplyAsync(row, batch, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{failure.GetType().Name}: {failure.GetBaseException().Message}";
+                logger.LogWarning(failure, "Email {Id} failed to process", id);
+            }
+        }
+
+        await using var retryScope = scopes.CreateAsyncScope();
+        var retryDb = retryScope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        var failed = await retryDb.InboundEmails.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (failed is not null)
+        {
+            failed.AttemptFailed(error, Math.Max(1, options.Value.Processing.MaxAttempts), time.GetUtcNow().UtcDateTime);
+            await retryDb.SaveChangesAsync(cancellationToken);
+        }
+    }
+}

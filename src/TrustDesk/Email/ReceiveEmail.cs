@@ -1,0 +1,221 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TrustDesk.Cases;
+using TrustDesk.Contacts;
+using TrustDesk.Data;
+using TrustDesk.Queues;
+using TrustDesk.Subjects;
+
+namespace TrustDesk.Email;
+
+/// <summary>
+/// Turns one stored email into what it means: a new case, a message on an existing case (reopening a solved one within
+/// the reopen window, or a new linked case after a closed one), a failed delivery (a bounce), or nothing (set aside:
+/// automatic mail that belongs nowhere, loops, floods, garbage). Never answers anything automatically.
+/// </summary>
+public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options, ILogger<ReceiveEmail> logger)
+{
+    public async Task ApplyAsync(InboundEmail row, EmailBatch batch, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var raw = row.Raw;
+        ParsedEmail email;
+        try
+        {
+            email = ParseEmail.Parse(raw, settings, OwnAddresses(settings));
+        }
+        catch (Exception error) when (error is FormatException or ArgumentException or InvalidOperationException or NotSupportedException or IOException)
+        {
+            row.SetAside("malformed", error.Message, batch.Now);
+            return;
+        }
+
+        if (email.Kind == EmailKind.Loop)
+        {
+            row.SetAside("loop", email.KindReason, batch.Now);
+            return;
+        }
+
+        if (email.Kind == EmailKind.Bounce)
+        {
+            await ApplyBounceAsync(row, email, batch, cancellationToken);
+            return;
+        }
+
+        if (email.MessageId is not null && await batch.Db.Messages.AnyAsync(
+                m => m.ExternalId == email.MessageId && m.Direction == MessageDirection.Outbound, cancellationToken))
+        {
+            row.SetAside("loop", "Our own Message-ID came back", batch.Now);
+            return;
+        }
+
+        if (email.FromAddress is null)
+        {
+            row.SetAside("no_sender", "No usable From address", batch.Now);
+            return;
+        }
+
+        if (await IsFloodAsync(row, email.FromAddress, batch, settings, cancellationToken))
+        {
+            row.SetAside("flood", $"More than {settings.FloodMaxPerSender} messages from {email.FromAddress} in {settings.FloodWindowMinutes} minutes", batch.Now);
+            return;
+        }
+
+        var automatic = email.Kind is EmailKind.AutoReply or EmailKind.Bulk;
+        var match = await ThreadEmail.FindAsync(email, batch, cancellationToken);
+        var contact = await RequesterAsync(email, batch, cancellationToken);
+        var actor = new Actor("contact", contact.Id.ToString(), contact.Name ?? contact.Email ?? "Requester");
+
+        Case target;
+        string outcome;
+        if (automatic)
+        {
+            // An out-of-office or list mail is shown where it belongs but changes nothing, and never opens a case.
+            if (match is null || match.Case.Status == CaseStatus.Closed)
+            {
+                row.SetAside(email.Kind == EmailKind.Bulk ? "bulk" : "auto_reply", email.KindReason, batch.Now);
+                return;
+            }
+
+            target = match.Case;
+            outcome = "auto_reply_joined";
+        }
+        else if (match is null)
+        {
+            target = OpenCase(email, contact, actor, batch);
+            outcome = "created_case";
+        }
+        else if (match.Case.Status == CaseStatus.Closed
+            || (match.Case.Status == CaseStatus.Solved && (match.Case.SolvedAt ?? batch.Now) < batch.Now.AddDays(-settings.ReopenWindowDays)))
+        {
+            target = OpenCase(email, contact, actor, batch);
+            target.LinkTo(match.Case.Id, Actor.System, batch.Now);
+            outcome = "linked_case";
+        }
+        else
+        {
+            target = match.Case;
+            outcome = "joined_case";
+            if (target.Status == CaseStatus.Solved)
+            {
+                target.ChangeStatus(CaseStatus.Open, actor, batch.Now);
+                outcome = "reopened_case";
+            }
+            else if (target.Status == CaseStatus.PendingUser)
+            {
+                target.ChangeStatus(CaseStatus.Open, actor, batch.Now);
+            }
+        }
+
+        // The hand-off to triage: every inbound email becomes a message through Case.AddMessage, the same path as every
+        // other channel, and triage rules hook in there (message.received). Automatic mail is marked in the text's row
+        // (InboundEmail.Outcome) so rules can tell it apart and nothing ever answers it automatically.
+        var message = target.AddMessage(MessageDirection.Inbound, Channel.Email, email.Text, actor, batch.Now, email.MessageId, email.Html, email.QuotedText);
+        foreach (var file in email.Files)
+        {
+            var hash = file.Content is null ? null : await blobs.PutAsync(file.Content, cancellationToken);
+            message.Attach(new MessageAttachment(file.FileName, file.DeclaredType, file.Verdict.DetectedType, file.Size, hash, file.Inline,
+                file.ContentId, file.Verdict.Problem, batch.Now));
+        }
+
+        if (email.MessageId is not null)
+        {
+            batch.CasesByMessageId[email.MessageId] = target;
+        }
+
+        row.Processed(outcome, target, message.Id, batch.Now);
+        logger.LogDebug("Email {MessageId} from {Sender}: {Outcome}", email.MessageId, email.FromAddress, outcome);
+    }
+
+    public static IReadOnlyCollection<string> OwnAddresses(EmailOptions settings)
+    {
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var address in settings.Smtp.Addresses.Append(settings.EffectiveFromAddress))
+        {
+            if (!string.IsNullOrWhiteSpace(address))
+            {
+                own.Add(address.Trim().ToLowerInvariant());
+            }
+        }
+
+        return own;
+    }
+
+    private static Case OpenCase(ParsedEmail email, Contact contact, Actor actor, EmailBatch batch)
+    {
+        var queue = batch.Catalog.QueuesByName.GetValueOrDefault(DefaultQueues.Triage) ?? batch.Catalog.QueuesByName.Values.First();
+        var @case = Case.Open(ParseEmail.TitleFrom(email.Subject), Severity.S3, null, queue, Channel.Email, contact.Id, actor, batch.Now);
+        if (contact.AccountSubjectId is { } account)
+        {
+            @case.AttachSubject(account, SubjectRole.Reporter);
+        }
+
+        batch.Db.Cases.Add(@case);
+        return @case;
+    }
+
+    private static async Task<Contact> RequesterAsync(ParsedEmail email, EmailBatch batch, CancellationToken cancellationToken)
+    {
+        var address = email.FromAddress!;
+        if (!batch.ContactsByEmail.TryGetValue(address, out var contact))
+        {
+            contact = await batch.Db.Contacts.FirstOrDefaultAsync(c => c.Email == address, cancellationToken);
+            if (contact is null)
+            {
+                contact = new Contact(address, email.FromName, null, null, batch.Now);
+                batch.Db.Contacts.Add(contact);
+            }
+
+            batch.ContactsByEmail[address] = contact;
+        }
+
+        contact.LearnName(email.FromName);
+        if (contact.AccountSubjectId is null)
+        {
+            var account = await batch.Db.SubjectIdentifiers
+                .Where(i => i.Type == IdentifierType.Email && i.Value == address)
+                .Join(batch.Db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id, (i, s) => (Guid?)s.Id)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (account is { } accountId)
+            {
+                contact.LinkAccount(accountId);
+            }
+        }
+
+        return contact;
+    }
+
+    private static async Task<bool> IsFloodAsync(InboundEmail row, string sender, EmailBatch batch, EmailOptions settings, CancellationToken cancellationToken)
+    {
+        if (settings.FloodMaxPerSender <= 0)
+        {
+            return false;
+        }
+
+        var since = row.ReceivedAt.AddMinutes(-settings.FloodWindowMinutes);
+        var earlier = await batch.Db.InboundEmails.CountAsync(
+            e => e.SenderAddress == sender && e.ReceivedAt >= since && e.ReceivedAt <= row.ReceivedAt && e.Id != row.Id
+                && e.State != InboundEmailStates.SetAside,
+            cancellationToken);
+        return earlier >= settings.FloodMaxPerSender;
+    }
+
+    private static async Task ApplyBounceAsync(InboundEmail row, ParsedEmail email, EmailBatch batch, CancellationToken cancellationToken)
+    {
+        var reason = email.Bounce?.Reason ?? "The message could not be delivered.";
+        var originalId = email.Bounce?.OriginalMessageId;
+        var message = originalId is null ? null : await batch.Db.Messages
+            .FirstOrDefaultAsync(m => m.ExternalId == originalId && m.Direction == MessageDirection.Outbound, cancellationToken);
+        if (message is null)
+        {
+            row.SetAside("bounce", "A bounce for a message we did not send: " + reason, batch.Now);
+            return;
+        }
+
+        var @case = await batch.Db.Cases.FirstAsync(c => c.Id == message.CaseId, cancellationToken);
+        @case.RecordDeliveryFailure(message, "Bounced: " + reason, Actor.System, batch.Now);
+        var outbound = await batch.Db.OutboundEmails.FirstOrDefaultAsync(o => o.MessageId == message.Id, cancellationToken);
+        outbound?.Bounced(reason);
+        row.Processed("bounce", @case, message.Id, batch.Now);
+    }
+}
