@@ -162,7 +162,7 @@ static List<MimeMessage> BuildMix(int count, Random random)
         message.To.Add(MailboxAddress.Parse("support@bench.trustdesk.test"));
         message.MessageId = $"bench.{i}.{Guid.NewGuid():N}@mail.example";
         var roll = random.NextDouble();
-        var text = string.Join("\n\n", Enumerable.Range(0, 14).Select(_ => Paragraph(60)));
+        var text = string.Join("\n\n", Enumerable.Range(0, 22).Select(_ => Paragraph(60)));
         var body = new BodyBuilder { TextBody = text, HtmlBody = "<div>" + string.Join("", text.Split("\n\n").Select(p => $"<p style=\"margin:0 0 8px\">{p}</p>")) + "</div>" };
         if (roll < 0.3 && threads.Count > 0)
         {
@@ -180,7 +180,7 @@ static List<MimeMessage> BuildMix(int count, Random random)
             threads.Add((message.MessageId, message.Subject, from));
             if (roll > 0.9)
             {
-                body.TextBody = string.Join("\n\n", Enumerable.Range(0, 4).Select(_ => Paragraph(60)));
+                body.TextBody = string.Join("\n\n", Enumerable.Range(0, 10).Select(_ => Paragraph(60)));
                 body.HtmlBody = null;
                 body.Attachments.Add("photo.png", image, ContentType.Parse("image/png"));
             }

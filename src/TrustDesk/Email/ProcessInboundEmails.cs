@@ -93,9 +93,14 @@ public sealed class ProcessInboundEmails(
             // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
             // quadratic. Changes go through entity methods and are detected once, before saving.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            foreach (var row in rows)
+
+            // Parsing (MIME, HTML sanitising) needs no database: do it for the whole batch on every core first.
+            var parsed = new ReceiveEmail.Parsed[rows.Count];
+            var settings = options.Value;
+            Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => parsed[i] = ReceiveEmail.Parse(rows[i], settings));
+            for (var i = 0; i < rows.Count; i++)
             {
-                await receive.ApplyAsync(row, batch, cancellationToken);
+                await receive.ApplyAsync(rows[i], batch, cancellationToken, parsed[i]);
             }
 
             db.ChangeTracker.AutoDetectChangesEnabled = true;

@@ -15,18 +15,29 @@ namespace TrustDesk.Email;
 /// </summary>
 public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options, ILogger<ReceiveEmail> logger)
 {
-    public async Task ApplyAsync(InboundEmail row, EmailBatch batch, CancellationToken cancellationToken)
+    /// <summary>A parsed message, or why it could not be parsed.</summary>
+    public sealed record Parsed(ParsedEmail? Email, string? Error);
+
+    /// <summary>The database-free part of processing; safe to run for many messages at once.</summary>
+    public static Parsed Parse(InboundEmail row, EmailOptions settings)
     {
-        var settings = options.Value;
-        var raw = row.Raw;
-        ParsedEmail email;
         try
         {
-            email = ParseEmail.Parse(raw, settings, OwnAddresses(settings));
+            return new Parsed(ParseEmail.Parse(row.Raw, settings, OwnAddresses(settings)), null);
         }
         catch (Exception error) when (error is FormatException or ArgumentException or InvalidOperationException or NotSupportedException or IOException)
         {
-            row.SetAside("malformed", error.Message, batch.Now);
+            return new Parsed(null, error.Message);
+        }
+    }
+
+    public async Task ApplyAsync(InboundEmail row, EmailBatch batch, CancellationToken cancellationToken, Parsed? parsed = null)
+    {
+        var settings = options.Value;
+        parsed ??= Parse(row, settings);
+        if (parsed.Email is not { } email)
+        {
+            row.SetAside("malformed", parsed.Error, batch.Now);
             return;
         }
 

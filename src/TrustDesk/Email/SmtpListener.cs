@@ -118,7 +118,7 @@ public sealed class SmtpListener(IServiceScopeFactory scopes, IOptions<EmailOpti
             {
                 // Not stored: a temporary failure, so the sender keeps the message and tries again.
                 logger.LogError(error, "Could not store an email from {From}", from);
-                return new SmtpResponse(SmtpReplyCode.ServiceUnavailable, "4.3.0 Could not store the message, try again later");
+                return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Could not store the message, try again later");
             }
         }
     }

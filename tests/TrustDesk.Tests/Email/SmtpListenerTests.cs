@@ -95,6 +95,45 @@ public sealed class SmtpListenerTests(SqliteEmailApp app) : IClassFixture<Sqlite
         }
     }
 
+    [Fact]
+    public async Task WithCertificate_ListenerOffersStartTls_AndStoresOverTls()
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"trustdesk-smtp-{Guid.NewGuid():N}.pfx");
+        string thumbprint;
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            thumbprint = certificate.GetCertHashString();
+            await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pw"), TestContext.Current.CancellationToken);
+        }
+
+        var port = SmtpSink.FreePort();
+        var settings = EmailApp.Settings(port, SmtpSink.FreePort());
+        settings["TrustDesk:Email:Smtp:CertificatePath"] = pfx;
+        settings["TrustDesk:Email:Smtp:CertificatePassword"] = "pw";
+        var id = Mail.NewId();
+        try
+        {
+            await using var tls = new TrustDeskFactory(Provider.Sqlite, null, settings);
+            _ = tls.Server;
+            await tls.Services.GetRequiredService<SmtpListener>().Started;
+            using var client = new SmtpClient { ServerCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == thumbprint };
+
+            await client.ConnectAsync("127.0.0.1", port, MailKit.Security.SecureSocketOptions.StartTls, TestContext.Current.CancellationToken);
+            await client.SendAsync(MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Mail.Text("tls@example.com", "Over TLS", "Encrypted.", id))),
+                TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
+            Assert.True(client.IsSecure);
+            Assert.Equal(1, await tls.WithDbAsync(db => db.InboundEmails.CountAsync(e => e.MessageIdHeader == id)));
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
     private static int CountBlobs(string dataDirectory)
     {
         var root = Path.Combine(dataDirectory, "blobs");
