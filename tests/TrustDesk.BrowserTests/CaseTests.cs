@@ -123,6 +123,25 @@ public sealed class CaseTests(ConsoleServer server)
     }
 
     [Fact]
+    public async Task RestrictedCase_ForAnAgent_DoesNotExist()
+    {
+        long id;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            id = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().Cases.Where(c => c.Category == "safety.minor")
+                .Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
+        }
+
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("does not exist, or you cannot see it");
+        await Expect(page.Locator("#thread")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#investigation")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task SessionEndingMidReply_AsksToSignInAgain_AndKeepsTheDraft()
     {
         var id = await OpenCaseIdAsync(c => c.Category == "order.late_shipment");
