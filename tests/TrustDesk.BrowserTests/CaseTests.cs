@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using TrustDesk.BrowserTests.Infrastructure;
 using TrustDesk.Cases;
 using TrustDesk.Data;
@@ -32,6 +33,7 @@ public sealed class CaseTests(ConsoleServer server)
         await Expect(page.Locator("#composer-text")).ToHaveValueAsync("");
 
         await page.Locator("#tab-note").ClickAsync();
+        await Expect(page.Locator("#tab-note")).ToHaveAttributeAsync("aria-selected", "true");
         await page.Locator("#composer-text").FillAsync("Seller has two earlier cases; checking payouts.");
         await page.Locator("#send").ClickAsync();
         await Expect(page.Locator("[data-message=internal]", new() { HasText = "checking payouts" })).ToBeVisibleAsync();
@@ -94,13 +96,15 @@ public sealed class CaseTests(ConsoleServer server)
 
         await Expect(second.Locator("#presence")).ToContainTextAsync($"{server.User(UserRole.Agent).Email} is viewing");
         await first.Locator("#tab-note").ClickAsync();
+        await Expect(first.Locator("#tab-note")).ToHaveAttributeAsync("aria-selected", "true");
         await first.Locator("#composer-text").PressSequentiallyAsync("Talked to the seller");
         await Expect(second.Locator("#presence")).ToContainTextAsync("is typing");
         await first.Locator("#send").ClickAsync();
 
         await Expect(second.Locator("[data-message=internal]", new() { HasText = "Talked to the seller" })).ToBeVisibleAsync();
-        await first.Context.CloseAsync();
+        await first.GotoAsync("/");
         await Expect(second.Locator("#presence")).ToHaveTextAsync("");
+        await first.Context.CloseAsync();
         await second.Context.CloseAsync();
     }
 
@@ -115,6 +119,46 @@ public sealed class CaseTests(ConsoleServer server)
         await page.ReloadAsync();
 
         await Expect(page.Locator("#composer-text")).ToHaveValueAsync("Half-written answer");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task RestrictedCase_ForAnAgent_DoesNotExist()
+    {
+        long id;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            id = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().Cases.Where(c => c.Category == "safety.minor")
+                .Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
+        }
+
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("does not exist, or you cannot see it");
+        await Expect(page.Locator("#thread")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#investigation")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SessionEndingMidReply_AsksToSignInAgain_AndKeepsTheDraft()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "order.late_shipment");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        await page.Locator("#composer-text").FillAsync("A careful answer that must not be lost");
+        await server.EndSessionsAsync(UserRole.Agent);
+
+        await page.Locator("#send").ClickAsync();
+
+        await Expect(page.Locator("#session-ended")).ToBeVisibleAsync();
+        await page.Locator("#sign-in-again").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your session ended");
+        await server.SignInAsync(page.Context, UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        await Expect(page.Locator("#composer-text")).ToHaveValueAsync("A careful answer that must not be lost");
         await page.Context.CloseAsync();
     }
 

@@ -78,6 +78,9 @@ public sealed class InboxTests(ConsoleServer server)
         var rows = page.Locator("#case-list tbody tr");
         await Expect(rows.First).ToBeVisibleAsync();
         Assert.True(await rows.CountAsync() < 50);
+        await page.Locator("#inbox-title").ClickAsync();
+        await page.Keyboard.PressAsync("?");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Keyboard shortcuts" })).ToContainTextAsync("next case");
         await page.Context.CloseAsync();
     }
 

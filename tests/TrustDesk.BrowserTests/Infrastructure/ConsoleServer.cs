@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TrustDesk.Data;
@@ -47,6 +48,8 @@ public sealed class ConsoleServer : IAsyncLifetime
         (ApiKey, _) = await DemoMarketplace.SeedAsync(_app.Services, CancellationToken.None);
         Users = await DemoUsers.EnsureAsync(_app.Services, CancellationToken.None);
 
+        // The suite shares two cores with the other test assembly: waits are generous, never sleeps.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -77,18 +80,32 @@ public sealed class ConsoleServer : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(UserRole role)
     {
         var context = await NewContextAsync();
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<TrustDeskUser>>();
-            var user = await users.FindByEmailAsync(User(role).Email) ?? throw new InvalidOperationException("No demo user.");
-            var (session, secret) = UserSession.Start(user.Id, mfaSatisfied: true, "127.0.0.1", DateTime.UtcNow);
-            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-            db.UserSessions.Add(session);
-            await db.SaveChangesAsync();
-            await context.AddCookiesAsync([new Cookie { Name = SessionAuthenticationHandler.CookieName, Value = secret, Url = BaseUrl }]);
-        }
-
+        await SignInAsync(context, role);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Gives the browser context a new session cookie of the demo user.</summary>
+    public async Task SignInAsync(IBrowserContext context, UserRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<TrustDeskUser>>();
+        var user = await users.FindByEmailAsync(User(role).Email) ?? throw new InvalidOperationException("No demo user.");
+        var (session, secret) = UserSession.Start(user.Id, mfaSatisfied: true, "127.0.0.1", DateTime.UtcNow);
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        db.UserSessions.Add(session);
+        await db.SaveChangesAsync();
+        await context.AddCookiesAsync([new Cookie { Name = SessionAuthenticationHandler.CookieName, Value = secret, Url = BaseUrl }]);
+    }
+
+    /// <summary>Ends every session of the demo user on the server, as signing out elsewhere or a timeout would.</summary>
+    public async Task EndSessionsAsync(UserRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<TrustDeskUser>>();
+        var user = await users.FindByEmailAsync(User(role).Email) ?? throw new InvalidOperationException("No demo user.");
+        var now = DateTime.UtcNow;
+        await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().UserSessions.Where(s => s.UserId == user.Id && s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, "signed_out"));
     }
 
     public HttpClient ApiClient()

@@ -6,6 +6,8 @@
   document.addEventListener('keydown', event => {
     if (event.ctrlKey && event.key === 'Enter' && event.target.matches('textarea[data-send]')) {
       event.preventDefault();
+      // The text binds on change; say it changed before sending.
+      event.target.dispatchEvent(new Event('change', { bubbles: true }));
       document.querySelector(event.target.dataset.send)?.click();
       return;
     }
