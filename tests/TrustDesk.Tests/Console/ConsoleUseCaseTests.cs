@@ -101,7 +101,7 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
 
     private static CaseDetail Detail(ContactView requester) => new(
         77, "TD-77", "Fake slab", "open", Severity.S2, "authenticity.counterfeit", "authenticity", null, Channel.Api, 1, [],
-        new CaseFlags(false, false, false, false), DateTime.UtcNow, DateTime.UtcNow, null, null, 1, [], requester, [], [], []);
+        new CaseFlags(false, false, false, false), DateTime.UtcNow, DateTime.UtcNow, null, null, null, 1, [], requester, [], [], [], [], []);
 
     private async Task<T> WithInboxAsync<T>(Func<LoadInbox, Task<T>> action)
     {
