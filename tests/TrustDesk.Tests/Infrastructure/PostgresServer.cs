@@ -32,7 +32,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         await RunPostgresToolAsync(asRoot, "initdb", $"-D {_directory}/data -A trust -U postgres --no-sync -E UTF8");
         await RunPostgresToolAsync(asRoot, "pg_ctl",
-            $"-D {_directory}/data -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" -l {_directory}/log -w start");
+            $"-D {_directory}/data -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400\" -l {_directory}/log -w start");
     }
 
     public async ValueTask DisposeAsync()
@@ -62,7 +62,9 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
+        // Every test class has its own database and so its own pool: keep each pool small and idle connections short,
+        // so the suite as a whole stays far below the server's max_connections.
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Connection Idle Lifetime=5;Include Error Detail=true";
 
     private static string FindBinDirectory()
     {
