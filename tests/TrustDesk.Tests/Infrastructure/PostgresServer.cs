@@ -64,7 +64,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public string ConnectionString(string database) =>
         // Every test class has its own database and so its own pool: keep each pool small and idle connections short,
         // so the suite as a whole stays far below the server's max_connections.
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Connection Idle Lifetime=5;Include Error Detail=true";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Connection Idle Lifetime=10;Connection Pruning Interval=5;Include Error Detail=true";
 
     private static string FindBinDirectory()
     {
