@@ -152,7 +152,7 @@ public static class CommandLine
         await using var scope = app.Services.CreateAsyncScope();
         switch (await scope.ServiceProvider.GetRequiredService<BacktestRule>().HandleAsync(request, CancellationToken.None))
         {
-            case BacktestRule.Done { Result: var result }:
+            case BacktestRule.Done { Backtest: var result }:
                 Console.WriteLine($"Rule \"{result.Rule}\" from {result.From:u} to {result.To:u}");
                 Console.WriteLine($"  evaluated {result.Evaluated} items, {result.Hits} hits, {result.Decided} decided by agents, {result.Actioned} actioned");
                 Console.WriteLine($"  precision: {(result.Precision is { } p ? p.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a (no decided case yet)")}");

@@ -30,7 +30,7 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
     public abstract record Result;
-    public sealed record Done(BacktestResult Result) : Result;
+    public sealed record Done(BacktestResult Backtest) : Result;
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     public sealed record NotFound : Result;
 

@@ -135,7 +135,7 @@ public static class RuleEndpoints
         BacktestRequest request, BacktestRule backtest, CancellationToken cancellationToken) =>
         await backtest.HandleAsync(request, cancellationToken) switch
         {
-            BacktestRule.Done done => TypedResults.Ok(done.Result),
+            BacktestRule.Done done => TypedResults.Ok(done.Backtest),
             BacktestRule.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             _ => TypedResults.NotFound(),
         };
