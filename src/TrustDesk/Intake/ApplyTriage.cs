@@ -35,8 +35,7 @@ public static class ApplyTriage
     /// <summary>The open case collecting items about (subject, category), or a new one with the category's defaults and the outcome's.</summary>
     public static (Case Case, bool Created) OpenOrJoin(IntakeBatch batch, Subject subject, string? category, TriageOutcome outcome, Channel channel, Actor actor)
     {
-        var clusterKey = Case.MakeClusterKey(subject.Id, category);
-        if (batch.FindOpenCase(clusterKey) is { } existing)
+        if (batch.FindOpenCase(subject.Id, category) is { } existing)
         {
             return (existing, false);
         }

@@ -22,6 +22,12 @@ public sealed class IntakeBatch
     private readonly HashSet<string> _knownEventIds = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, List<Case>> _openCasesBySubject = [];
 
+    // Cluster keys LoadAsync looked up and did not find: no open case, so no query when a work asks again.
+    private readonly HashSet<string> _absentClusters = new(StringComparer.Ordinal);
+
+    // Subjects created in this batch: no row anywhere points at them yet, so nothing needs looking up for them.
+    private readonly HashSet<Guid> _newSubjects = [];
+
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
@@ -121,6 +127,7 @@ public sealed class IntakeBatch
                 batch._openCases[@case.ClusterKey!] = @case;
             }
 
+            batch._absentClusters.UnionWith(clusterKeys.Where(k => !batch._openCases.ContainsKey(k)));
             if (cases.Count > 0)
             {
                 // The links between these cases and this batch's subjects, tracked so that EF Core attaches them to
@@ -178,6 +185,8 @@ public sealed class IntakeBatch
         subject = new Subject(kind, externalId, Now);
         Db.Subjects.Add(subject);
         _subjects[(kind, externalId)] = subject;
+        _newSubjects.Add(subject.Id);
+        Signals.HasNoHistory(subject.Id);
         created = true;
         return subject;
     }
@@ -185,14 +194,20 @@ public sealed class IntakeBatch
     public Subject GetOrCreateSubject(SubjectKind kind, string externalId) => GetOrCreateSubject(kind, externalId, out _);
 
     /// <summary>
-    /// The open case for the key: from what the batch loaded, else (for cases a rule decided to open, which no work could
-    /// declare up front) from the database.
+    /// The open case about the subject in the category: from what the batch loaded, else (for a category a rule
+    /// decided, which no work could declare up front) from the database.
     /// </summary>
-    public Case? FindOpenCase(string clusterKey)
+    public Case? FindOpenCase(Guid subjectId, string? category)
     {
+        var clusterKey = Case.MakeClusterKey(subjectId, category);
         if (_openCases.TryGetValue(clusterKey, out var @case))
         {
             return @case;
+        }
+
+        if (_newSubjects.Contains(subjectId) || _absentClusters.Contains(clusterKey))
+        {
+            return null;
         }
 
         @case = Db.Cases.FirstOrDefault(c => c.ClusterKey == clusterKey);
@@ -203,6 +218,10 @@ public sealed class IntakeBatch
             var subjectIds = _subjects.Values.Select(s => s.Id).ToList();
             Db.CaseSubjects.Where(s => s.CaseId == caseId && subjectIds.Contains(s.SubjectId)).Load();
             _openCases[clusterKey] = @case;
+        }
+        else
+        {
+            _absentClusters.Add(clusterKey);
         }
 
         return @case;

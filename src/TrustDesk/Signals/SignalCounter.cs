@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TrustDesk.Data;
 
 namespace TrustDesk.Signals;
@@ -14,7 +15,14 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
 {
     private const int RowsPerStatement = 500;
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime BucketStart), int> _pending = [];
+
+    // The pending buckets again, per subject: a count reads only its subject's few buckets, not the whole batch's.
+    private readonly Dictionary<Guid, List<(string Name, SignalResolution Resolution, DateTime BucketStart)>> _pendingBySubject = [];
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime Since), int> _stored = [];
+    private readonly HashSet<Guid> _withoutHistory = [];
+
+    /// <summary>Says the subject is new in this batch: it has no stored buckets, so counting it reads nothing.</summary>
+    public void HasNoHistory(Guid subjectId) => _withoutHistory.Add(subjectId);
 
     public void Increment(Guid subjectId, string name, DateTime occurredAt)
     {
@@ -25,8 +33,21 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
                 continue;
             }
 
-            var key = (subjectId, name, resolution, SignalResolutions.BucketStart(occurredAt, resolution));
-            _pending[key] = _pending.GetValueOrDefault(key) + 1;
+            var bucketStart = SignalResolutions.BucketStart(occurredAt, resolution);
+            var key = (subjectId, name, resolution, bucketStart);
+            if (_pending.TryGetValue(key, out var count))
+            {
+                _pending[key] = count + 1;
+                continue;
+            }
+
+            _pending[key] = 1;
+            if (!_pendingBySubject.TryGetValue(subjectId, out var buckets))
+            {
+                _pendingBySubject[subjectId] = buckets = [];
+            }
+
+            buckets.Add((name, resolution, bucketStart));
         }
     }
 
@@ -36,7 +57,7 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var resolution = SignalResolutions.For(window);
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var storedKey = (subjectId, name, resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
         {
             // The writer is the only caller and waits on this anyway; one indexed range read per subject, name and window.
             stored = db.Set<SignalBucket>().Where(b => b.SubjectId == subjectId && b.Name == name && b.Resolution == resolution && b.BucketStart >= since)
@@ -45,11 +66,11 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         }
 
         var pending = 0;
-        foreach (var (key, delta) in _pending)
+        foreach (var bucket in _pendingBySubject.GetValueOrDefault(subjectId) ?? [])
         {
-            if (key.SubjectId == subjectId && key.Resolution == resolution && key.BucketStart >= since && key.Name == name)
+            if (bucket.Resolution == resolution && bucket.BucketStart >= since && bucket.Name == name)
             {
-                pending += delta;
+                pending += _pending[(subjectId, bucket.Name, bucket.Resolution, bucket.BucketStart)];
             }
         }
 
@@ -63,7 +84,7 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var prefix = eventType + "|";
         var storedKey = (subjectId, prefix + "*", resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
         {
             // Names sort as "type|role": every role of one type is one range of the primary key.
             var upper = eventType + "}";
@@ -74,11 +95,11 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         }
 
         var pending = 0;
-        foreach (var (key, delta) in _pending)
+        foreach (var bucket in _pendingBySubject.GetValueOrDefault(subjectId) ?? [])
         {
-            if (key.SubjectId == subjectId && key.Resolution == resolution && key.BucketStart >= since && key.Name.StartsWith(prefix, StringComparison.Ordinal))
+            if (bucket.Resolution == resolution && bucket.BucketStart >= since && bucket.Name.StartsWith(prefix, StringComparison.Ordinal))
             {
-                pending += delta;
+                pending += _pending[(subjectId, bucket.Name, bucket.Resolution, bucket.BucketStart)];
             }
         }
 
@@ -88,6 +109,12 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
     /// <summary>Writes the increments; call inside the batch's transaction.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (db is SqliteTrustDeskDb)
+        {
+            await FlushRowByRowAsync(cancellationToken);
+            return;
+        }
+
         foreach (var chunk in _pending.Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ");
@@ -109,5 +136,47 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         }
 
         _pending.Clear();
+        _pendingBySubject.Clear();
     }
+
+    /// <summary>
+    /// SQLite: one single-row upsert, prepared once and run per bucket. A statement costs no round trip there, while
+    /// preparing a 500-row statement (its text differs with every batch size) costs more than running a small one 500 times.
+    /// </summary>
+    private async Task FlushRowByRowAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
+        var subject = AddParameter(command, "$subject");
+        var name = AddParameter(command, "$name");
+        var resolution = AddParameter(command, "$resolution");
+        var bucket = AddParameter(command, "$bucket");
+        var count = AddParameter(command, "$count");
+        foreach (var ((subjectId, signal, bucketResolution, bucketStart), delta) in _pending)
+        {
+            // As EF Core stores Guids in SQLite: upper-case text. DateTimes the driver formats as EF Core does.
+            subject.Value = subjectId.ToString().ToUpperInvariant();
+            name.Value = signal;
+            resolution.Value = (int)bucketResolution;
+            bucket.Value = bucketStart;
+            count.Value = delta;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        _pending.Clear();
+        _pendingBySubject.Clear();
+    }
+
+    private static System.Data.Common.DbParameter AddParameter(System.Data.Common.DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static string Upsert(string subject, string name, string resolution, string bucket, string count) =>
+        $"INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ({subject}, {name}, {resolution}, {bucket}, {count})"
+        + " ON CONFLICT (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\") DO UPDATE SET \"Count\" = \"SignalBuckets\".\"Count\" + excluded.\"Count\"";
 }

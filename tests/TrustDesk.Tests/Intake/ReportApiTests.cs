@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
@@ -32,6 +33,53 @@ public abstract class ReportApiTests(TrustDeskFactory app)
         Assert.Contains(@case.GetProperty("messages").EnumerateArray(), m => m.Str("text").Contains("nothing arrived", StringComparison.Ordinal));
         Assert.Contains(@case.GetProperty("subjects").EnumerateArray(), s => s.Str("role") == "reported");
         Assert.Contains(@case.GetProperty("subjects").EnumerateArray(), s => s.Str("role") == "reporter" && s.Str("externalId") == "u-reporter");
+    }
+
+    [Fact]
+    public async Task SubmitReport_TellsOpenConsoles_OnceTheCaseIsCommitted()
+    {
+        var client = await app.CreateApiClientAsync();
+        var subject = Unique("u");
+        var seen = new List<(long[] Ids, bool CaseVisible)>();
+        void OnChanged(IReadOnlyCollection<long> ids)
+        {
+            // Read on another connection, as an open console does: the case must already be committed.
+            using var scope = app.Services.CreateScope();
+            var visible = scope.ServiceProvider.GetRequiredService<TrustDesk.Data.TrustDeskDb>().Cases.Any(c => ids.Contains(c.Id) && c.Title.Contains(subject));
+            lock (seen)
+            {
+                seen.Add((ids.ToArray(), visible));
+            }
+        }
+
+        var changes = app.Services.GetRequiredService<TrustDesk.AgentConsole.CaseChanges>();
+        changes.Changed += OnChanged;
+        JsonElement first, second;
+        int afterFirst;
+        try
+        {
+            first = await (await client.PostJsonAsync("/api/v1/reports", Report(subject))).ExpectAsync(HttpStatusCode.Created);
+            lock (seen)
+            {
+                afterFirst = seen.Count(s => s.Ids.Contains(first.Long("caseId")));
+            }
+
+            second = await (await client.PostJsonAsync("/api/v1/reports", Report(subject))).ExpectAsync(HttpStatusCode.Created);
+        }
+        finally
+        {
+            changes.Changed -= OnChanged;
+        }
+
+        // Signalled for the new case, and again for the report that joined it; each time already readable.
+        lock (seen)
+        {
+            Assert.True(afterFirst >= 1);
+            Assert.True(seen.Count(s => s.Ids.Contains(first.Long("caseId"))) > afterFirst);
+            Assert.All(seen.Where(s => s.Ids.Contains(first.Long("caseId"))), s => Assert.True(s.CaseVisible));
+        }
+
+        Assert.Equal(first.Long("caseId"), second.Long("caseId"));
     }
 
     [Fact]

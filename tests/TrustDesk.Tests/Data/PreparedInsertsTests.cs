@@ -1,0 +1,155 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Cases;
+using TrustDesk.Data;
+using TrustDesk.Intake;
+using TrustDesk.Queues;
+using TrustDesk.Subjects;
+using TrustDesk.Triage;
+using TrustDesk.Web;
+
+namespace TrustDesk.Tests.Data;
+
+public sealed class PreparedInsertsTests : IAsyncLifetime
+{
+    private static readonly DateTime Now = new(2026, 11, 28, 9, 30, 15, 123, DateTimeKind.Utc);
+    private readonly string _directory = Directory.CreateTempSubdirectory("trustdesk-test-").FullName;
+
+    private static readonly string[] Tables =
+    [
+        "Subjects", "SubjectLinks", "SubjectIdentifiers", "Cases", "CaseEvents", "CaseSubjects", "Messages", "Reports",
+        "Events", "EventSubjects", "IdempotencyRecords", "CaseTitleSearch", "MessageSearch", "AuditEntries",
+    ];
+
+    [Fact]
+    public async Task SaveChangesAsync_AddedGraph_WritesTheRowsSaveChangesWrites()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var entities = MakeIntakeGraph();
+        await using (var prepared = await OpenAsync("prepared.db"))
+        {
+            var types = prepared.Model.GetEntityTypes().Select(t => t.ClrType).Where(t => Tables.Contains(prepared.Model.FindEntityType(t)!.GetTableName()));
+            Assert.All(types, type => Assert.True(PreparedInserts.Takes(prepared, type), $"{type.Name} falls back to SaveChanges"));
+
+            // What triage adds in the same commit is taken too, or every rule hit would send the whole save to EF Core.
+            Assert.True(PreparedInserts.Takes(prepared, typeof(RecordedRuleHit)));
+            Assert.True(PreparedInserts.Takes(prepared, typeof(ProposedAction)));
+            prepared.AddRange(entities);
+            prepared.WriteAddedRowsPrepared = true;
+            await prepared.SaveChangesAsync(cancellationToken);
+        }
+
+        // The same objects, now carrying the case id the first database gave them, saved by EF Core itself.
+        await using (var saved = await OpenAsync("saved.db"))
+        {
+            saved.AddRange(entities);
+            await saved.SaveChangesAsync(cancellationToken);
+        }
+
+        foreach (var table in Tables)
+        {
+            var expected = await DumpAsync("saved.db", table);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await DumpAsync("prepared.db", table));
+        }
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_AddedAndModified_CommitsBothTogether()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var actor = new Actor("account", "u-9", "u-9");
+        long caseId;
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var subject = new Subject(SubjectKind.Account, "u-1", Now);
+            var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
+            db.AddRange(subject, @case);
+            db.WriteAddedRowsPrepared = true;
+            await db.SaveChangesAsync(cancellationToken);
+            caseId = @case.Id;
+        }
+
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var @case = await db.Cases.SingleAsync(c => c.Id == caseId, cancellationToken);
+            @case.AddReport("Again.", null, actor, Now.AddMinutes(1));
+            db.WriteAddedRowsPrepared = true;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var @case = await db.Cases.Include(c => c.Messages).Include(c => c.Events).SingleAsync(c => c.Id == caseId, cancellationToken);
+            Assert.Equal(1, @case.ReportCount);
+            Assert.Single(@case.Messages);
+            Assert.Equal(2, @case.Events.Count);
+        }
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>What intake adds in one group commit: subjects with a link and an identifier, a case with its report, an event, an idempotency record.</summary>
+    private static List<object> MakeIntakeGraph()
+    {
+        var actor = new Actor("api_key", "key-1", "Marketplace");
+        var seller = new Subject(SubjectKind.Account, "u-seller", Now);
+        var reporter = new Subject(SubjectKind.Account, "u-buyer", Now);
+        var stream = new Subject(SubjectKind.Livestream, "s-1", Now);
+        seller.Link("host_of", stream.Id, Now);
+        seller.Identify(IdentifierType.Email, "Seller@Example.com", Now);
+        var @case = Case.OpenForReports("Order not received: account u-seller", Severity.S3, "order.not_received",
+            DefaultQueues.All[0], seller.Id, actor, Now);
+        @case.AddReport("Paid two weeks ago, nothing arrived. Ünïcödé too.", reporter.Id, new Actor("account", "u-buyer", "u-buyer"), Now);
+        var report = new Report(Guid.CreateVersion7(Now), @case.Id, seller.Id, reporter.Id, "order.not_received", "nr_14d",
+            "Paid two weeks ago, nothing arrived. Ünïcödé too.", "[\"https://cdn.example.com/1.jpg\"]", "r-1", Now);
+        report.AttachTo(@case);
+        var platformEvent = new PlatformEvent("ev-1", "order.placed", Now.AddDays(-14), "{\"amount\":42}", Now);
+        platformEvent.Involve(seller.Id, "seller");
+        platformEvent.Involve(reporter.Id, "buyer");
+        var idempotency = new IdempotencyRecord("key-1", "idem-1", new string('a', 64), SubmitReport.Operation, report.Id.ToString(), Now);
+        return [seller, reporter, stream, @case, report, platformEvent, idempotency];
+    }
+
+    private async Task<SqliteTrustDeskDb> OpenAsync(string file)
+    {
+        var options = new DbContextOptionsBuilder<SqliteTrustDeskDb>().UseSqlite($"Data Source={Path.Combine(_directory, file)}").Options;
+        var db = new SqliteTrustDeskDb(options);
+        await DatabaseMigrator.MigrateAsync(db, TestContext.Current.CancellationToken);
+        return db;
+    }
+
+    /// <summary>
+    /// Every row of a table as SQLite stores it (type and value of each column), so formats are compared too; sorted,
+    /// since the two paths may insert the rows of one table in another order.
+    /// </summary>
+    private async Task<List<string>> DumpAsync(string file, string table)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, file)}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM \"{table}\"";
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            var columns = new List<string>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                columns.Add($"{reader.GetName(i)}={reader.GetDataTypeName(i)}:{(reader.IsDBNull(i) ? "NULL" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))}");
+            }
+
+            rows.Add(string.Join(" | ", columns));
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+}
