@@ -253,6 +253,12 @@ public sealed class CompiledRulePack
     internal CompiledRulePack(TriageVocabulary vocabulary, SlotTable slots, List<CompiledRule> rules)
     {
         RoleNames = vocabulary.Roles;
+        RoleIndex = new(StringComparer.Ordinal);
+        for (var i = 0; i < RoleNames.Count; i++)
+        {
+            RoleIndex.TryAdd(RoleNames[i], i);
+        }
+
         Lexicons = vocabulary.Lexicons;
         Slots = slots;
         _rules = rules;
@@ -264,6 +270,8 @@ public sealed class CompiledRulePack
     }
 
     internal IReadOnlyList<string> RoleNames { get; }
+
+    internal Dictionary<string, int> RoleIndex { get; }
 
     internal LexiconCatalog Lexicons { get; }
 

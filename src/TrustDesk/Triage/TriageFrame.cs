@@ -31,9 +31,10 @@ internal sealed class TriageFrame
         Input = input;
         _context = context;
         Roles = new SubjectFacts?[pack.RoleNames.Count];
-        for (var i = 0; i < Roles.Length; i++)
+        // The item has a few roles, the vocabulary many: look up the item's.
+        foreach (var (name, facts) in input.RoleMap)
         {
-            if (input.Roles.TryGetValue(pack.RoleNames[i], out var facts))
+            if (pack.RoleIndex.TryGetValue(name, out var i))
             {
                 Roles[i] = facts;
                 PresentRoles |= 1UL << i;

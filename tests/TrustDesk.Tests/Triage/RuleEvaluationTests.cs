@@ -33,6 +33,10 @@ public sealed class RuleEvaluationTests
     [InlineData("5 not in [1, 2, 3]", true)]
     [InlineData("\"b\" in [\"a\", \"b\"]", true)]
     [InlineData("S1 in [S2, S3]", false)]
+    [InlineData("\"i\" in [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", true)]
+    [InlineData("\"j\" in [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", false)]
+    [InlineData("9 in [1, 2, 3, 4, 5, 6, 7, 8, 9]", true)]
+    [InlineData("10 not in [1, 2, 3, 4, 5, 6, 7, 8, 9]", true)]
     [InlineData("1_000 == 1000", true)]
     public void Evaluate_Arithmetic_FollowsPrecedenceAndTypes(string condition, bool expected)
     {
