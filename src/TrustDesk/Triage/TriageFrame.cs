@@ -180,7 +180,13 @@ internal sealed class TriageFrame
         text is not null && pattern.Match(text) is { Success: true } match ? match.Value : null;
 
     /// <summary><c>contains(text, "part")</c>: the item's text is lower-cased once, so each rule's search is ordinal.</summary>
-    public bool TextContains(string lowerCasePart) => (_lowerText ??= Text.ToLowerInvariant()).Contains(lowerCasePart, StringComparison.Ordinal);
+    public bool TextContains(string lowerCasePart) => (_lowerText ??= LowerCase(Text)).Contains(lowerCasePart, StringComparison.Ordinal);
+
+    /// <summary><see cref="string.ToLowerInvariant()"/>, vectorised when the text is ASCII (most are), where both give the same.</summary>
+    private static string LowerCase(string text) =>
+        System.Text.Ascii.IsValid(text)
+            ? string.Create(text.Length, text, static (lower, source) => System.Text.Ascii.ToLower(source, lower, out _))
+            : text.ToLowerInvariant();
 
     public static bool ContainsText(string? haystack, string? needle) =>
         haystack is not null && needle is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);

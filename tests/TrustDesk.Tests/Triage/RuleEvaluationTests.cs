@@ -215,6 +215,19 @@ public sealed class RuleEvaluationTests
         Assert.False(Fires(When("contains(text, \"venmo\")"), Report("send it by paypal please")));
     }
 
+    [Theory]
+    [InlineData("SEND IT BY PAYPAL", "paypal", true)]
+    [InlineData("Zahlung per PAYPAL, schnell", "paypal", true)]
+    [InlineData("Überweisung bitte", "überweisung", true)]
+    [InlineData("ÉCRIVEZ-MOI SUR WHATSAPP", "écrivez", true)]
+    [InlineData("Überweisung bitte", "paypal", false)]
+    public void Evaluate_ContainsInText_IgnoresCaseInAsciiAndOtherText(string text, string part, bool expected)
+    {
+        var pack = When($"\"{part}\" in text");
+
+        Assert.Equal(expected, Fires(pack, Report(text)));
+    }
+
     [Fact]
     public void Evaluate_ListWithFields_ComparesEachItem()
     {
