@@ -5,7 +5,8 @@ namespace TrustDesk.Bench.Rules;
 
 /// <summary>
 /// <c>--quick</c>: a Stopwatch loop over the same benchmark methods, for a look in seconds (and when a shared machine
-/// is too busy for BenchmarkDotNet's statistics to settle). Prints the median and the best batch per item.
+/// is too busy for BenchmarkDotNet's statistics to settle). Prints the median and the best batch per item, and what one
+/// item allocates.
 /// </summary>
 internal static class QuickCheck
 {
@@ -61,7 +62,10 @@ internal static class QuickCheck
                 continue;
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{history,-6} {name,-32} median {perItem[perItem.Count / 2],9:0.0} us   best batch {perItem[0],9:0.0} us"));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            run();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{history,-6} {name,-32} median {perItem[perItem.Count / 2],9:0.0} us   best batch {perItem[0],9:0.0} us   allocated {allocated,7:N0} B"));
         }
 
         benchmark.Dispose();

@@ -107,18 +107,22 @@ public static partial class RuleCompiler
                 .Select(o => (Label: Label(rule.When.Text, o.Syntax), Bound: o))
                 .DistinctBy(o => o.Label)
                 .ToList();
+            var severity = actions.OfType<SeverityAction>().Select(a => (Cases.Severity?)a.Severity).Min();
             compiled.Add(new CompiledRule
             {
                 Definition = rule,
-                Order = order++,
+                Order = order,
                 Condition = ExpressionCompiler.CompileCondition(condition),
                 Observe = new(() => ExpressionCompiler.CompileObservations(observations.Select(o => o.Bound).ToList())),
                 Observations = observations,
                 RequiredRoles = requiredRoles,
                 Actions = actions,
                 ActionTexts = actions.Select(a => a.Text).ToArray(),
-                Severity = actions.OfType<SeverityAction>().Select(a => (Cases.Severity?)a.Severity).Min(),
+                Severity = severity,
+                Questions = HitQuestions.Of(observations.Select(o => o.Bound)),
+                Effect = new RuleEffect(rule.Name, severity, order, actions),
             });
+            order++;
         }
 
         return new RuleCompilation(new CompiledRulePack(vocabulary, slots, compiled), diagnostics);

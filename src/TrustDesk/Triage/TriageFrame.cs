@@ -7,8 +7,10 @@ using TrustDesk.Triage.Lexicons;
 namespace TrustDesk.Triage;
 
 /// <summary>
-/// The state of one evaluation, passed to every compiled rule. It remembers each signal, link and lexicon answer, so
-/// 200 rules asking the same question cost one lookup. Compiled conditions call its members directly.
+/// The state of one evaluation, passed to every compiled rule. It remembers each signal, link, event field and lexicon
+/// answer, so 200 rules asking the same question cost one lookup. Compiled conditions call its members directly.
+/// Hits read their values from it after the evaluation (<see cref="EndEvaluation"/>): by then every answer a hit
+/// shows is remembered, and the context is no longer asked.
 /// </summary>
 internal sealed class TriageFrame
 {
@@ -16,22 +18,23 @@ internal sealed class TriageFrame
     private readonly double[] _signals;
     private readonly LinkPath?[] _links;
     private readonly bool[] _linksAsked;
-    private readonly JsonElement?[] _data;
-    private readonly bool[] _dataRead;
+    private readonly DataValue[] _data;
     private List<LexiconMatch>?[]? _textPhrases;
-    private List<LexiconMatch>?[]? _textPatterns;
-    private bool[]? _textPatternsScanned;
+    private IReadOnlyList<LexiconMatch>?[]? _textMatches;
+    private bool[]? _textScanned;
     private string? _lowerText;
+    private ITriageContext? _context;
 
     public TriageFrame(CompiledRulePack pack, TriageInput input, ITriageContext context)
     {
         _pack = pack;
         Input = input;
-        Context = context;
+        _context = context;
         Roles = new SubjectFacts?[pack.RoleNames.Count];
-        for (var i = 0; i < Roles.Length; i++)
+        // The item has a few roles, the vocabulary many: look up the item's.
+        foreach (var (name, facts) in input.RoleMap)
         {
-            if (input.Roles.TryGetValue(pack.RoleNames[i], out var facts))
+            if (pack.RoleIndex.TryGetValue(name, out var i))
             {
                 Roles[i] = facts;
                 PresentRoles |= 1UL << i;
@@ -42,13 +45,20 @@ internal sealed class TriageFrame
         Array.Fill(_signals, double.NaN);
         _links = new LinkPath?[pack.Slots.Links.Count];
         _linksAsked = new bool[_links.Length];
-        _data = new JsonElement?[pack.Slots.DataPaths.Count];
-        _dataRead = new bool[_data.Length];
+        _data = pack.Slots.DataPaths.Count == 0 ? [] : new DataValue[pack.Slots.DataPaths.Count];
     }
 
     public TriageInput Input { get; }
 
-    public ITriageContext Context { get; }
+    /// <summary>
+    /// The context answers only while rules run: hits read their values later, when intake may already have moved
+    /// the context on to another item (a back-test reuses one), so a question not asked by then is a bug, not a lookup.
+    /// </summary>
+    private ITriageContext Context => _context
+        ?? throw new InvalidOperationException("The evaluation is over: a hit's values must be read from what the evaluation asked.");
+
+    /// <summary>Called once the rules have run: from here on the frame only answers from what it remembers.</summary>
+    public void EndEvaluation() => _context = null;
 
     /// <summary>Subjects by role index; rules run only when every role they read is here.</summary>
     public SubjectFacts?[] Roles { get; }
@@ -126,26 +136,25 @@ internal sealed class TriageFrame
 
     public static bool SameSubject(SubjectFacts a, SubjectFacts b) => a.Handle == b.Handle;
 
-    /// <summary>Entries of lexicon <paramref name="lexicon"/> in the item's own text, scanned once for all lexicons.</summary>
+    /// <summary>
+    /// Entries of lexicon <paramref name="lexicon"/> in the item's own text: the phrases of all lexicons in one scan,
+    /// each lexicon's patterns when a rule first asks about it; remembered, however many rules ask.
+    /// </summary>
     public IReadOnlyList<LexiconMatch>? TextMatches(int lexicon)
     {
+        if (_textScanned is { } scanned && scanned[lexicon])
+        {
+            return _textMatches![lexicon];
+        }
+
         _textPhrases ??= _pack.Lexicons.ScanPhrases(Text);
-        if (!_pack.Lexicons.HasPatterns(lexicon))
-        {
-            return _textPhrases[lexicon];
-        }
-
-        _textPatterns ??= new List<LexiconMatch>?[_textPhrases.Length];
-        _textPatternsScanned ??= new bool[_textPhrases.Length];
-        if (!_textPatternsScanned[lexicon])
-        {
-            _textPatterns[lexicon] = _pack.Lexicons.ScanPatterns(lexicon, Text);
-            _textPatternsScanned[lexicon] = true;
-        }
-
+        _textMatches ??= new IReadOnlyList<LexiconMatch>?[_textPhrases.Length];
+        _textScanned ??= new bool[_textPhrases.Length];
         var phrases = _textPhrases[lexicon];
-        var patterns = _textPatterns[lexicon];
-        return phrases is null ? patterns : patterns is null ? phrases : [.. phrases, .. patterns];
+        var patterns = _pack.Lexicons.HasPatterns(lexicon) ? _pack.Lexicons.ScanPatterns(lexicon, Text) : null;
+        _textMatches[lexicon] = phrases is null ? patterns : patterns is null ? phrases : [.. phrases, .. patterns];
+        _textScanned[lexicon] = true;
+        return _textMatches[lexicon];
     }
 
     public bool TextMatchesLexicon(int lexicon) => TextMatches(lexicon) is { Count: > 0 };
@@ -171,43 +180,73 @@ internal sealed class TriageFrame
         text is not null && pattern.Match(text) is { Success: true } match ? match.Value : null;
 
     /// <summary><c>contains(text, "part")</c>: the item's text is lower-cased once, so each rule's search is ordinal.</summary>
-    public bool TextContains(string lowerCasePart) => (_lowerText ??= Text.ToLowerInvariant()).Contains(lowerCasePart, StringComparison.Ordinal);
+    public bool TextContains(string lowerCasePart) => (_lowerText ??= LowerCase(Text)).Contains(lowerCasePart, StringComparison.Ordinal);
+
+    /// <summary><see cref="string.ToLowerInvariant()"/>, vectorised when the text is ASCII (most are), where both give the same.</summary>
+    private static string LowerCase(string text) =>
+        System.Text.Ascii.IsValid(text)
+            ? string.Create(text.Length, text, static (lower, source) => System.Text.Ascii.ToLower(source, lower, out _))
+            : text.ToLowerInvariant();
 
     public static bool ContainsText(string? haystack, string? needle) =>
         haystack is not null && needle is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A number field of the event; NaN (which compares false) when missing or not a number.</summary>
+    /// <summary>A number field of the event; NaN (which compares false) when missing or not a number. Parsed once per item.</summary>
     public double DataNumber(int slot)
     {
-        if (Data(slot) is not { } value)
+        ref var data = ref _data[slot];
+        if ((data.Read & DataValue.NumberRead) == 0)
         {
-            return double.NaN;
+            data.Number = Data(slot) is { } value ? value.ValueKind switch
+            {
+                JsonValueKind.Number => value.GetDouble(),
+                JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+                _ => double.NaN,
+            }
+            : double.NaN;
+            data.Read |= DataValue.NumberRead;
         }
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => double.NaN,
-        };
+        return data.Number;
     }
 
-    public string? DataString(int slot) =>
-        Data(slot) is { } value ? value.ValueKind switch
+    /// <summary>A field of the event as text; null when missing or not a scalar. Read once per item.</summary>
+    public string? DataString(int slot)
+    {
+        ref var data = ref _data[slot];
+        if ((data.Read & DataValue.StringRead) == 0)
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => null,
+            data.String = Data(slot) is { } value ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+            data.Read |= DataValue.StringRead;
         }
-        : null;
 
-    public bool DataBool(int slot) => Data(slot) is { ValueKind: JsonValueKind.True };
+        return data.String;
+    }
+
+    public bool DataBool(int slot)
+    {
+        ref var data = ref _data[slot];
+        if ((data.Read & DataValue.BoolRead) == 0)
+        {
+            data.Bool = Data(slot) is { ValueKind: JsonValueKind.True };
+            data.Read |= DataValue.BoolRead;
+        }
+
+        return data.Bool;
+    }
 
     private JsonElement? Data(int slot)
     {
-        if (_dataRead[slot])
+        ref var data = ref _data[slot];
+        if ((data.Read & DataValue.ElementRead) != 0)
         {
-            return _data[slot];
+            return data.Element;
         }
 
         JsonElement? found = null;
@@ -226,8 +265,26 @@ internal sealed class TriageFrame
             }
         }
 
-        _data[slot] = found;
-        _dataRead[slot] = true;
+        data.Element = found;
+        data.Read |= DataValue.ElementRead;
         return found;
+    }
+
+    /// <summary>
+    /// One event field, found once and converted once per way rules read it. Hits read the converted values after the
+    /// evaluation, when the caller may have disposed the JSON document the element points into.
+    /// </summary>
+    private struct DataValue
+    {
+        public const byte ElementRead = 1;
+        public const byte NumberRead = 2;
+        public const byte StringRead = 4;
+        public const byte BoolRead = 8;
+
+        public JsonElement? Element;
+        public double Number;
+        public string? String;
+        public bool Bool;
+        public byte Read;
     }
 }

@@ -21,7 +21,7 @@ public sealed class TriageInput
         Reason = reason;
         EventType = eventType;
         EventData = eventData;
-        Roles = roles;
+        RoleMap = roles;
     }
 
     /// <summary><c>report.received</c>, <c>message.received</c> or <c>event.</c> followed by the event type.</summary>
@@ -46,7 +46,10 @@ public sealed class TriageInput
     public JsonElement? EventData { get; }
 
     /// <summary>Subjects by role name: <c>subject</c>, <c>author</c>, and the roles of an event (<c>seller</c>, <c>bidder</c>...).</summary>
-    public IReadOnlyDictionary<string, SubjectFacts> Roles { get; }
+    public IReadOnlyDictionary<string, SubjectFacts> Roles => RoleMap;
+
+    /// <summary>The roles as their dictionary, enumerated by the engine without boxing an enumerator.</summary>
+    internal Dictionary<string, SubjectFacts> RoleMap { get; }
 
     /// <summary>
     /// A user report about <paramref name="subject"/>. <c>author</c> is the reporter, or an anonymous contact when the
@@ -113,7 +116,7 @@ public sealed class TriageInput
     /// <summary>A copy with one more (or a replaced) role.</summary>
     public TriageInput WithRole(string role, SubjectFacts facts)
     {
-        var roles = new Dictionary<string, SubjectFacts>((IDictionary<string, SubjectFacts>)Roles, StringComparer.Ordinal) { [role] = facts };
+        var roles = new Dictionary<string, SubjectFacts>(RoleMap, StringComparer.Ordinal) { [role] = facts };
         return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles);
     }
 

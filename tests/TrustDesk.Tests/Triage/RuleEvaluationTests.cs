@@ -33,6 +33,10 @@ public sealed class RuleEvaluationTests
     [InlineData("5 not in [1, 2, 3]", true)]
     [InlineData("\"b\" in [\"a\", \"b\"]", true)]
     [InlineData("S1 in [S2, S3]", false)]
+    [InlineData("\"i\" in [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", true)]
+    [InlineData("\"j\" in [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", false)]
+    [InlineData("9 in [1, 2, 3, 4, 5, 6, 7, 8, 9]", true)]
+    [InlineData("10 not in [1, 2, 3, 4, 5, 6, 7, 8, 9]", true)]
     [InlineData("1_000 == 1000", true)]
     public void Evaluate_Arithmetic_FollowsPrecedenceAndTypes(string condition, bool expected)
     {
@@ -209,6 +213,19 @@ public sealed class RuleEvaluationTests
     {
         Assert.True(Fires(When("contains(text, \"PayPal\") and contains([\"a\", \"b\"], \"b\")"), Report("send it by paypal please")));
         Assert.False(Fires(When("contains(text, \"venmo\")"), Report("send it by paypal please")));
+    }
+
+    [Theory]
+    [InlineData("SEND IT BY PAYPAL", "paypal", true)]
+    [InlineData("Zahlung per PAYPAL, schnell", "paypal", true)]
+    [InlineData("Überweisung bitte", "überweisung", true)]
+    [InlineData("ÉCRIVEZ-MOI SUR WHATSAPP", "écrivez", true)]
+    [InlineData("Überweisung bitte", "paypal", false)]
+    public void Evaluate_ContainsInText_IgnoresCaseInAsciiAndOtherText(string text, string part, bool expected)
+    {
+        var pack = When($"\"{part}\" in text");
+
+        Assert.Equal(expected, Fires(pack, Report(text)));
     }
 
     [Fact]

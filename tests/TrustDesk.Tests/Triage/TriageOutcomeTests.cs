@@ -147,4 +147,36 @@ public sealed class TriageOutcomeTests
         Assert.Equal(reporter.Handle, outcome.Proposals[1].Target);
         Assert.Equal("two", outcome.Proposals[1].Rule);
     }
+
+    [Fact]
+    public void Evaluate_ValueTheConditionSkipped_IsAskedAtTheHitAndNotWhenRead()
+    {
+        var pack = When("subject.live or count(\"report\", subject, 10m) >= 5");
+        var stream = Subjects.Stream("st", live: true);
+        var history = new History(Subjects.Now).Events("report", 2, Subjects.Now, ("reported", stream));
+
+        var hit = pack.Evaluate(Report(subject: stream), history).Hits.Single();
+        var asked = history.Questions.Count;
+        history.Events("report", 5, Subjects.Now, ("reported", stream));
+        var values = hit.Values.Select(v => v.ToString()).ToList();
+
+        Assert.Equal(["subject.live = true", "count(\"report\", subject, 10m) = 2"], values);
+        Assert.Equal(asked, history.Questions.Count);
+    }
+
+    [Fact]
+    public void Evaluate_EventFieldValues_AreReadableAfterTheDocumentIsDisposed()
+    {
+        var pack = When("event.data.amount >= 500 and event.data.currency in [\"EUR\"] and event.data.gift", on: "event.order.placed");
+        var seller = Subjects.Account("seller");
+        IReadOnlyList<HitValue> values;
+        using (var data = System.Text.Json.JsonDocument.Parse("""{"amount": 620, "currency": "EUR", "gift": true}"""))
+        {
+            values = pack.Evaluate(TriageInput.ForEvent(Subjects.Now, "order.placed", [new("seller", seller)], data.RootElement), new History(Subjects.Now)).Hits.Single().Values;
+        }
+
+        var read = values.Select(v => v.ToString()).ToList();
+
+        Assert.Equal(["event.data.amount = 620", "event.data.currency = \"EUR\"", "event.data.gift = true"], read);
+    }
 }

@@ -141,7 +141,13 @@ internal static class ExpressionCompiler
         }
     }
 
-    /// <summary>A list of constants becomes a hash set built once; a list with fields becomes a chain of comparisons.</summary>
+    /// <summary>
+    /// Up to this many items, <c>x in [...]</c> compares one by one: an ordinal comparison of strings of different
+    /// lengths costs less than hashing the item once.
+    /// </summary>
+    private const int SmallList = 8;
+
+    /// <summary>A long list of constants becomes a hash set built once; a short one, or one with fields, a chain of comparisons.</summary>
     private static Expression In(BoundIn @in)
     {
         var item = Compile(@in.Item);
@@ -154,7 +160,7 @@ internal static class ExpressionCompiler
         {
             result = Static(nameof(TriageFrame.ContainsText), Compile(@in.Container), item);
         }
-        else if (@in.Container is BoundList list && list.Items.All(i => i is BoundLiteral))
+        else if (@in.Container is BoundList list && list.Items.Count > SmallList && list.Items.All(i => i is BoundLiteral))
         {
             var kind = list.Type.Element?.Kind;
             result = kind switch
