@@ -227,6 +227,9 @@ public sealed class IntakeBatch
         return @case;
     }
 
+    /// <summary>True for a subject this batch created: nothing stored refers to it yet.</summary>
+    public bool IsNewSubject(Guid subjectId) => _newSubjects.Contains(subjectId);
+
     /// <summary>A subject the batch already tracks, by id (rules name subjects by id).</summary>
     public Subject? TrackedSubject(Guid id) => _subjects.Values.FirstOrDefault(s => s.Id == id);
 

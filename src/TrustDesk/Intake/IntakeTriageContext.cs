@@ -49,12 +49,14 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
         return sharing.Count;
     }
 
+    // The graph is walked in the database, where a subject new in this batch has no identifiers yet: no walk for it.
     public LinkPath? FindLink(SubjectHandle from, SubjectHandle to, int maxHops) =>
-        from.Id == Guid.Empty || to.Id == Guid.Empty ? null
+        from.Id == Guid.Empty || to.Id == Guid.Empty || batch.IsNewSubject(from.Id) || batch.IsNewSubject(to.Id) ? null
         : ToPath(from, new AccountGraph(batch.Db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
 
     public LinkPath? FindLinkToBanned(SubjectHandle from, int maxHops) =>
-        from.Id == Guid.Empty ? null : ToPath(from, new AccountGraph(batch.Db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
+        from.Id == Guid.Empty || batch.IsNewSubject(from.Id) ? null
+        : ToPath(from, new AccountGraph(batch.Db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
 
     /// <summary>The facts rules read about a subject without a lookup.</summary>
     public static SubjectFacts Facts(Subject subject) => new(SubjectHandle.For(subject.Kind, subject.Id, subject.ExternalId))
