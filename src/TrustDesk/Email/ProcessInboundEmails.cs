@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 
 namespace TrustDesk.Email;
 
@@ -13,7 +14,7 @@ namespace TrustDesk.Email;
 /// are claimed with FOR UPDATE SKIP LOCKED, so several nodes never process one message twice.
 /// </summary>
 public sealed class ProcessInboundEmails(
-    IServiceScopeFactory scopes, CategoryCatalog catalog, TimeProvider time, IOptions<EmailOptions> options, ILogger<ProcessInboundEmails> logger)
+    IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<EmailOptions> options, ILogger<ProcessInboundEmails> logger)
     : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -87,7 +88,7 @@ public sealed class ProcessInboundEmails(
             return 0;
         }
 
-        var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
+        var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken), await triage.GetAsync(cancellationToken));
         try
         {
             // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
@@ -153,7 +154,7 @@ public sealed class ProcessInboundEmails(
                     return;
                 }
 
-                var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
+                var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken), await triage.GetAsync(cancellationToken));
                 await receive.ApplyAsync(row, batch, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 return;

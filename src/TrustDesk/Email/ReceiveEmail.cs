@@ -118,10 +118,11 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
             }
         }
 
-        // The hand-off to triage: every inbound email becomes a message through Case.AddMessage, the same path as every
-        // other channel, and triage rules hook in there (message.received). Automatic mail is marked in the text's row
-        // (InboundEmail.Outcome) so rules can tell it apart and nothing ever answers it automatically.
         var message = target.AddMessage(MessageDirection.Inbound, Channel.Email, email.Text, actor, batch.Now, email.MessageId, email.Html, email.QuotedText);
+
+        // Every email on a case runs through triage, automatic mail too: a person's message taken for an auto-reply must
+        // still reach the crisis queue, and rules only ever raise severity, so a real auto-reply risks nothing.
+        await TriageEmail.ApplyAsync(batch, target, outcome is "created_case" or "linked_case", contact, email, cancellationToken);
         foreach (var file in email.Files)
         {
             var hash = file.Content is null ? null : await blobs.PutAsync(file.Content, cancellationToken);
