@@ -61,7 +61,11 @@ public sealed class EmailBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Sna
                 .Select(m => new { m.ExternalId, m.CaseId, m.Direction })
                 .ToListAsync(cancellationToken))
             {
-                _knownMessageIds.TryAdd(known.ExternalId!, (known.CaseId, known.Direction));
+                // Should an id be on more than one message, our own reply wins: the loop check must not miss it.
+                if (!_knownMessageIds.ContainsKey(known.ExternalId!) || known.Direction == MessageDirection.Outbound)
+                {
+                    _knownMessageIds[known.ExternalId!] = (known.CaseId, known.Direction);
+                }
             }
         }
 
