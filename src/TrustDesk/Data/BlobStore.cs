@@ -65,6 +65,24 @@ public sealed class BlobStore
         return await File.ReadAllBytesAsync(PathOf(hash), cancellationToken);
     }
 
+    /// <summary>The blob for reading as a stream (downloads of large files), or null when this store does not hold it.</summary>
+    public Stream? OpenRead(string hash)
+    {
+        if (!IsHash(hash))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private string PathOf(string hash) => Path.Combine(_root, hash[..2], hash[2..4], hash);
 
     private static bool IsHash(string hash) => hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 
 namespace TrustDesk.Email;
 
@@ -13,7 +14,7 @@ namespace TrustDesk.Email;
 /// are claimed with FOR UPDATE SKIP LOCKED, so several nodes never process one message twice.
 /// </summary>
 public sealed class ProcessInboundEmails(
-    IServiceScopeFactory scopes, CategoryCatalog catalog, TimeProvider time, IOptions<EmailOptions> options, ILogger<ProcessInboundEmails> logger)
+    IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<EmailOptions> options, ILogger<ProcessInboundEmails> logger)
     : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -73,7 +74,6 @@ public sealed class ProcessInboundEmails(
         var batchSize = Math.Max(1, options.Value.Processing.BatchSize);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-        var receive = scope.ServiceProvider.GetRequiredService<ReceiveEmail>();
         var postgres = db is PostgresTrustDeskDb;
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var rows = postgres
@@ -87,24 +87,9 @@ public sealed class ProcessInboundEmails(
             return 0;
         }
 
-        var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
         try
         {
-            // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
-            // quadratic. Changes go through entity methods and are detected once, before saving.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-
-            // Parsing (MIME, HTML sanitising) needs no database: do it for the whole batch on every core first.
-            var parsed = new ReceiveEmail.Parsed[rows.Count];
-            var settings = options.Value;
-            Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => parsed[i] = ReceiveEmail.Parse(rows[i], settings));
-            for (var i = 0; i < rows.Count; i++)
-            {
-                await receive.ApplyAsync(rows[i], batch, cancellationToken, parsed[i]);
-            }
-
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
-            await db.SaveChangesAsync(cancellationToken);
+            await ApplyAsync(db, scope.ServiceProvider, rows, cancellationToken);
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -138,13 +123,35 @@ public sealed class ProcessInboundEmails(
         return rows.Count;
     }
 
+    /// <summary>Parses, looks up, applies and saves the rows as one unit of work.</summary>
+    private async Task ApplyAsync(TrustDeskDb db, IServiceProvider services, List<InboundEmail> rows, CancellationToken cancellationToken)
+    {
+        var receive = services.GetRequiredService<ReceiveEmail>();
+        var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken), await triage.GetAsync(cancellationToken));
+
+        // The batch tracks every case it touches; scanning them all before each of its queries would make a batch
+        // quadratic. Changes go through entity methods and are detected once, before saving.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+
+        // Parsing (MIME, HTML sanitising) needs no database: do it for the whole batch on every core first.
+        var parsed = new ReceiveEmail.Parsed[rows.Count];
+        var settings = options.Value;
+        Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => parsed[i] = ReceiveEmail.Parse(rows[i], settings));
+        await batch.PrepareAsync([.. rows.Select((row, i) => (row, parsed[i].Email))], settings, cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            await receive.ApplyAsync(rows[i], batch, parsed[i], cancellationToken);
+        }
+
+        await batch.SaveAsync(services.GetRequiredService<BlobStore>(), cancellationToken);
+    }
+
     private async Task ProcessAloneAsync(Guid id, CancellationToken cancellationToken)
     {
         string error;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-            var receive = scope.ServiceProvider.GetRequiredService<ReceiveEmail>();
             try
             {
                 var row = await db.InboundEmails.FirstOrDefaultAsync(e => e.Id == id && e.State == InboundEmailStates.Received, cancellationToken);
@@ -153,9 +160,7 @@ public sealed class ProcessInboundEmails(
                     return;
                 }
 
-                var batch = new EmailBatch(db, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken));
-                await receive.ApplyAsync(row, batch, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                await ApplyAsync(db, scope.ServiceProvider, [row], cancellationToken);
                 return;
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -2,9 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.Cases;
 using TrustDesk.Contacts;
-using TrustDesk.Data;
 using TrustDesk.Queues;
-using TrustDesk.Subjects;
 
 namespace TrustDesk.Email;
 
@@ -13,7 +11,7 @@ namespace TrustDesk.Email;
 /// the reopen window, or a new linked case after a closed one), a failed delivery (a bounce), or nothing (set aside:
 /// automatic mail that belongs nowhere, loops, floods, garbage). Never answers anything automatically.
 /// </summary>
-public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options, ILogger<ReceiveEmail> logger)
+public sealed class ReceiveEmail(IOptions<EmailOptions> options, ILogger<ReceiveEmail> logger)
 {
     /// <summary>A parsed message, or why it could not be parsed.</summary>
     public sealed record Parsed(ParsedEmail? Email, string? Error);
@@ -31,10 +29,10 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
         }
     }
 
-    public async Task ApplyAsync(InboundEmail row, EmailBatch batch, CancellationToken cancellationToken, Parsed? parsed = null)
+    /// <summary>Applies one parsed email; the batch must have been prepared (<see cref="EmailBatch.PrepareAsync"/>) with it.</summary>
+    public async Task ApplyAsync(InboundEmail row, EmailBatch batch, Parsed parsed, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        parsed ??= Parse(row, settings);
         if (parsed.Email is not { } email)
         {
             row.SetAside("malformed", parsed.Error, batch.Now);
@@ -53,8 +51,7 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
             return;
         }
 
-        if (email.MessageId is not null && await batch.Db.Messages.AnyAsync(
-                m => m.ExternalId == email.MessageId && m.Direction == MessageDirection.Outbound, cancellationToken))
+        if (email.MessageId is not null && batch.IsOurOutbound(email.MessageId))
         {
             row.SetAside("loop", "Our own Message-ID came back", batch.Now);
             return;
@@ -66,15 +63,15 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
             return;
         }
 
-        if (await IsFloodAsync(row, email.FromAddress, batch, settings, cancellationToken))
+        if (IsFlood(row, email.FromAddress, batch, settings))
         {
             row.SetAside("flood", $"More than {settings.FloodMaxPerSender} messages from {email.FromAddress} in {settings.FloodWindowMinutes} minutes", batch.Now);
             return;
         }
 
         var automatic = email.Kind is EmailKind.AutoReply or EmailKind.Bulk;
-        var match = await ThreadEmail.FindAsync(email, batch, cancellationToken);
-        var contact = await RequesterAsync(email, batch, cancellationToken);
+        var match = ThreadEmail.Find(email, batch);
+        var contact = Requester(email, batch);
         var actor = new Actor("contact", contact.Id.ToString(), contact.Name ?? contact.Email ?? "Requester");
 
         Case target;
@@ -118,13 +115,14 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
             }
         }
 
-        // The hand-off to triage: every inbound email becomes a message through Case.AddMessage, the same path as every
-        // other channel, and triage rules hook in there (message.received). Automatic mail is marked in the text's row
-        // (InboundEmail.Outcome) so rules can tell it apart and nothing ever answers it automatically.
         var message = target.AddMessage(MessageDirection.Inbound, Channel.Email, email.Text, actor, batch.Now, email.MessageId, email.Html, email.QuotedText);
+
+        // Every email on a case runs through triage, automatic mail too: a person's message taken for an auto-reply must
+        // still reach the crisis queue, and rules only ever raise severity, so a real auto-reply risks nothing.
+        await TriageEmail.ApplyAsync(batch, target, outcome is "created_case" or "linked_case", contact, email, cancellationToken);
         foreach (var file in email.Files)
         {
-            var hash = file.Content is null ? null : await blobs.PutAsync(file.Content, cancellationToken);
+            var hash = file.Content is null ? null : batch.AddBlob(file.Content);
             message.Attach(new MessageAttachment(file.FileName, file.DeclaredType, file.Verdict.DetectedType, file.Size, hash, file.Inline,
                 file.ContentId, file.Verdict.Problem, batch.Now));
         }
@@ -165,51 +163,28 @@ public sealed class ReceiveEmail(BlobStore blobs, IOptions<EmailOptions> options
         return @case;
     }
 
-    private static async Task<Contact> RequesterAsync(ParsedEmail email, EmailBatch batch, CancellationToken cancellationToken)
+    private static Contact Requester(ParsedEmail email, EmailBatch batch)
     {
         var address = email.FromAddress!;
         if (!batch.ContactsByEmail.TryGetValue(address, out var contact))
         {
-            contact = await batch.Db.Contacts.FirstOrDefaultAsync(c => c.Email == address, cancellationToken);
-            if (contact is null)
-            {
-                contact = new Contact(address, email.FromName, null, null, batch.Now);
-                batch.Db.Contacts.Add(contact);
-            }
-
+            contact = new Contact(address, email.FromName, null, null, batch.Now);
+            batch.Db.Contacts.Add(contact);
             batch.ContactsByEmail[address] = contact;
         }
 
         contact.LearnName(email.FromName);
-        if (contact.AccountSubjectId is null)
+        if (contact.AccountSubjectId is null && batch.AccountOf(address) is { } accountId)
         {
-            var account = await batch.Db.SubjectIdentifiers
-                .Where(i => i.Type == IdentifierType.Email && i.Value == address)
-                .Join(batch.Db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id, (i, s) => (Guid?)s.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (account is { } accountId)
-            {
-                contact.LinkAccount(accountId);
-            }
+            contact.LinkAccount(accountId);
         }
 
         return contact;
     }
 
-    private static async Task<bool> IsFloodAsync(InboundEmail row, string sender, EmailBatch batch, EmailOptions settings, CancellationToken cancellationToken)
-    {
-        if (settings.FloodMaxPerSender <= 0)
-        {
-            return false;
-        }
-
-        var since = row.ReceivedAt.AddMinutes(-settings.FloodWindowMinutes);
-        var earlier = await batch.Db.InboundEmails.CountAsync(
-            e => e.SenderAddress == sender && e.ReceivedAt >= since && e.ReceivedAt <= row.ReceivedAt && e.Id != row.Id
-                && e.State != InboundEmailStates.SetAside,
-            cancellationToken);
-        return earlier >= settings.FloodMaxPerSender;
-    }
+    private static bool IsFlood(InboundEmail row, string sender, EmailBatch batch, EmailOptions settings) =>
+        settings.FloodMaxPerSender > 0
+        && batch.EarlierFrom(sender, row, TimeSpan.FromMinutes(settings.FloodWindowMinutes)) >= settings.FloodMaxPerSender;
 
     private static async Task ApplyBounceAsync(InboundEmail row, ParsedEmail email, EmailBatch batch, CancellationToken cancellationToken)
     {

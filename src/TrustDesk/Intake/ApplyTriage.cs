@@ -1,6 +1,8 @@
 using TrustDesk.Cases;
+using TrustDesk.Data;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
+using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
 
 namespace TrustDesk.Intake;
@@ -9,6 +11,8 @@ namespace TrustDesk.Intake;
 /// Runs the rules on an item in the intake writer and applies what the active ones decided to its case, in the same
 /// transaction as the item: severity only ever goes up, tags and flags are added, notes become internal messages,
 /// proposals wait for people. Every hit, shadow ones included, is recorded with the values that made it fire.
+/// The parts that write take the DbContext, catalog and clock rather than the batch, so the email channel (which
+/// processes in batches of its own, off the intake writer) applies outcomes through the same code.
 /// </summary>
 public static class ApplyTriage
 {
@@ -56,9 +60,13 @@ public static class ApplyTriage
     }
 
     /// <summary>Applies the active hits to the case and records every hit and proposal on it.</summary>
-    public static void ApplyTo(IntakeBatch batch, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
+    public static void ApplyTo(IntakeBatch batch, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId) =>
+        ApplyTo(batch.Db, batch.Catalog, batch.Now, @case, caseCreated, outcome, trigger, subjectId);
+
+    /// <inheritdoc cref="ApplyTo(IntakeBatch, Case, bool, TriageOutcome, string, Guid?)"/>
+    public static void ApplyTo(
+        TrustDeskDb db, CategoryCatalog.Snapshot catalog, DateTime now, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
     {
-        var now = batch.Now;
         if (outcome.Severity is { } severity && severity < @case.Severity)
         {
             var why = outcome.ActiveHits.FirstOrDefault(h => h.Actions.Contains($"severity {severity}"))?.Rule ?? outcome.ActiveHits.First().Rule;
@@ -67,9 +75,9 @@ public static class ApplyTriage
         }
 
         // A rule's queue applies to a new case, or when the rule made an existing one more urgent.
-        if (caseCreated && outcome.Queue is { } queueName && batch.Catalog.QueuesByName.TryGetValue(queueName, out var queue))
+        if (caseCreated && outcome.Queue is { } queueName && catalog.QueuesByName.TryGetValue(queueName, out var queue))
         {
-            @case.MoveToQueue(queue, batch.Catalog.QueuesById.GetValueOrDefault(@case.QueueId)?.Name, RulesActor, now);
+            @case.MoveToQueue(queue, catalog.QueuesById.GetValueOrDefault(@case.QueueId)?.Name, RulesActor, now);
         }
 
         if (outcome.Tags.Count > 0)
@@ -96,24 +104,28 @@ public static class ApplyTriage
         {
             var action = new ProposedAction(proposal, proposal.Target.Id == Guid.Empty ? null : proposal.Target.Id, now);
             action.AttachTo(@case);
-            batch.Db.ProposedActions.Add(action);
+            db.ProposedActions.Add(action);
         }
 
-        Record(batch, outcome, trigger, subjectId, @case);
+        Record(db, now, outcome, trigger, subjectId, @case);
     }
 
     /// <summary>Records the hits (on the case when there is one).</summary>
-    public static void Record(IntakeBatch batch, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case)
+    public static void Record(IntakeBatch batch, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case) =>
+        Record(batch.Db, batch.Now, outcome, trigger, subjectId, @case);
+
+    /// <inheritdoc cref="Record(IntakeBatch, TriageOutcome, string, Guid?, Case?)"/>
+    public static void Record(TrustDeskDb db, DateTime now, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case)
     {
         foreach (var hit in outcome.Hits)
         {
-            var recorded = new RecordedRuleHit(hit, trigger, subjectId, batch.Now);
+            var recorded = new RecordedRuleHit(hit, trigger, subjectId, now);
             if (@case is not null)
             {
                 recorded.AttachTo(@case);
             }
 
-            batch.Db.RuleHits.Add(recorded);
+            db.RuleHits.Add(recorded);
         }
     }
 

@@ -17,18 +17,6 @@ public sealed class BadInputTests(SqliteEmailApp app) : IClassFixture<SqliteEmai
         return (await app.GetCaseAsync(caseId)).GetProperty("messages").EnumerateArray().Last();
     }
 
-    private static string Multipart(string from, string messageId, string subject, params string[] parts)
-    {
-        var builder = new StringBuilder($"From: {from}\r\nTo: {EmailApp.Support}\r\nSubject: {subject}\r\nMessage-ID: <{messageId}>\r\nMIME-Version: 1.0\r\n" +
-            "Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\n");
-        foreach (var part in parts)
-        {
-            builder.Append("--XYZ\r\n").Append(part.ReplaceLineEndings("\r\n")).Append("\r\n");
-        }
-
-        return builder.Append("--XYZ--\r\n").ToString();
-    }
-
     [Fact]
     public async Task HtmlWithScriptsHandlersJavascriptUrlsAndCssTricks_IsSanitised()
     {
@@ -45,7 +33,7 @@ public sealed class BadInputTests(SqliteEmailApp app) : IClassFixture<SqliteEmai
             <svg><script>alert(2)</script></svg><math><mtext><img src=x onerror=alert(3)></mtext></math>
             </body></html>
             """;
-        await app.PostRawAsync(Multipart("html.attacker@example.com", id, "Sanitise me", $"Content-Type: text/html; charset=utf-8\r\n\r\n{html}"));
+        await app.PostRawAsync(Mail.Multipart("html.attacker@example.com", id, "Sanitise me", $"Content-Type: text/html; charset=utf-8\r\n\r\n{html}"));
 
         var sanitised = (await LastMessageAsync(id)).Str("html");
 
@@ -66,7 +54,7 @@ public sealed class BadInputTests(SqliteEmailApp app) : IClassFixture<SqliteEmai
         var png = Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
         var pdfPretendingPng = Convert.ToBase64String(Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj\n"));
         var exePretendingPdf = Convert.ToBase64String([0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xFF, 0xFF]);
-        await app.PostRawAsync(Multipart("files@example.com", id, "Evidence",
+        await app.PostRawAsync(Mail.Multipart("files@example.com", id, "Evidence",
             "Content-Type: text/plain\r\n\r\nPhotos attached.",
             $"Content-Type: image/png; name=photo.png\r\nContent-Disposition: attachment; filename=photo.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{png}",
             $"Content-Type: image/png; name=receipt.png\r\nContent-Disposition: attachment; filename=receipt.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{pdfPretendingPng}",

@@ -134,6 +134,19 @@ public static class Mail
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
+    /// <summary>A multipart/mixed message; each part is its header lines, a blank line and its body.</summary>
+    public static string Multipart(string from, string messageId, string subject, params string[] parts)
+    {
+        var builder = new StringBuilder($"From: {from}\r\nTo: {EmailApp.Support}\r\nSubject: {subject}\r\nMessage-ID: <{messageId}>\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\n");
+        foreach (var part in parts)
+        {
+            builder.Append("--XYZ\r\n").Append(part.ReplaceLineEndings("\r\n")).Append("\r\n");
+        }
+
+        return builder.Append("--XYZ--\r\n").ToString();
+    }
+
     /// <summary>A plain text message; <paramref name="headers"/> are extra header lines, written as given.</summary>
     public static string Text(string from, string subject, string body, string? messageId = null, string? inReplyTo = null, string? references = null,
         params string[] headers)

@@ -7,6 +7,30 @@ namespace TrustDesk.Tests.Email;
 /// <summary>The pure parts of the email channel, where a table of cases says more than a round trip.</summary>
 public sealed class EmailUnitTests
 {
+    [Fact]
+    public void Sanitize_RepeatedAndHostileInlineStyles_KeepOnlyHarmlessCssEveryTime()
+    {
+        // The second message meets each style string again, so it gets the cached verdict; both must come out the same.
+        const string html = """
+            <div style="position:fixed;top:0;z-index:9999;color:red">overlay</div>
+            <p style="color:red&quot; onmouseover=&quot;alert(1)">quote breaking out</p>
+            <p style="margin:0 0 8px">one</p><p style="margin:0 0 8px">two</p>
+            <p style="width: expression(alert(1))">old IE</p>
+            """;
+
+        var first = EmailHtml.Sanitize(html).Html;
+        var second = EmailHtml.Sanitize(html).Html;
+
+        Assert.Equal(first, second);
+        foreach (var bad in new[] { "position", "z-index", "onmouseover", "expression", "top:" })
+        {
+            Assert.DoesNotContain(bad, first, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("color: rgba(255, 0, 0, 1)", first, StringComparison.Ordinal);
+        Assert.Equal(2, first.Split("margin: 0 0 8px").Length - 1);
+    }
+
     [Theory]
     [InlineData("Hello\n\nOn Mon, 1 Dec 2026 at 10:00, Support <s@x.test> wrote:\n> old", "Hello", "On Mon")]
     [InlineData("Hello\n\n-----Original Message-----\nFrom: x\nold", "Hello", "-----Original")]

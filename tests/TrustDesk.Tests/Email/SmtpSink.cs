@@ -63,6 +63,20 @@ public sealed class SmtpSink : IAsyncDisposable
         }
     }
 
+    /// <summary>Everything received so far, duplicates included, in order of arrival.</summary>
+    public IReadOnlyList<MimeMessage> Received()
+    {
+        lock (_seen)
+        {
+            while (_received.Reader.TryRead(out var message))
+            {
+                _seen.Add(message);
+            }
+
+            return [.. _seen];
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

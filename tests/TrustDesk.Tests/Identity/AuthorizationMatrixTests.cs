@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["GetCase"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["CreateCase"] = [.. CaseWorkers, Who.Platform],
         ["UpdateCase"] = [.. CaseWorkers, Who.Platform],
+        ["DownloadMessageAttachment"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["AddCaseMessage"] = [.. CaseWorkers, Who.DepartmentMember, Who.Platform],
         ["EscalateCase"] = [.. CaseWorkers, Who.Platform],
         ["RevealCasePersonalData"] = CaseWorkers,
@@ -165,6 +166,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             var path = endpoint.Pattern
                 .Replace("{id:long}", caseId.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{messageId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{attachmentId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "account", StringComparison.Ordinal)
                 .Replace("{externalId}", subject, StringComparison.Ordinal)
                 .Replace("{name}", "self-harm%20disclosure", StringComparison.Ordinal)

@@ -1,0 +1,50 @@
+using TrustDesk.Cases;
+using TrustDesk.Contacts;
+using TrustDesk.Intake;
+using TrustDesk.Triage;
+
+namespace TrustDesk.Email;
+
+/// <summary>
+/// Runs the rules on an inbound email (trigger <c>message.received</c>) and applies what the active ones decided to its
+/// case, through the same <see cref="ApplyTriage"/> as reports and in the batch's transaction: self-harm language in an
+/// email makes the case S1 in the crisis queue exactly as it does in a report, and every hit, shadow ones included, is
+/// recorded on the case.
+/// </summary>
+public static class TriageEmail
+{
+    public static async Task ApplyAsync(EmailBatch batch, Case target, bool caseCreated, Contact contact, ParsedEmail email, CancellationToken cancellationToken)
+    {
+        var account = await batch.SubjectAsync(contact.AccountSubjectId, cancellationToken);
+        var subject = await batch.SubjectAsync(target.PrimarySubjectId, cancellationToken);
+
+        // A sender without a platform account is a contact: rules read their words, and lookups about them find nothing.
+        var author = account is null
+            ? new SubjectFacts(new SubjectHandle(Guid.Empty, "contact", contact.Id.ToString("N")))
+            : IntakeTriageContext.Facts(account);
+        var input = TriageInput.ForMessage(
+            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email), subject is null ? null : IntakeTriageContext.Facts(subject), target.Category);
+        var outcome = batch.Rules.Evaluate(input, batch.History);
+        if (outcome.Hits.Count == 0)
+        {
+            return;
+        }
+
+        // Reports choose their category before they join a case; an email only gets one when its case has none. A case
+        // that already has one keeps it (an agent chose it, or it collects reports under it), while severity, queue and
+        // tags still move.
+        if (target.Category is null && outcome.Category is { } category)
+        {
+            target.ChangeCategory(category, ApplyTriage.RulesActor, batch.Now);
+        }
+
+        ApplyTriage.ApplyTo(batch.Db, batch.Catalog, batch.Now, target, caseCreated, outcome, TriageInput.MessageReceived, subject?.Id ?? account?.Id);
+    }
+
+    /// <summary>
+    /// What the rules read: the subject line (people in crisis often say it there and nowhere else) and what the sender
+    /// wrote now; quoted history was triaged when it arrived.
+    /// </summary>
+    public static string TextOf(ParsedEmail email) =>
+        string.IsNullOrWhiteSpace(email.Subject) ? email.Text : ParseEmail.TitleFrom(email.Subject) + "\n\n" + email.Text;
+}
