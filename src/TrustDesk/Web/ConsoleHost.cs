@@ -38,6 +38,8 @@ public static class ConsoleHost
         services.AddSingleton<Macros>();
         services.AddScoped<LoadInbox>();
         services.AddScoped<LoadInvestigation>();
+        services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();
+        services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
         return builder;
     }
 

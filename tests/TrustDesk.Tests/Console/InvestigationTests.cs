@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TrustDesk.AgentConsole;
 using TrustDesk.Identity;
@@ -19,7 +17,7 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
     public async Task Investigation_ForAnAgent_ShowsSignalsLinkedAccountsOrdersStreamAndOrder()
     {
         var world = await SeedAsync();
-        var agent = await PrincipalAsync(UserRole.Agent);
+        var agent = await fixture.Factory.CreatePrincipalAsync(UserRole.Agent);
 
         var files = await LoadAsync(world.CaseId, agent);
 
@@ -49,8 +47,8 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
     public async Task LinkedAccountCases_CountOnlyCasesTheCallerMaySee()
     {
         var world = await SeedAsync();
-        var agent = await PrincipalAsync(UserRole.Agent);
-        var specialist = await PrincipalAsync(UserRole.Specialist);
+        var agent = await fixture.Factory.CreatePrincipalAsync(UserRole.Agent);
+        var specialist = await fixture.Factory.CreatePrincipalAsync(UserRole.Specialist);
 
         var forAgent = (await LoadAsync(world.CaseId, agent)).Single(f => f.ExternalId == world.Seller).Details!.LinkedAccounts;
         var forSpecialist = (await LoadAsync(world.CaseId, specialist)).Single(f => f.ExternalId == world.Seller).Details!.LinkedAccounts;
@@ -67,7 +65,7 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
         var world = await SeedAsync();
         using var platform = await fixture.Factory.CreateApiClientAsync();
         await (await platform.PostJsonAsync($"/api/v1/cases/{world.CaseId}/escalations", new { department = "logistics" })).ExpectAsync(HttpStatusCode.Created);
-        var member = await PrincipalAsync(UserRole.DepartmentMember, "logistics");
+        var member = await fixture.Factory.CreatePrincipalAsync(UserRole.DepartmentMember, "logistics");
 
         var files = await LoadAsync(world.CaseId, member);
 
@@ -144,14 +142,5 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var files = await scope.ServiceProvider.GetRequiredService<LoadInvestigation>().HandleAsync(caseId, caller, TestContext.Current.CancellationToken);
         return Assert.IsAssignableFrom<IReadOnlyList<SubjectFile>>(files);
-    }
-
-    private async Task<ClaimsPrincipal> PrincipalAsync(UserRole role, string? department = null)
-    {
-        var created = await fixture.Factory.CreateUserAsync(role, department);
-        await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<TrustDeskUser>>().Users.AsNoTracking()
-            .FirstAsync(u => u.Id == created.Id, TestContext.Current.CancellationToken);
-        return UserPrincipal.Create(user, "done", "session", SessionAuthenticationHandler.SchemeName, Guid.NewGuid());
     }
 }
