@@ -86,6 +86,37 @@ public sealed class CaseTests(ConsoleServer server)
     }
 
     [Fact]
+    public async Task Investigation_ShowsSignalsLinkedAccountsOrdersAndEvents()
+    {
+        long id;
+        string external;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+            // An account of a case that shares its device with another account and has platform events (a seller: the
+            // demo pairs a few neighbouring accounts by device).
+            var found = await db.CaseSubjects.Where(s => s.Subject!.Kind == SubjectKind.Account
+                    && db.SubjectIdentifiers.Any(i => i.SubjectId == s.SubjectId && i.Type == IdentifierType.Device
+                        && db.SubjectIdentifiers.Any(o => o.Type == IdentifierType.Device && o.Value == i.Value && o.SubjectId != i.SubjectId))
+                    && db.EventSubjects.Any(e => e.SubjectId == s.SubjectId))
+                .OrderBy(s => s.CaseId).Select(s => new { s.CaseId, s.Subject!.ExternalId }).FirstAsync(TestContext.Current.CancellationToken);
+            (id, external) = (found.CaseId, found.ExternalId);
+        }
+
+        var page = await server.SignedInPageAsync(UserRole.Lead);
+        await page.GotoAsync($"/cases/{id}");
+
+        var account = page.Locator($"#investigation [data-subject='account:{external}']");
+        await Expect(account.Locator("[data-signal=accounts_sharing_device]")).ToContainTextAsync("2");
+        await Expect(account.Locator("[data-linked]", new() { HasText = "via Device" }).First).ToBeVisibleAsync();
+        await Expect(account.Locator("[data-linked] [data-via-value]").First).ToContainTextAsync("*");
+        await Expect(account.Locator("[data-section=orders] h4")).ToContainTextAsync(new Regex(@"\d+ bought · \d+ sold"));
+        await account.Locator("[data-section=events] summary").ClickAsync();
+        await Expect(account.Locator("[data-section=events] li").First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TwoAgentsOnOneCase_SeeEachOtherAndEachOthersChangesLive()
     {
         var id = await OpenCaseIdAsync(c => c.Category == "conduct.harassment");
