@@ -117,6 +117,31 @@ public sealed class CaseTests(ConsoleServer server)
     }
 
     [Fact]
+    public async Task NoteWithAnAttachment_ShowsTheFile_AndDownloadsIt_ButRefusesAProgram()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "order.missing_hit");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+
+        await page.Locator("#tab-note").ClickAsync();
+        await page.Locator("#composer-files").SetInputFilesAsync(new FilePayload { Name = "tool.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0] });
+        await Expect(page.Locator("#upload-error")).ToContainTextAsync("tool.exe");
+        await page.Locator("#composer-files").SetInputFilesAsync(new FilePayload { Name = "pack-photo.png", MimeType = "image/png", Buffer = png });
+        await Expect(page.Locator("[data-pending='pack-photo.png']")).ToBeVisibleAsync();
+        await page.Locator("#composer-text").FillAsync("Buyer's photo of the opened pack.");
+        await page.Locator("#send").ClickAsync();
+
+        var link = page.Locator("[data-message=internal] [data-attachment='pack-photo.png'] a");
+        await Expect(link).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-pending]")).ToHaveCountAsync(0);
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.Equal("pack-photo.png", download.SuggestedFilename);
+        Assert.Equal(png, await File.ReadAllBytesAsync(await download.PathAsync(), TestContext.Current.CancellationToken));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TwoAgentsOnOneCase_SeeEachOtherAndEachOthersChangesLive()
     {
         var id = await OpenCaseIdAsync(c => c.Category == "conduct.harassment");

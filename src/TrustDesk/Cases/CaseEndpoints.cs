@@ -16,7 +16,8 @@ public static class CaseEndpoints
         .AddScoped<AddMessage>()
         .AddScoped<CaseAccess>()
         .AddScoped<EscalateCase>()
-        .AddScoped<RevealPersonalData>();
+        .AddScoped<RevealPersonalData>()
+        .AddScoped<DownloadAttachment>();
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
@@ -61,7 +62,31 @@ public static class CaseEndpoints
             .WithName("RevealCasePersonalData")
             .WithSummary("The requester's contact details in clear; needs a reason, which the audit trail keeps");
 
+        // Attachment ids are unique on their own; the case they belong to is looked up, then checked like the case.
+        app.MapGet("/api/v1/attachments/{id:guid}", DownloadAttachmentAsync)
+            .WithTags("Cases")
+            .RequirePermission(Permissions.CasesRead)
+            .WithName("DownloadAttachment")
+            .WithSummary("A message's attachment, as a download of the type its bytes are; 404 unless you may see its case");
+
         return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> DownloadAttachmentAsync(
+        Guid id, HttpResponse response, ClaimsPrincipal user, DownloadAttachment download, CancellationToken cancellationToken)
+    {
+        switch (await download.HandleAsync(id, user, cancellationToken))
+        {
+            case DownloadAttachment.File file:
+                // Never rendered in place: a file that claims to be an image but is HTML must not run on our origin.
+                response.Headers.XContentTypeOptions = "nosniff";
+                response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+                return TypedResults.File(file.Content, file.ContentType, file.FileName);
+            case DownloadAttachment.NotKept notKept:
+                return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "This file was refused and not kept.", detail: notKept.Problem);
+            default:
+                return TypedResults.NotFound();
+        }
     }
 
     private static async Task<Results<Ok<CasePage>, ValidationProblem>> ListAsync(

@@ -39,6 +39,7 @@ public static class ConsoleHost
         services.AddScoped<LoadInbox>();
         services.AddScoped<LoadInvestigation>();
         services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();
+        services.AddScoped<StoreUpload>();
         services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
         return builder;
     }
