@@ -31,7 +31,11 @@ public sealed class LoadInvestigation(TrustDeskDb db, CaseAccess access, GetSubj
     public const string HostedBy = "hosted_by";
     public const string ShipsAs = "ships_as";
 
-    public async Task<IReadOnlyList<SubjectFile>?> HandleAsync(long caseId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    /// <param name="includeDetails">
+    /// False gives each subject's summary only (one short round of queries), for the panel to show at once and fill in
+    /// subject by subject with <see cref="DetailsAsync"/>: a mass-reported stream has dozens of reporters.
+    /// </param>
+    public async Task<IReadOnlyList<SubjectFile>?> HandleAsync(long caseId, ClaimsPrincipal caller, CancellationToken cancellationToken, bool includeDetails = true)
     {
         if (!await access.CanSeeAsync(caseId, caller, cancellationToken))
         {
@@ -65,13 +69,29 @@ public sealed class LoadInvestigation(TrustDeskDb db, CaseAccess access, GetSubj
                 subject.Links.Where(l => l.To is not null).Select(l => new SubjectLinkView(l.Relation, l.To!.Kind, l.To.ExternalId)).ToList(),
                 reports,
                 prior.Select(c => new PriorCase(c.Id, Case.FormatNumber(c.Id), c.Title, CaseStatusRules.ToCode(c.Status), c.Resolution)).ToList(),
-                mayReadSubjects ? await DetailsAsync(subject, reports, visible, cancellationToken) : null));
+                mayReadSubjects && includeDetails ? await LoadDetailsAsync(subject, reports, visible, cancellationToken) : null));
         }
 
         return files;
     }
 
-    private async Task<SubjectDetails> DetailsAsync(Subject subject, int reports, IQueryable<Case> visible, CancellationToken cancellationToken)
+    /// <summary>One subject's details, when it is a subject of a case the caller may see and the caller may read subjects.</summary>
+    public async Task<SubjectDetails?> DetailsAsync(long caseId, Guid subjectId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        if (!caller.Has(Permissions.SubjectsRead) || !await access.CanSeeAsync(caseId, caller, cancellationToken)
+            || !await db.CaseSubjects.AnyAsync(s => s.CaseId == caseId && s.SubjectId == subjectId, cancellationToken))
+        {
+            return null;
+        }
+
+        var subject = await db.Subjects.AsNoTracking().Where(s => s.Id == subjectId)
+            .Include(s => s.Links).ThenInclude(l => l.To).AsSplitQuery().FirstAsync(cancellationToken);
+        var reports = await db.Reports.AsNoTracking().CountAsync(r => r.SubjectId == subjectId, cancellationToken);
+        var visible = await access.VisibleToAsync(db.Cases.AsNoTracking(), caller, cancellationToken);
+        return await LoadDetailsAsync(subject, reports, visible, cancellationToken);
+    }
+
+    private async Task<SubjectDetails> LoadDetailsAsync(Subject subject, int reports, IQueryable<Case> visible, CancellationToken cancellationToken)
     {
         var signalValues = await signals.HandleAsync(subject.Kind, subject.ExternalId, cancellationToken) ?? [];
         IReadOnlyList<LinkedAccountView> linked = [];
