@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TrustDesk.AgentConsole;
 using TrustDesk.Identity;
@@ -57,6 +58,23 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
         Assert.Equal(0, forAgent.Single(l => l.ExternalId == world.SharesDevice).VisibleCases);
         Assert.Equal(1, forSpecialist.Single(l => l.ExternalId == world.SharesDevice).VisibleCases);
         Assert.Equal(1, forAgent.Single(l => l.ExternalId == world.SharesPayment).VisibleCases);
+    }
+
+    [Fact]
+    public async Task DetailsOfOneSubject_OnlyForASubjectOfTheCase()
+    {
+        var world = await SeedAsync();
+        var agent = await fixture.Factory.CreatePrincipalAsync(UserRole.Agent);
+        var summaries = await LoadAsync(world.CaseId, agent, includeDetails: false);
+        var seller = summaries.Single(f => f.ExternalId == world.Seller);
+        var otherCaseSubject = await fixture.Factory.WithDbAsync(db => db.Subjects.Where(s => s.ExternalId == world.SharesPayment).Select(s => s.Id).FirstAsync());
+
+        var details = await DetailsAsync(world.CaseId, seller.Id, agent);
+        var notOnTheCase = await DetailsAsync(world.CaseId, otherCaseSubject, agent);
+
+        Assert.All(summaries, f => Assert.Null(f.Details));
+        Assert.Equal(1, details?.Orders?.Sold);
+        Assert.Null(notOnTheCase);
     }
 
     [Fact]
@@ -137,10 +155,16 @@ public sealed class InvestigationTests(SqliteApp fixture) : IClassFixture<Sqlite
         return created.GetProperty("id").GetInt64();
     }
 
-    private async Task<IReadOnlyList<SubjectFile>> LoadAsync(long caseId, ClaimsPrincipal caller)
+    private async Task<SubjectDetails?> DetailsAsync(long caseId, Guid subjectId, ClaimsPrincipal caller)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        var files = await scope.ServiceProvider.GetRequiredService<LoadInvestigation>().HandleAsync(caseId, caller, TestContext.Current.CancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<LoadInvestigation>().DetailsAsync(caseId, subjectId, caller, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<IReadOnlyList<SubjectFile>> LoadAsync(long caseId, ClaimsPrincipal caller, bool includeDetails = true)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var files = await scope.ServiceProvider.GetRequiredService<LoadInvestigation>().HandleAsync(caseId, caller, TestContext.Current.CancellationToken, includeDetails);
         return Assert.IsAssignableFrom<IReadOnlyList<SubjectFile>>(files);
     }
 }
