@@ -73,12 +73,22 @@ public sealed class CaseTests(ConsoleServer server)
         await Expect(email).ToContainTextAsync("***@");
         await page.ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("case.png") });
 
-        await page.Locator("#investigation button", new() { HasText = "Reveal" }).Last.ClickAsync();
+        await page.Locator("#investigation button", new() { HasText = "Reveal" }).First.ClickAsync();
         await page.GetByLabel("Why do you need to see this?").FillAsync("Checking off-platform payment request");
         await page.Locator("#investigation button[type=submit]").ClickAsync();
 
         await Expect(page.Locator("#investigation [data-identifier=Email]", new() { HasTextRegex = new Regex(@"^[^*]+@mail\.example$") })).ToBeVisibleAsync();
-        await page.Locator("#investigation").ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("investigation.png") });
+        // The top of the panel, scrolled to the top of the side column that holds it (a mass-reported stream's case is
+        // several screens long), in a window tall enough to show a few subjects.
+        await Expect(page.Locator("#investigation [data-section=loading]")).ToHaveCountAsync(0);
+        await page.SetViewportSizeAsync(1366, 1400);
+        await page.EvaluateAsync("document.querySelector('#investigation').scrollIntoView()");
+        var panel = (await page.Locator("#investigation").BoundingBoxAsync())!;
+        await page.ScreenshotAsync(new()
+        {
+            Path = ConsoleServer.ScreenshotPath("investigation.png"),
+            Clip = new Clip { X = panel.X, Y = panel.Y, Width = panel.Width, Height = Math.Min(panel.Height, 1400 - panel.Y) },
+        });
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "personal_data.revealed" && a.Detail!.Contains("Checking off-platform payment request"), TestContext.Current.CancellationToken));
