@@ -73,15 +73,81 @@ public sealed class CaseTests(ConsoleServer server)
         await Expect(email).ToContainTextAsync("***@");
         await page.ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("case.png") });
 
-        await page.Locator("#investigation button", new() { HasText = "Reveal" }).Last.ClickAsync();
+        await page.Locator("#investigation button", new() { HasText = "Reveal" }).First.ClickAsync();
         await page.GetByLabel("Why do you need to see this?").FillAsync("Checking off-platform payment request");
         await page.Locator("#investigation button[type=submit]").ClickAsync();
 
         await Expect(page.Locator("#investigation [data-identifier=Email]", new() { HasTextRegex = new Regex(@"^[^*]+@mail\.example$") })).ToBeVisibleAsync();
-        await page.Locator("#investigation").ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("investigation.png") });
+        // The top of the panel, scrolled to the top of the side column that holds it (a mass-reported stream's case is
+        // several screens long), in a window tall enough to show a few subjects.
+        await Expect(page.Locator("#investigation [data-section=loading]")).ToHaveCountAsync(0);
+        await page.SetViewportSizeAsync(1366, 1400);
+        await page.EvaluateAsync("document.querySelector('#investigation').scrollIntoView()");
+        var panel = (await page.Locator("#investigation").BoundingBoxAsync())!;
+        await page.ScreenshotAsync(new()
+        {
+            Path = ConsoleServer.ScreenshotPath("investigation.png"),
+            Clip = new Clip { X = panel.X, Y = panel.Y, Width = panel.Width, Height = Math.Min(panel.Height, 1400 - panel.Y) },
+        });
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "personal_data.revealed" && a.Detail!.Contains("Checking off-platform payment request"), TestContext.Current.CancellationToken));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Investigation_ShowsSignalsLinkedAccountsOrdersAndEvents()
+    {
+        long id;
+        string external;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+            // An account of a case that shares its device with another account and has platform events (a seller: the
+            // demo pairs a few neighbouring accounts by device).
+            var found = await db.CaseSubjects.Where(s => s.Subject!.Kind == SubjectKind.Account
+                    && db.SubjectIdentifiers.Any(i => i.SubjectId == s.SubjectId && i.Type == IdentifierType.Device
+                        && db.SubjectIdentifiers.Any(o => o.Type == IdentifierType.Device && o.Value == i.Value && o.SubjectId != i.SubjectId))
+                    && db.EventSubjects.Any(e => e.SubjectId == s.SubjectId))
+                .OrderBy(s => s.CaseId).Select(s => new { s.CaseId, s.Subject!.ExternalId }).FirstAsync(TestContext.Current.CancellationToken);
+            (id, external) = (found.CaseId, found.ExternalId);
+        }
+
+        var page = await server.SignedInPageAsync(UserRole.Lead);
+        await page.GotoAsync($"/cases/{id}");
+
+        var account = page.Locator($"#investigation [data-subject='account:{external}']");
+        await Expect(account.Locator("[data-signal=accounts_sharing_device]")).ToContainTextAsync("2");
+        await Expect(account.Locator("[data-linked]", new() { HasText = "via Device" }).First).ToBeVisibleAsync();
+        await Expect(account.Locator("[data-linked] [data-via-value]").First).ToContainTextAsync("*");
+        await Expect(account.Locator("[data-section=orders] h4")).ToContainTextAsync(new Regex(@"\d+ bought · \d+ sold"));
+        await account.Locator("[data-section=events] summary").ClickAsync();
+        await Expect(account.Locator("[data-section=events] li").First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task NoteWithAnAttachment_ShowsTheFile_AndDownloadsIt_ButRefusesAProgram()
+    {
+        var id = await OpenCaseIdAsync(c => c.Category == "order.missing_hit");
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync($"/cases/{id}");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+
+        await page.Locator("#tab-note").ClickAsync();
+        await page.Locator("#composer-files").SetInputFilesAsync(new FilePayload { Name = "tool.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0] });
+        await Expect(page.Locator("#upload-error")).ToContainTextAsync("tool.exe");
+        await page.Locator("#composer-files").SetInputFilesAsync(new FilePayload { Name = "pack-photo.png", MimeType = "image/png", Buffer = png });
+        await Expect(page.Locator("[data-pending='pack-photo.png']")).ToBeVisibleAsync();
+        await page.Locator("#composer-text").FillAsync("Buyer's photo of the opened pack.");
+        await page.Locator("#send").ClickAsync();
+
+        var link = page.Locator("[data-message=internal] [data-attachment='pack-photo.png'] a");
+        await Expect(link).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-pending]")).ToHaveCountAsync(0);
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.Equal("pack-photo.png", download.SuggestedFilename);
+        Assert.Equal(png, await File.ReadAllBytesAsync(await download.PathAsync(), TestContext.Current.CancellationToken));
         await page.Context.CloseAsync();
     }
 

@@ -118,4 +118,41 @@ public sealed class InboxTests(ConsoleServer server)
         await Expect(page.Locator("#case-list tbody tr", new() { HasText = subject })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task SavedView_SavedPickedAndDeleted_IsTheAgentsOwn()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#case-list tbody tr").First).ToBeVisibleAsync();
+        var name = "Urgent unassigned " + Guid.NewGuid().ToString("N")[..4];
+
+        await page.Locator("#filter-severity").SelectOptionAsync("S1,S2");
+        await page.Locator("#filter-assignee").SelectOptionAsync("none");
+        await page.GetByLabel("Name of the view").FillAsync(name);
+        await page.Locator("#save-view").ClickAsync();
+        var view = page.Locator($"[data-view='{name}']");
+        await Expect(view).ToBeVisibleAsync();
+        await page.Locator("#filter-severity").SelectOptionAsync("");
+        await page.Locator("#filter-assignee").SelectOptionAsync("");
+        await view.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#filter-severity")).ToHaveValueAsync("S1,S2");
+        await Expect(page.Locator("#filter-assignee")).ToHaveValueAsync("none");
+        var severities = await page.Locator("#case-list tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.NotEmpty(severities);
+        Assert.All(severities, s => Assert.Contains(s.Trim(), new[] { "S1", "S2" }));
+        var lead = await server.SignedInPageAsync(UserRole.Lead);
+        await lead.GotoAsync("/");
+        await Expect(lead.Locator("#saved-views")).ToBeAttachedAsync();
+        await Expect(lead.Locator($"[data-view='{name}']")).ToHaveCountAsync(0);
+
+        await view.GetByRole(AriaRole.Button, new() { Name = $"Delete saved view {name}" }).ClickAsync();
+        await Expect(view).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await Expect(page.Locator("#saved-views")).ToBeAttachedAsync();
+        await Expect(page.Locator($"[data-view='{name}']")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+        await lead.Context.CloseAsync();
+    }
 }

@@ -25,7 +25,10 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     public sealed record IdempotencyMismatch : Result;
 
-    public async Task<Result> HandleAsync(long caseId, AddMessageRequest request, ClaimsPrincipal caller, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="attachments">Files already kept in the blob store (the console's composer stores them first).</param>
+    public async Task<Result> HandleAsync(
+        long caseId, AddMessageRequest request, ClaimsPrincipal caller, string? idempotencyKey, CancellationToken cancellationToken,
+        IReadOnlyList<MessageAttachment>? attachments = null)
     {
         var errors = new ValidationErrors();
         if (request.Type is not ("reply" or "note"))
@@ -79,6 +82,11 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
         var byEmail = request.Type == "reply" && @case.Channel == Channel.Email;
         var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, byEmail ? Channel.Email : Channel.Api,
             request.Text!.Trim(), actor, now, byEmail ? emailReplies.NewMessageId() : null);
+        foreach (var attachment in attachments ?? [])
+        {
+            message.Attach(attachment);
+        }
+
         if (byEmail)
         {
             await emailReplies.EnqueueAsync(@case, message, now, cancellationToken);

@@ -52,7 +52,7 @@ public static class CaseEndpoints
             .WithName("AddCaseMessage")
             .WithSummary("Add a reply or an internal note");
 
-        api.MapGet("/{id:long}/messages/{messageId:guid}/attachments/{attachmentId:guid}", DownloadAttachmentAsync)
+        api.MapGet("/{id:long}/messages/{messageId:guid}/attachments/{attachmentId:guid}", DownloadMessageAttachmentAsync)
             .RequirePermission(Permissions.CasesRead)
             .WithName("DownloadMessageAttachment")
             .WithSummary("The bytes of a message's attachment, as a download")
@@ -70,8 +70,19 @@ public static class CaseEndpoints
             .WithName("RevealCasePersonalData")
             .WithSummary("The requester's contact details in clear; needs a reason, which the audit trail keeps");
 
+        // Attachment ids are unique on their own; the case they belong to is looked up, then checked like the case.
+        app.MapGet("/api/v1/attachments/{id:guid}", DownloadAttachmentByIdAsync)
+            .WithTags("Cases")
+            .RequirePermission(Permissions.CasesRead)
+            .WithName("DownloadAttachment")
+            .WithSummary("A message's attachment, as a download of the type its bytes are; 404 unless you may see its case");
+
         return app;
     }
+
+    private static async Task<Results<FileStreamHttpResult, NotFound, ProblemHttpResult>> DownloadAttachmentByIdAsync(
+        Guid id, HttpResponse response, ClaimsPrincipal user, DownloadAttachment download, CancellationToken cancellationToken) =>
+        ToDownload(await download.HandleAsync(id, user, cancellationToken), response);
 
     private static async Task<Results<Ok<CasePage>, ValidationProblem>> ListAsync(
         [AsParameters] ListCasesQueryParameters query, ClaimsPrincipal user, ListCases listCases, CancellationToken cancellationToken) =>
@@ -95,10 +106,13 @@ public static class CaseEndpoints
         return TypedResults.Ok(detail);
     }
 
-    private static async Task<Results<FileStreamHttpResult, NotFound, ProblemHttpResult>> DownloadAttachmentAsync(
-        long id, Guid messageId, Guid attachmentId, HttpResponse response, ClaimsPrincipal user, DownloadAttachment download, CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, NotFound, ProblemHttpResult>> DownloadMessageAttachmentAsync(
+        long id, Guid messageId, Guid attachmentId, HttpResponse response, ClaimsPrincipal user, DownloadAttachment download, CancellationToken cancellationToken) =>
+        ToDownload(await download.HandleAsync(id, messageId, attachmentId, user, cancellationToken), response);
+
+    private static Results<FileStreamHttpResult, NotFound, ProblemHttpResult> ToDownload(DownloadAttachment.Result result, HttpResponse response)
     {
-        switch (await download.HandleAsync(id, messageId, attachmentId, user, cancellationToken))
+        switch (result)
         {
             case DownloadAttachment.Found found:
                 // Belt and braces against a file that a browser might still render: no sniffing, and a sandbox with no

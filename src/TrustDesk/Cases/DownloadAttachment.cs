@@ -28,6 +28,15 @@ public sealed class DownloadAttachment(TrustDeskDb db, CaseAccess access, BlobSt
 
     public sealed record NotFound : Result;
 
+    /// <summary>By the attachment's id alone (ids are unique): its message and case are looked up, then checked the same way.</summary>
+    public async Task<Result> HandleAsync(Guid attachmentId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var owner = await db.MessageAttachments.AsNoTracking().Where(a => a.Id == attachmentId)
+            .Join(db.Messages, a => a.MessageId, m => m.Id, (a, m) => new { a.MessageId, m.CaseId })
+            .FirstOrDefaultAsync(cancellationToken);
+        return owner is null ? new NotFound() : await HandleAsync(owner.CaseId, owner.MessageId, attachmentId, caller, cancellationToken);
+    }
+
     public async Task<Result> HandleAsync(long caseId, Guid messageId, Guid attachmentId, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         if (!await access.CanSeeAsync(caseId, caller, cancellationToken))

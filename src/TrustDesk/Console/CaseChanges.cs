@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using TrustDesk.Cases;
@@ -8,14 +9,29 @@ namespace TrustDesk.AgentConsole;
 // file of the app.
 
 /// <summary>
-/// Tells open consoles which cases changed, after the change is committed. In-process: one node. Several nodes will
-/// carry the same signal over PostgreSQL LISTEN/NOTIFY.
+/// Tells open consoles which cases changed, after the change is committed. In-process on one node; with PostgreSQL,
+/// <see cref="PostgresCaseChangeRelay"/> also carries each node's changes to the others over LISTEN/NOTIFY.
 /// </summary>
 public sealed class CaseChanges
 {
+    private Channel<long[]>? _toOtherNodes;
+
     public event Action<IReadOnlyCollection<long>>? Changed;
 
+    /// <summary>Cases this node's commits changed: told here at once, and to the other nodes when a relay runs.</summary>
     public void Publish(IReadOnlyCollection<long> caseIds)
+    {
+        if (caseIds.Count == 0)
+        {
+            return;
+        }
+
+        Deliver(caseIds);
+        _toOtherNodes?.Writer.TryWrite([.. caseIds]);
+    }
+
+    /// <summary>The changes this node should hear about, whichever node made them.</summary>
+    public void Deliver(IReadOnlyCollection<long> caseIds)
     {
         if (caseIds.Count == 0)
         {
@@ -33,6 +49,13 @@ public sealed class CaseChanges
                 // A circuit that went away between its last render and this signal.
             }
         }
+    }
+
+    /// <summary>What <see cref="Publish"/> hands on for other nodes, from now on. Bounded: a relay that cannot keep up drops the oldest.</summary>
+    internal ChannelReader<long[]> RelayToOtherNodes()
+    {
+        _toOtherNodes ??= System.Threading.Channels.Channel.CreateBounded<long[]>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        return _toOtherNodes.Reader;
     }
 }
 

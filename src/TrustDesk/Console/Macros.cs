@@ -1,46 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Fluid;
 using TrustDesk.Cases;
 
 namespace TrustDesk.AgentConsole;
 
-/// <summary>A reply template with Liquid placeholders, as Zendesk users know them.</summary>
-public sealed record Macro(string Name, string Type, string Template);
-
 /// <summary>
-/// The reply templates and their rendering. The set is built in for now; leads will edit macros as data. Templates are
-/// parsed once; placeholders: <c>requester.name</c>, <c>case.number</c>, <c>case.title</c>, <c>case.category</c>,
-/// <c>agent.name</c>.
+/// Checks and renders macro templates. Placeholders: <c>requester.name</c>, <c>case.number</c>, <c>case.title</c>,
+/// <c>case.category</c>, <c>agent.name</c>. Templates are parsed once per text and kept, so an edit takes effect at once
+/// and rendering never parses twice.
 /// </summary>
-public sealed class Macros
+public sealed partial class Macros
 {
+    public static readonly IReadOnlyList<string> Placeholders = ["requester.name", "case.number", "case.title", "case.category", "agent.name"];
+
+    // Fixed, not "now": the seed is part of the migration, and a moving value would make every build see a model change.
+    private static readonly DateTime Seeded = new(2026, 11, 28, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The macros a new desk starts with (seeded by the migration that made macros data).</summary>
+    public static readonly IReadOnlyList<Macro> Defaults =
+    [
+        new(new Guid("0193a0c0-0000-7000-8000-000000000001"), "Acknowledge", Macro.Reply,
+            "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety",
+            null, Seeded),
+        new(new Guid("0193a0c0-0000-7000-8000-000000000002"), "Ask for order details", Macro.Reply,
+            "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety",
+            null, Seeded),
+        new(new Guid("0193a0c0-0000-7000-8000-000000000003"), "Resolved", Macro.Reply,
+            "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety",
+            null, Seeded),
+        new(new Guid("0193a0c0-0000-7000-8000-000000000004"), "Note: checked linked accounts", Macro.Note,
+            "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found.",
+            null, Seeded),
+    ];
+
     private static readonly FluidParser Parser = new();
+    private readonly ConcurrentDictionary<string, IFluidTemplate> _parsed = new(StringComparer.Ordinal);
 
-    private readonly List<(Macro Macro, IFluidTemplate Template)> _macros;
-
-    public Macros()
+    /// <summary>Null when the template parses and uses only known placeholders; otherwise what is wrong, in words.</summary>
+    public static string? Validate(string template)
     {
-        Macro[] builtIn =
-        [
-            new("Acknowledge", "reply",
-                "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety"),
-            new("Ask for order details", "reply",
-                "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety"),
-            new("Resolved", "reply",
-                "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety"),
-            new("Note: checked linked accounts", "note",
-                "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found."),
-        ];
-        _macros = builtIn.Select(m => (m, Parse(m.Template))).ToList();
+        if (!Parser.TryParse(template, out _, out var error))
+        {
+            return $"The template does not parse: {error}";
+        }
+
+        // Liquid renders an unknown variable as nothing: a misspelt placeholder would silently send "Hi ,". Refuse it here.
+        foreach (Match match in OutputVariable().Matches(template))
+        {
+            var name = match.Groups[1].Value;
+            if (!Placeholders.Contains(name))
+            {
+                return $"Unknown placeholder {{{{ {name} }}}}. Use one of: {string.Join(", ", Placeholders)}.";
+            }
+        }
+
+        return null;
     }
 
-    public IReadOnlyList<Macro> All => _macros.Select(m => m.Macro).ToList();
-
-    public static IFluidTemplate Parse(string template) =>
-        Parser.TryParse(template, out var parsed, out var error) ? parsed : throw new ArgumentException(error, nameof(template));
-
-    public async Task<string> RenderAsync(string name, CaseDetail detail, string agentName)
+    public async Task<string> RenderAsync(Macro macro, CaseDetail detail, string agentName)
     {
-        var (_, template) = _macros.First(m => m.Macro.Name == name);
+        var template = _parsed.GetOrAdd(macro.Template, text =>
+            Parser.TryParse(text, out var parsed, out var error) ? parsed : throw new ArgumentException(error, nameof(macro)));
         var context = new TemplateContext();
         context.SetValue("requester", new Dictionary<string, object?> { ["name"] = RequesterName(detail) });
         context.SetValue("case", new Dictionary<string, object?>
@@ -62,4 +83,8 @@ public sealed class Macros
         var local = signedInAs.Split('@')[0];
         return local.Length == 0 ? signedInAs : char.ToUpperInvariant(local[0]) + local[1..];
     }
+
+    /// <summary>The variable of each <c>{{ output }}</c>, before any filter: <c>{{ case.title | upcase }}</c> gives <c>case.title</c>.</summary>
+    [GeneratedRegex(@"\{\{-?\s*([A-Za-z_][A-Za-z0-9_.]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex OutputVariable();
 }

@@ -127,6 +127,8 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
     public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
     public DbSet<ImapMailboxState> ImapMailboxStates => Set<ImapMailboxState>();
+    public DbSet<AgentConsole.SavedView> SavedViews => Set<AgentConsole.SavedView>();
+    public DbSet<AgentConsole.Macro> Macros => Set<AgentConsole.Macro>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -138,6 +140,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        AgentConsole.ConsoleModel.Configure(builder);
         builder.Entity<TrustDeskUser>(b =>
         {
             b.Property(u => u.DisplayName).HasMaxLength(TrustDeskUser.DisplayNameMaxLength);

@@ -48,6 +48,9 @@ public static class Permissions
     /// <summary>Write rules and move them between draft, shadow and active.</summary>
     public const string RulesManage = "rules.manage";
 
+    /// <summary>Write and delete the reply macros every agent uses.</summary>
+    public const string MacrosManage = "macros.manage";
+
     public const string PolicyPrefix = "permission:";
 
     /// <summary>Policy for the caller's own account (sign-out, MFA enrolment): any signed-in person, even before MFA.</summary>
@@ -68,7 +71,7 @@ public static class Permissions
     [
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
-        RulesRead, RulesManage, EmailWrite,
+        RulesRead, RulesManage, EmailWrite, MacrosManage,
     ];
 
     private static readonly string[] AgentPermissions =
@@ -79,10 +82,10 @@ public static class Permissions
     {
         [UserRole.Agent] = AgentPermissions.ToFrozenSet(),
         [UserRole.Specialist] = AgentPermissions.Append(CasesRestricted).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Append(CasesRestricted).Append(RulesManage).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Append(CasesRestricted).Append(RulesManage).Append(MacrosManage).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
         [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead }.ToFrozenSet(),
-        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage }.ToFrozenSet(),
+        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>

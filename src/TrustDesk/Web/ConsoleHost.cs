@@ -34,10 +34,17 @@ public static class ConsoleHost
         services.ConfigureDbContext<SqliteTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
         services.ConfigureDbContext<PostgresTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
 
+        // Several nodes over one PostgreSQL hear each other's changes; on SQLite the relay does nothing.
+        services.AddSingleton<PostgresCaseChangeRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresCaseChangeRelay>());
+
         services.AddSingleton<CasePresence>();
         services.AddSingleton<Macros>();
         services.AddScoped<LoadInbox>();
         services.AddScoped<LoadInvestigation>();
+        services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();
+        services.AddScoped<StoreUpload>();
+        services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
         return builder;
     }
 

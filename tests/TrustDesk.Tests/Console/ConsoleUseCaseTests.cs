@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TrustDesk.AgentConsole;
@@ -23,8 +21,8 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
         var restricted = await CreateCaseAsync(platform, "Host looks 12", "safety.minor", null);
         await CreateCaseAsync(platform, "Takeover worked by someone else", "payments.account_takeover", "other@staff.example");
         var counterfeit = await CreateCaseAsync(platform, "Fake slab", "authenticity.counterfeit", null);
-        var agent = await PrincipalAsync(UserRole.Agent);
-        var specialist = await PrincipalAsync(UserRole.Specialist);
+        var agent = await fixture.Factory.CreatePrincipalAsync(UserRole.Agent);
+        var specialist = await fixture.Factory.CreatePrincipalAsync(UserRole.Specialist);
 
         var agentNext = await WithInboxAsync(inbox => inbox.NextCaseAsync(agent, TestContext.Current.CancellationToken));
         var specialistNext = await WithInboxAsync(inbox => inbox.NextCaseAsync(specialist, TestContext.Current.CancellationToken));
@@ -40,7 +38,7 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
         var escalated = await CreateCaseAsync(platform, "Chargeback after delivery", "payments.chargeback_abuse", null);
         await CreateCaseAsync(platform, "Not escalated", "payments.chargeback_abuse", null);
         await (await platform.PostJsonAsync($"/api/v1/cases/{escalated}/escalations", new { department = "payments" })).ExpectAsync(HttpStatusCode.Created);
-        var member = await PrincipalAsync(UserRole.DepartmentMember, "payments");
+        var member = await fixture.Factory.CreatePrincipalAsync(UserRole.DepartmentMember, "payments");
 
         var counts = await WithInboxAsync(inbox => inbox.QueueCountsAsync(member, TestContext.Current.CancellationToken));
         var listed = await WithInboxAsync(inbox => inbox.ListAsync(new ListCasesQuery(null, null, null, null, null, null, null, null, null, null), member, TestContext.Current.CancellationToken));
@@ -89,9 +87,10 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
         var macros = Services.GetRequiredService<Macros>();
         var named = Detail(new ContactView(Guid.NewGuid(), "Dana", "d***@example.com"));
         var unnamed = Detail(new ContactView(Guid.NewGuid(), "d***@example.com", "d***@example.com"));
+        var acknowledge = Macros.Defaults.Single(m => m.Name == "Acknowledge");
 
-        var forDana = await macros.RenderAsync("Acknowledge", named, "omar.agent@desk.example");
-        var forUnnamed = await macros.RenderAsync("Acknowledge", unnamed, "omar.agent@desk.example");
+        var forDana = await macros.RenderAsync(acknowledge, named, "omar.agent@desk.example");
+        var forUnnamed = await macros.RenderAsync(acknowledge, unnamed, "omar.agent@desk.example");
 
         Assert.StartsWith("Hi Dana,", forDana, StringComparison.Ordinal);
         Assert.Contains("case TD-77 now", forDana, StringComparison.Ordinal);
@@ -109,14 +108,6 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
         return await action(scope.ServiceProvider.GetRequiredService<LoadInbox>());
     }
 
-    private async Task<ClaimsPrincipal> PrincipalAsync(UserRole role, string? department = null)
-    {
-        var created = await fixture.Factory.CreateUserAsync(role, department);
-        await using var scope = Services.CreateAsyncScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<TrustDeskUser>>().Users.AsNoTracking()
-            .FirstAsync(u => u.Id == created.Id, TestContext.Current.CancellationToken);
-        return UserPrincipal.Create(user, "done", "session", SessionAuthenticationHandler.SchemeName, Guid.NewGuid());
-    }
 
     private static async Task<long> CreateCaseAsync(HttpClient platform, string text, string category, string? assignee)
     {

@@ -66,6 +66,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["AddCaseMessage"] = [.. CaseWorkers, Who.DepartmentMember, Who.Platform],
         ["EscalateCase"] = [.. CaseWorkers, Who.Platform],
         ["RevealCasePersonalData"] = CaseWorkers,
+        ["DownloadAttachment"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["ListCategories"] = Signed,
         ["ListQueues"] = Signed,
         ["ListDepartments"] = Signed,

@@ -92,6 +92,16 @@ public sealed class TrustDeskFactory(
         return new TestUser(created.User.Id, email, created.Password, created.TotpSecret, created.RecoveryCodes);
     }
 
+    /// <summary>A new user of the role as the console's use cases see them: signed in with a session, MFA done.</summary>
+    public async Task<System.Security.Claims.ClaimsPrincipal> CreatePrincipalAsync(UserRole role, string? department = null)
+    {
+        var created = await CreateUserAsync(role, department);
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<TrustDeskUser>>().FindByIdAsync(created.Id.ToString())
+            ?? throw new InvalidOperationException("The user just created is not there.");
+        return UserPrincipal.Create(user, "done", "session", SessionAuthenticationHandler.SchemeName, Guid.NewGuid());
+    }
+
     /// <summary>A client with a fresh console session of a new user of the role, MFA done.</summary>
     public async Task<HttpClient> CreateUserClientAsync(UserRole role, string? department = null)
     {
