@@ -37,9 +37,6 @@ public static class DataServices
             }.ToString();
             var settings = new SqliteConnectionSettings(database);
             services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString).AddInterceptors(settings));
-            services.AddSingleton(new SqliteDatabaseFile(connectionString));
-            services.AddSingleton<SqliteCheckpointer>();
-            services.AddHostedService(provider => provider.GetRequiredService<SqliteCheckpointer>());
         }
 
         services.AddHostedService<DatabaseMigrator>();

@@ -21,9 +21,6 @@ public sealed class DatabaseOptions
     /// <summary>SQLite only: page cache per connection, in MiB.</summary>
     public int SqliteCacheMegabytes { get; set; } = 16;
 
-    /// <summary>SQLite only: how often the write-ahead log is copied into the database file, off the writer's path (<see cref="SqliteCheckpointer"/>).</summary>
-    public int SqliteCheckpointMilliseconds { get; set; } = 1_000;
-
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
 }

@@ -29,9 +29,7 @@ public sealed class SqliteConnectionSettings(DatabaseOptions options) : DbConnec
         // 2 MiB default has the writer read index pages back from the OS for every batch once the indexes it inserts
         // into (subjects, reports) outgrow it; 16 MiB keeps their upper levels in memory without letting a pool of
         // reader connections grow large.
-        // wal_autocheckpoint = 0: no commit copies the log into the database file; SqliteCheckpointer does, on its own
-        // connection, so the intake writer's commits never pay for it.
-        return $"PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{Math.Max(2, options.SqliteCacheMegabytes) * 1024}; PRAGMA wal_autocheckpoint = 0;";
+        return $"PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{Math.Max(2, options.SqliteCacheMegabytes) * 1024};";
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
