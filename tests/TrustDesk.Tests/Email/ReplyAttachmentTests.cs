@@ -87,6 +87,39 @@ public abstract class ReplyAttachmentTests(EmailApp app)
         Assert.Contains(timeline, e => e.Str("kind") == "delivery_failed");
     }
 
+    [Fact]
+    public async Task AttachedFileDamagedInTheBlobStore_FailsTheReply_RatherThanSendingOtherBytes()
+    {
+        var caseId = await EmailCaseAsync("damaged.blob@example.com");
+        var file = await UploadAsync("statement.pdf", "application/pdf", Bytes("%PDF-1.7\n", 2_000, seed: Random.Shared.Next()));
+        await File.WriteAllBytesAsync(BlobPath(file.BlobHash!), Bytes("%PDF-1.7\n", 2_000, seed: 99), Cancel);
+
+        var added = await AddReplyAsync(caseId, "Your statement.", [file]);
+        var message = await WaitForDeliveryAsync(caseId, added.Message.Id, "failed");
+
+        Assert.Contains("statement.pdf is damaged", message.Str("deliveryError"), StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Sink.Received(), m => m.MessageId == added.Message.ExternalId);
+    }
+
+    [Fact]
+    public async Task AttachedFileMissingFromThisNode_IsRetried_ThenFailsWithTheReason()
+    {
+        var caseId = await EmailCaseAsync("missing.blob@example.com");
+        var file = await UploadAsync("label.png", "image/png", Bytes("\x89PNG\r\n\x1a\n", 2_000, seed: Random.Shared.Next()));
+        File.Delete(BlobPath(file.BlobHash!));
+
+        var added = await AddReplyAsync(caseId, "The label.", [file]);
+        var message = await WaitForDeliveryAsync(caseId, added.Message.Id, "failed");
+
+        Assert.Contains("label.png is not in this node's blob store", message.Str("deliveryError"), StringComparison.Ordinal);
+        // Tried as often as the relay settings allow (2 in the test app), not given up at once: another node may hold the file.
+        var row = await app.Factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.OutboundEmails, o => o.MessageId == added.Message.Id));
+        Assert.Equal(2, row.Attempts);
+    }
+
+    private string BlobPath(string hash) => Path.Combine(app.Factory.DataDirectory, "blobs", "sha256", hash[..2], hash[2..4], hash);
+
     private async Task<long> EmailCaseAsync(string sender)
     {
         var first = Mail.NewId();
