@@ -140,6 +140,12 @@ public sealed class ComposeEmail
         return part;
     }
 
+    /// <summary>
+    /// The least a reply with files of these sizes can be as sent (their base64, nothing else): over the relay's limit it
+    /// will fail for sure, so the composer can say so before the agent sends. Never more than the real size.
+    /// </summary>
+    public static long LeastSentBytes(IEnumerable<long> fileSizes) => fileSizes.Sum(size => (size + 2) / 3 * 4);
+
     private static CannotComposeException TooLarge(long size, long limit) => new(
         $"The reply with its attachments is {Megabytes(size)}; mail to the relay may be at most {Megabytes(limit)} " +
         $"(TrustDesk:Email:Relay:MaxMessageBytes). Nothing was sent: send fewer or smaller files.", permanent: true);

@@ -35,6 +35,10 @@ public abstract class ReplyAttachmentTests(EmailApp app)
         // The non-ASCII name travels as an RFC 2231 parameter, not raw 8-bit bytes in the header.
         Assert.Contains("filename*", attachments[0].Headers[HeaderId.ContentDisposition], StringComparison.Ordinal);
         Assert.Contains("summary and the photo", reply.TextBody, StringComparison.Ordinal);
+        // The composer's early warning stays below the real size: it never warns about a reply that would go out.
+        using var measure = new MimeKit.IO.MeasuringStream();
+        reply.WriteTo(measure, Cancel);
+        Assert.InRange(TrustDesk.Email.ComposeEmail.LeastSentBytes(files.Select(f => f.Size)), 90_000, measure.Length);
     }
 
     [Fact]
@@ -80,6 +84,8 @@ public abstract class ReplyAttachmentTests(EmailApp app)
         var added = await AddReplyAsync(caseId, "Both scans attached.", files);
         var message = await WaitForDeliveryAsync(caseId, added.Message.Id, "failed");
 
+        // The composer would have warned before sending.
+        Assert.True(TrustDesk.Email.ComposeEmail.LeastSentBytes(files.Select(f => f.Size)) > 1_000_000);
         Assert.Contains("MaxMessageBytes", message.Str("deliveryError"), StringComparison.Ordinal);
         Assert.Contains("Nothing was sent", message.Str("deliveryError"), StringComparison.Ordinal);
         Assert.DoesNotContain(app.Sink.Received(), m => m.MessageId == added.Message.ExternalId);
