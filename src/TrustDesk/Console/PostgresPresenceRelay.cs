@@ -77,7 +77,17 @@ public sealed class PostgresPresenceRelay(
             if (cases.Count > 0)
             {
                 var payloads = cases.Select(id => Payload(Node, id, presence.LocalOf(id))).ToList();
-                await NotifyAsync(connectionString, payloads, stoppingToken);
+                try
+                {
+                    await NotifyAsync(connectionString, payloads, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // Stopping mid-send: still say goodbye below, for these cases too.
+                    told.UnionWith(cases);
+                    break;
+                }
+
                 foreach (var id in cases)
                 {
                     if (presence.LocalOf(id).Count > 0)
