@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using TrustDesk.Data;
 
 namespace TrustDesk.AgentConsole;
@@ -13,70 +12,17 @@ namespace TrustDesk.AgentConsole;
 /// off for a moment misses hints, not changes, and its consoles are current again at their next refresh.
 /// </summary>
 public sealed class PostgresCaseChangeRelay(
-    CaseChanges changes, IOptions<DatabaseOptions> database, IConfiguration configuration, ILogger<PostgresCaseChangeRelay> logger) : BackgroundService
+    CaseChanges changes, IOptions<DatabaseOptions> database, IConfiguration configuration, ILogger<PostgresCaseChangeRelay> logger)
+    : PostgresNodeRelay(Channel, database, configuration, logger)
 {
     public const string Channel = "trustdesk_case_changes";
 
     /// <summary>PostgreSQL refuses payloads of 8000 bytes and more; ids are split across notifications below that.</summary>
-    public const int MaxPayloadBytes = 7_900;
+    public const int MaxPayloadBytes = PostgresNotifications.MaxPayloadBytes;
 
-    private readonly string _node = Guid.NewGuid().ToString("N")[..12];
-    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes once this node listens (tests wait for it before making changes on another node).</summary>
-    public Task Listening => _listening.Task;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task SendAsync(string connectionString, CancellationToken stoppingToken)
     {
-        if (!database.Value.IsPostgres)
-        {
-            return;
-        }
-
-        var connectionString = configuration.GetConnectionString("TrustDesk")!;
         var outgoing = changes.RelayToOtherNodes();
-        await Task.WhenAll(ListenAsync(connectionString, stoppingToken), SendAsync(connectionString, outgoing, stoppingToken));
-    }
-
-    private async Task ListenAsync(string connectionString, CancellationToken stoppingToken)
-    {
-        // Its own connection, outside the pool: LISTEN belongs to a session, and a pooled connection is reset on return.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 30 };
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(builder.ConnectionString);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) => Receive(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                _listening.TrySetResult();
-                delay = TimeSpan.FromSeconds(1);
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-            {
-                logger.LogWarning(e, "Listening for other nodes' case changes failed; trying again in {Delay}", delay);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-    }
-
-    private async Task SendAsync(string connectionString, System.Threading.Channels.ChannelReader<long[]> outgoing, CancellationToken stoppingToken)
-    {
         try
         {
             while (await outgoing.WaitToReadAsync(stoppingToken))
@@ -88,23 +34,7 @@ public sealed class PostgresCaseChangeRelay(
                     ids.UnionWith(batch);
                 }
 
-                try
-                {
-                    await using var connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync(stoppingToken);
-                    foreach (var payload in Payloads(_node, ids))
-                    {
-                        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-                        notify.Parameters.AddWithValue("channel", Channel);
-                        notify.Parameters.AddWithValue("payload", payload);
-                        await notify.ExecuteNonQueryAsync(stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-                {
-                    // The other nodes miss a hint; their consoles catch up at the next change or reload.
-                    logger.LogWarning(e, "Telling other nodes about {Count} changed cases failed", ids.Count);
-                }
+                await NotifyAsync(connectionString, Payloads(Node, ids), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -140,10 +70,10 @@ public sealed class PostgresCaseChangeRelay(
         }
     }
 
-    private void Receive(string payload)
+    protected override void Receive(string payload)
     {
         var colon = payload.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || payload.AsSpan(0, colon).SequenceEqual(_node))
+        if (colon <= 0 || payload.AsSpan(0, colon).SequenceEqual(Node))
         {
             return;
         }

@@ -85,6 +85,7 @@ public sealed class DispatchEmailReplies(
             return 0;
         }
 
+        var attachments = await AttachmentsOfAsync(claimed, cancellationToken);
         var results = new List<(Guid Id, string? Error, bool Permanent)>();
         using (var client = new SmtpClient())
         {
@@ -115,9 +116,13 @@ public sealed class DispatchEmailReplies(
 
                 try
                 {
-                    var message = compose.Compose(email, time.GetUtcNow().UtcDateTime);
+                    var message = await compose.ComposeAsync(email, attachments[email.MessageId], time.GetUtcNow().UtcDateTime, cancellationToken);
                     await client.SendAsync(message, cancellationToken);
                     results.Add((email.Id, null, false));
+                }
+                catch (CannotComposeException error)
+                {
+                    results.Add((email.Id, error.Message, error.Permanent));
                 }
                 catch (SmtpCommandException error)
                 {
@@ -154,6 +159,16 @@ public sealed class DispatchEmailReplies(
 
         await RecordAsync(results, cancellationToken);
         return claimed.Count;
+    }
+
+    /// <summary>The files of the claimed replies, looked up now: the outbox row names its message, never copies the bytes.</summary>
+    private async Task<ILookup<Guid, Cases.MessageAttachment>> AttachmentsOfAsync(List<OutboundEmail> claimed, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+        var messageIds = claimed.Select(e => e.MessageId).ToList();
+        var attachments = await db.MessageAttachments.AsNoTracking().Where(a => messageIds.Contains(a.MessageId)).ToListAsync(cancellationToken);
+        return attachments.ToLookup(a => a.MessageId);
     }
 
     private static SecureSocketOptions Security(string? security) => security?.Trim().ToLowerInvariant() switch

@@ -145,6 +145,12 @@ public sealed class RelayOptions
 
     /// <summary>Seconds one connection attempt and one send may take.</summary>
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Largest reply handed to the relay, as sent: text, headers and the attachments base64-encoded (a third larger than
+    /// the files). A reply over it is failed with the reason, never sent without some of its files.
+    /// </summary>
+    public long MaxMessageBytes { get; set; } = 20 * 1024 * 1024;
 }
 
 /// <summary><c>TrustDesk:Email:Dkim</c>: signs replies when a domain, selector and key are set.</summary>

@@ -39,6 +39,10 @@ public static class ConsoleHost
         services.AddHostedService(provider => provider.GetRequiredService<PostgresCaseChangeRelay>());
 
         services.AddSingleton<CasePresence>();
+        // Presence too crosses nodes on PostgreSQL (its own channel, with expiry); on SQLite it stays in process.
+        services.Configure<PresenceOptions>(builder.Configuration.GetSection(PresenceOptions.Section));
+        services.AddSingleton<PostgresPresenceRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresPresenceRelay>());
         services.AddSingleton<Macros>();
         services.AddScoped<LoadInbox>();
         services.AddScoped<LoadInvestigation>();

@@ -32,6 +32,8 @@ public abstract class EmailApp : IAsyncLifetime
         ["TrustDesk:Email:Relay:PollSeconds"] = "0.2",
         ["TrustDesk:Email:Relay:RetryBaseSeconds"] = "0.2",
         ["TrustDesk:Email:Relay:MaxAttempts"] = "2",
+        // Small, so a test can pass it with a few hundred kilobytes of files.
+        ["TrustDesk:Email:Relay:MaxMessageBytes"] = "1000000",
         ["TrustDesk:Email:MaxMessageBytes"] = "300000",
         ["TrustDesk:Email:FloodMaxPerSender"] = "5",
         ["TrustDesk:Email:ReopenWindowDays"] = "7",
