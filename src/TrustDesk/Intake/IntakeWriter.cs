@@ -18,12 +18,6 @@ public sealed class IntakeOptions
 
     /// <summary>Works waiting beyond this make new requests wait (back-pressure instead of unbounded memory).</summary>
     public int QueueCapacity { get; set; } = 20_000;
-
-    /// <summary>
-    /// Longest the writer waits, before a commit, for requests it expects (microseconds; 0 never waits). See
-    /// <see cref="IntakeWriter"/>: under load it lets the clients of the previous commit into the next one.
-    /// </summary>
-    public int GatherMicroseconds { get; set; } = 1_000;
 }
 
 /// <summary>
@@ -46,12 +40,6 @@ public sealed class IntakeWriter : BackgroundService
     private readonly ILogger<IntakeWriter> _logger;
     private readonly int _maxBatchSize;
     private readonly CaseChanges? _caseChanges;
-    private readonly long _gatherTicks;
-
-    // Requests submitted and not yet answered, and the most of them lately: about how many clients are sending at once.
-    private int _inFlight;
-    private int _recentPeak;
-    private long _recentPeakSince = Stopwatch.GetTimestamp();
 
     // For the debug log of the writer's load: how much of its time goes to committing, per work.
     private long _statsStarted = Stopwatch.GetTimestamp();
@@ -71,7 +59,6 @@ public sealed class IntakeWriter : BackgroundService
         _time = time;
         _logger = logger;
         _maxBatchSize = Math.Max(1, options.Value.MaxBatchSize);
-        _gatherTicks = Math.Max(0, options.Value.GatherMicroseconds) * Stopwatch.Frequency / 1_000_000;
         _queue = Channel.CreateBounded<IntakeWork>(new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity))
         {
             SingleReader = true,
@@ -82,24 +69,10 @@ public sealed class IntakeWriter : BackgroundService
     /// <summary>Queues the work and returns once it is committed (or has failed).</summary>
     public async Task<TOutcome> SubmitAsync<TOutcome>(IntakeWork<TOutcome> work, CancellationToken cancellationToken)
     {
-        var inFlight = Interlocked.Increment(ref _inFlight);
-        if (inFlight > Volatile.Read(ref _recentPeak))
-        {
-            // A lost race here only makes the peak a little low for a moment.
-            Volatile.Write(ref _recentPeak, inFlight);
-        }
+        await _queue.Writer.WriteAsync(work, cancellationToken);
 
-        try
-        {
-            await _queue.Writer.WriteAsync(work, cancellationToken);
-
-            // Once queued the work will be committed even if the caller goes away: never cancel between queue and commit.
-            return await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+        // Once queued the work will be committed even if the caller goes away: never cancel between queue and commit.
+        return await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -114,7 +87,6 @@ public sealed class IntakeWriter : BackgroundService
                     batch.Add(work);
                 }
 
-                Gather(batch);
                 await CommitAsync(batch);
                 batch.Clear();
             }
@@ -136,43 +108,6 @@ public sealed class IntakeWriter : BackgroundService
             if (batch.Count > 0)
             {
                 await CommitAsync(batch);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits a moment for more works when fewer are queued than clients are sending. Under load the clients split into
-    /// two groups that take turns: while one group's batch commits, the other queues; the writer then commits half the
-    /// clients at a time, paying a commit (and its disk sync) per half. The clients just answered send their next request
-    /// within a fraction of a millisecond, so waiting that long puts everyone in one commit. The wait yields the processor
-    /// (the requests it waits for need it) and ends as soon as the batch is as large as the recent peak.
-    /// </summary>
-    private void Gather(List<IntakeWork> batch)
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (now - _recentPeakSince > Stopwatch.Frequency)
-        {
-            // Forget the peak once a second, so a burst long gone does not make every later commit wait.
-            Volatile.Write(ref _recentPeak, Volatile.Read(ref _inFlight));
-            _recentPeakSince = now;
-        }
-
-        var target = Math.Min(_maxBatchSize, Volatile.Read(ref _recentPeak));
-        if (_gatherTicks == 0 || batch.Count >= target)
-        {
-            return;
-        }
-
-        var deadline = now + _gatherTicks;
-        while (batch.Count < target && Stopwatch.GetTimestamp() < deadline)
-        {
-            if (_queue.Reader.TryRead(out var work))
-            {
-                batch.Add(work);
-            }
-            else
-            {
-                Thread.Yield();
             }
         }
     }
@@ -225,8 +160,8 @@ public sealed class IntakeWriter : BackgroundService
         var processorTime = Environment.CpuUsage.TotalTime;
         var cpu = processorTime - _statsProcessorTime;
         _logger.LogDebug(
-            "Intake writer: {Works} works in {Commits} commits (recent peak {Peak} in flight) in {Seconds:F1} s, busy {Busy:F0} ms ({PerWork:F0} µs per work); process CPU {Cpu:F0} ms ({CpuPerWork:F0} µs per work)",
-            _statsWorks, _statsCommits, Volatile.Read(ref _recentPeak), elapsed.TotalSeconds, busy.TotalMilliseconds, busy.TotalMicroseconds / _statsWorks,
+            "Intake writer: {Works} works in {Commits} commits in {Seconds:F1} s, busy {Busy:F0} ms ({PerWork:F0} µs per work); process CPU {Cpu:F0} ms ({CpuPerWork:F0} µs per work)",
+            _statsWorks, _statsCommits, elapsed.TotalSeconds, busy.TotalMilliseconds, busy.TotalMicroseconds / _statsWorks,
             cpu.TotalMilliseconds, cpu.TotalMicroseconds / _statsWorks);
         _statsProcessorTime = processorTime;
         _statsStarted = Stopwatch.GetTimestamp();
