@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using TrustDesk.Tests.Infrastructure;
 
@@ -27,6 +28,49 @@ public abstract class EmailTriageTests(EmailApp app)
         Assert.Contains(detail.GetProperty("messages").EnumerateArray(),
             m => m.Str("direction") == "internal" && m.Str("text").Contains("crisis playbook", StringComparison.Ordinal));
         Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), e => e.Str("kind") == "severity_changed");
+    }
+
+    [Fact]
+    public async Task ProcessedEmail_TellsOpenConsoles_OnceItsCaseIsCommitted()
+    {
+        var id = Mail.NewId();
+        var seen = new List<long[]>();
+        void OnChanged(IReadOnlyCollection<long> ids)
+        {
+            lock (seen)
+            {
+                seen.Add(ids.ToArray());
+            }
+        }
+
+        var changes = app.Factory.Services.GetRequiredService<TrustDesk.AgentConsole.CaseChanges>();
+        changes.Changed += OnChanged;
+        long caseId;
+        try
+        {
+            await app.PostRawAsync(Mail.Text("console.watch@example.com", "Seller never shipped", "Paid a week ago, nothing since.", id));
+            caseId = await app.CaseOfAsync(id);
+
+            // The signal follows the commit that made the case readable; give the publishing thread a moment.
+            for (var i = 0; i < 50 && !Signalled(); i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            changes.Changed -= OnChanged;
+        }
+
+        Assert.True(Signalled(), "no console was told about the email's case");
+
+        bool Signalled()
+        {
+            lock (seen)
+            {
+                return seen.Any(ids => ids.Contains(caseId));
+            }
+        }
     }
 
     [Fact]
