@@ -12,7 +12,7 @@ namespace TrustDesk.Data;
 /// <summary>
 /// SaveChanges for a context that mostly adds rows, as the intake writer's group commit does: every added entity is
 /// written by one prepared INSERT per table, reused row after row, and only what is left (updated cases) goes through
-/// EF Core's own SaveChanges, in the same transaction. Used on SQLite only (<see cref="TrustDeskDb.WriteAddedRowsPrepared"/>):
+/// EF Core's own SaveChanges, in the same transaction. Used on SQLite only (<see cref="TrustDeskDb.SaveBatchAsync"/>):
 /// there a statement costs no round trip, while on PostgreSQL EF Core's batching into one round trip is the better deal.
 /// </summary>
 /// <remarks>

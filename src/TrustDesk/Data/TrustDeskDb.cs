@@ -102,15 +102,41 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     }
 
     /// <summary>
-    /// Set by the intake writer on SQLite for its own save: added rows are written by <see cref="PreparedInserts"/>, which
-    /// costs a third of EF Core's per-row work there. The audit append above runs the same either way; SaveChanges
-    /// interceptors do not see these rows, so the writer tells consoles about its cases itself. Cleared before the
-    /// context goes back to the pool.
+    /// True during <see cref="SaveBatchAsync"/> on SQLite: added rows are written by <see cref="PreparedInserts"/>, which
+    /// costs a third of EF Core's per-row work there. The audit append above runs the same either way.
     /// </summary>
-    internal bool WriteAddedRowsPrepared { get; set; }
+    private bool _writeAddedRowsPrepared;
+
+    /// <summary>
+    /// The save of a batch writer (intake, email processing): changes are detected once, here, instead of by every
+    /// Entries() and SaveChanges inside <paramref name="save"/> (each pass compares every property of every tracked
+    /// entity, and a batch tracks thousands); on SQLite the added rows go through <see cref="PreparedInserts"/>.
+    /// SaveChanges interceptors do not see those rows, so this returns the ids of the cases the save added or changed
+    /// for the caller to publish once committed — empty where the interceptors saw everything (PostgreSQL).
+    /// </summary>
+    internal async Task<IReadOnlyCollection<long>> SaveBatchAsync(Func<Task> save)
+    {
+        ChangeTracker.DetectChanges();
+        var touchedCases = ChangeTracker.Entries<Case>().Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity).ToList();
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        _writeAddedRowsPrepared = this is SqliteTrustDeskDb;
+        try
+        {
+            await save();
+        }
+        finally
+        {
+            // The context is pooled: its next user saves the ordinary way.
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            _writeAddedRowsPrepared = false;
+        }
+
+        return this is SqliteTrustDeskDb ? touchedCases.Select(c => c.Id).ToHashSet() : [];
+    }
 
     private Task<int> SaveTrackedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken) =>
-        WriteAddedRowsPrepared
+        _writeAddedRowsPrepared
             ? PreparedInserts.SaveChangesAsync(this, token => base.SaveChangesAsync(acceptAllChangesOnSuccess, token), callerStandsInForInterceptors: true, cancellationToken)
             : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 

@@ -203,7 +203,6 @@ public sealed class EmailBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Sna
     public async Task SaveAsync(BlobStore blobs, CancellationToken cancellationToken)
     {
         await Task.WhenAll(_blobs.Values.Select(content => blobs.PutAsync(content, cancellationToken)));
-        Db.ChangeTracker.AutoDetectChangesEnabled = true;
         await Db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -5,7 +5,6 @@ using TrustDesk.AgentConsole;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
-using Case = TrustDesk.Cases.Case;
 
 namespace TrustDesk.Email;
 
@@ -145,26 +144,9 @@ public sealed class ProcessInboundEmails(
             await receive.ApplyAsync(rows[i], batch, parsed[i], cancellationToken);
         }
 
-        // On SQLite the added rows (messages, attachments, contacts, cases) go through the prepared path, as intake's do.
-        // SaveChanges interceptors do not see them there, so the cases are published to consoles here, after the commit.
-        var sqlite = db is SqliteTrustDeskDb;
-        db.ChangeTracker.DetectChanges();
-        var touchedCases = db.ChangeTracker.Entries<Case>().Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity).ToList();
-        db.WriteAddedRowsPrepared = sqlite;
-        try
-        {
-            await batch.SaveAsync(services.GetRequiredService<BlobStore>(), cancellationToken);
-        }
-        finally
-        {
-            // The context is pooled: the next user of it saves the ordinary way.
-            db.WriteAddedRowsPrepared = false;
-        }
-
-        if (sqlite)
-        {
-            services.GetService<CaseChanges>()?.Publish(touchedCases.Select(c => c.Id).ToHashSet());
-        }
+        // The cases it touched are published here when the save bypassed the interceptors (SQLite's prepared path).
+        var touchedCases = await db.SaveBatchAsync(() => batch.SaveAsync(services.GetRequiredService<BlobStore>(), cancellationToken));
+        services.GetService<CaseChanges>()?.Publish(touchedCases);
     }
 
     private async Task ProcessAloneAsync(Guid id, CancellationToken cancellationToken)

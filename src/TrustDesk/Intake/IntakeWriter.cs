@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.AgentConsole;
-using Case = TrustDesk.Cases.Case;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -214,33 +212,15 @@ public sealed class IntakeWriter : BackgroundService
             work.Apply(batch);
         }
 
-        // Changes are detected once, here, instead of by every Entries() and SaveChanges of the save below (each pass
-        // compares every property of every tracked entity, and a batch tracks thousands).
-        db.ChangeTracker.DetectChanges();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-
-        // The prepared path skips SaveChanges interceptors, so the writer tells consoles itself, after the commit.
-        var touchedCases = db.ChangeTracker.Entries<Case>().Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity).ToList();
-        db.WriteAddedRowsPrepared = db is SqliteTrustDeskDb;
-        try
+        // Entities and signal counters commit together, or not at all.
+        var touchedCases = await db.SaveBatchAsync(async () =>
         {
-            // Entities and signal counters commit together, or not at all.
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
             await batch.Signals.FlushAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
-        }
-        finally
-        {
-            // The context is pooled: the next user of it saves the ordinary way.
-            db.WriteAddedRowsPrepared = false;
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
-        }
-
-        if (db is SqliteTrustDeskDb)
-        {
-            _caseChanges?.Publish(touchedCases.Select(c => c.Id).ToHashSet());
-        }
+        });
+        _caseChanges?.Publish(touchedCases);
 
         foreach (var work in works)
         {

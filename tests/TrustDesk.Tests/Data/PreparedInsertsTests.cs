@@ -35,8 +35,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             Assert.True(PreparedInserts.Takes(prepared, typeof(RecordedRuleHit)));
             Assert.True(PreparedInserts.Takes(prepared, typeof(ProposedAction)));
             prepared.AddRange(entities);
-            prepared.WriteAddedRowsPrepared = true;
-            await prepared.SaveChangesAsync(cancellationToken);
+            await prepared.SaveBatchAsync(() => prepared.SaveChangesAsync(cancellationToken));
         }
 
         // The same objects, now carrying the case id the first database gave them, saved by EF Core itself.
@@ -65,8 +64,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             var subject = new Subject(SubjectKind.Account, "u-1", Now);
             var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
             db.AddRange(subject, @case);
-            db.WriteAddedRowsPrepared = true;
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveBatchAsync(() => db.SaveChangesAsync(cancellationToken));
             caseId = @case.Id;
         }
 
@@ -74,8 +72,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         {
             var @case = await db.Cases.SingleAsync(c => c.Id == caseId, cancellationToken);
             @case.AddReport("Again.", null, actor, Now.AddMinutes(1));
-            db.WriteAddedRowsPrepared = true;
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveBatchAsync(() => db.SaveChangesAsync(cancellationToken));
         }
 
         await using (var db = await OpenAsync("trustdesk.db"))
