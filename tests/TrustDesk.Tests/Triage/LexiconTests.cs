@@ -33,6 +33,8 @@ public sealed class LexiconTests
     [InlineData("i dont want to be here anymore", "dont want to be here anymore")]
     [InlineData("gonna k i l l m y s e l f", "kill myself")]
     [InlineData("#killmyself", "kill myself")]
+    [InlineData("He keeps saying he wants to kill himself on stream", "kill himself")]
+    [InlineData("she said she's been cutting herself again", "cutting herself")]
     public void Match_SelfHarm_FindsTheEntry(string text, string entry)
     {
         var matches = LexiconCatalog.Default.Match("self_harm", text);
