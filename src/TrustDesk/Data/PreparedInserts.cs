@@ -254,10 +254,9 @@ public static class PreparedInserts
 
         public async Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, List<EntityEntry> entries, CancellationToken cancellationToken)
         {
-            // One command for all rows: SQLite prepares the statement on first use and reuses it while the text stays.
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = _sql;
+            // One command for all rows, kept with the connection: SQLite prepares the statement on first use and reuses
+            // it while the command and the connection live (for the intake writer's connection: as long as the server).
+            var command = ConnectionCommands.Get(connection, transaction, _sql);
             foreach (var entry in entries)
             {
                 if (_generatedKey is not null && !entry.Property(_generatedKey).IsTemporary)
@@ -285,6 +284,8 @@ public static class PreparedInserts
                 entry.Property(_generatedKey).CurrentValue = Convert.ChangeType(key, _generatedKey.ClrType, System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            // The command outlives the batch: it should not keep the last row's values alive.
+            command.Parameters.Clear();
             return entries.Count;
         }
     }

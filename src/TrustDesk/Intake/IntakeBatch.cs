@@ -85,11 +85,15 @@ public sealed class IntakeBatch
     {
         var batch = new IntakeBatch(db, now, catalog, rules);
 
+        // Lists go in as one array parameter each (EF.Parameter), not EF Core 10's default of one parameter per element:
+        // with that, every batch size made new SQL, which EF Core generated again and SQLite prepared again (measured:
+        // 2.5 ms of the writer's time per batch for the subject look-up alone).
+
         foreach (var group in needs.SubjectsWithGraph.GroupBy(s => s.Kind))
         {
             var ids = group.Select(s => s.ExternalId).ToList();
             var found = await db.Subjects.Include(s => s.Links).Include(s => s.Identifiers).AsSplitQuery()
-                .Where(s => s.Kind == group.Key && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
+                .Where(s => s.Kind == group.Key && EF.Parameter(ids).Contains(s.ExternalId)).ToListAsync(cancellationToken);
             foreach (var subject in found)
             {
                 batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
@@ -106,7 +110,7 @@ public sealed class IntakeBatch
             var ids = wanted.Select(s => s.ExternalId).Distinct().ToList();
             // Not tracked: works only read these (their ids and names); a subject a work changes is loaded with its graph
             // above, tracked. Fewer tracked entities make every change detection of the batch cheaper.
-            var found = await db.Subjects.AsNoTracking().Where(s => kinds.Contains(s.Kind) && ids.Contains(s.ExternalId)).ToListAsync(cancellationToken);
+            var found = await db.Subjects.AsNoTracking().Where(s => EF.Parameter(kinds).Contains(s.Kind) && EF.Parameter(ids).Contains(s.ExternalId)).ToListAsync(cancellationToken);
             foreach (var subject in found)
             {
                 if (needs.Subjects.Contains((subject.Kind, subject.ExternalId)))
@@ -121,7 +125,7 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            var cases = await db.Cases.Where(c => c.ClusterKey != null && clusterKeys.Contains(c.ClusterKey)).ToListAsync(cancellationToken);
+            var cases = await db.Cases.Where(c => c.ClusterKey != null && EF.Parameter(clusterKeys).Contains(c.ClusterKey)).ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
                 batch._openCases[@case.ClusterKey!] = @case;
@@ -136,14 +140,14 @@ public sealed class IntakeBatch
                 // thousands of reporters.
                 var caseIds = cases.Select(c => c.Id).ToList();
                 var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
-                await db.CaseSubjects.Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId)).LoadAsync(cancellationToken);
+                await db.CaseSubjects.Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && EF.Parameter(subjectIds).Contains(s.SubjectId)).LoadAsync(cancellationToken);
             }
         }
 
         var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
         if (aboutIds.Count > 0)
         {
-            var cases = await db.Cases.Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && aboutIds.Contains(c.PrimarySubjectId.Value))
+            var cases = await db.Cases.Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
                 .ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
@@ -156,7 +160,7 @@ public sealed class IntakeBatch
         foreach (var group in needs.IdempotencyKeys.GroupBy(k => k.ClientId))
         {
             var keys = group.Select(k => k.Key).ToList();
-            var records = await db.IdempotencyRecords.Where(r => r.ClientId == group.Key && keys.Contains(r.Key)).ToListAsync(cancellationToken);
+            var records = await db.IdempotencyRecords.Where(r => r.ClientId == group.Key && EF.Parameter(keys).Contains(r.Key)).ToListAsync(cancellationToken);
             foreach (var record in records)
             {
                 batch._idempotency[(record.ClientId, record.Key)] = record;
@@ -166,7 +170,7 @@ public sealed class IntakeBatch
         if (needs.EventIds.Count > 0)
         {
             var eventIds = needs.EventIds.ToList();
-            var known = await db.Events.Where(e => eventIds.Contains(e.ExternalId)).Select(e => e.ExternalId).ToListAsync(cancellationToken);
+            var known = await db.Events.Where(e => EF.Parameter(eventIds).Contains(e.ExternalId)).Select(e => e.ExternalId).ToListAsync(cancellationToken);
             batch._knownEventIds.UnionWith(known);
         }
 
@@ -216,7 +220,7 @@ public sealed class IntakeBatch
             // As in LoadAsync: only its links to this batch's subjects, so a reporter is never attached twice.
             var caseId = @case.Id;
             var subjectIds = _subjects.Values.Select(s => s.Id).ToList();
-            Db.CaseSubjects.Where(s => s.CaseId == caseId && subjectIds.Contains(s.SubjectId)).Load();
+            Db.CaseSubjects.Where(s => s.CaseId == caseId && EF.Parameter(subjectIds).Contains(s.SubjectId)).Load();
             _openCases[clusterKey] = @case;
         }
         else

@@ -14,6 +14,7 @@ namespace TrustDesk.Signals;
 public sealed class SignalCounter(TrustDeskDb db, DateTime now)
 {
     private const int RowsPerStatement = 500;
+    private static readonly string RowUpsert = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime BucketStart), int> _pending = [];
 
     // The pending buckets again, per subject: a count reads only its subject's few buckets, not the whole batch's.
@@ -145,14 +146,19 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
     /// </summary>
     private async Task FlushRowByRowAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
-        var subject = AddParameter(command, "$subject");
-        var name = AddParameter(command, "$name");
-        var resolution = AddParameter(command, "$resolution");
-        var bucket = AddParameter(command, "$bucket");
-        var count = AddParameter(command, "$count");
+        // Kept with the connection (ConnectionCommands): prepared once for as long as the writer's connection is open.
+        var command = ConnectionCommands.Get(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), RowUpsert, added =>
+        {
+            foreach (var name in (string[])["$subject", "$name", "$resolution", "$bucket", "$count"])
+            {
+                AddParameter(added, name);
+            }
+        });
+        var subject = command.Parameters["$subject"];
+        var name = command.Parameters["$name"];
+        var resolution = command.Parameters["$resolution"];
+        var bucket = command.Parameters["$bucket"];
+        var count = command.Parameters["$count"];
         foreach (var ((subjectId, signal, bucketResolution, bucketStart), delta) in _pending)
         {
             // As EF Core stores Guids in SQLite: upper-case text. DateTimes the driver formats as EF Core does.
@@ -168,12 +174,11 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         _pendingBySubject.Clear();
     }
 
-    private static System.Data.Common.DbParameter AddParameter(System.Data.Common.DbCommand command, string name)
+    private static void AddParameter(System.Data.Common.DbCommand command, string name)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         command.Parameters.Add(parameter);
-        return parameter;
     }
 
     private static string Upsert(string subject, string name, string resolution, string bucket, string count) =>
