@@ -5,14 +5,17 @@ using TrustDesk.Data;
 namespace TrustDesk.Cases;
 
 /// <summary>
-/// Full-text search over case titles and message text: FTS5 on SQLite, tsvector expression indexes on PostgreSQL.
+/// Full-text search over case titles and message text: FTS5 on SQLite (in its own file, <see cref="SqliteSearchIndex"/>),
+/// tsvector expression indexes on PostgreSQL.
 /// Both take the user's words as plain words (no query syntax), all of which must match; the last one may be a prefix.
 /// </summary>
 public static class CaseSearch
 {
     public const int QueryMaxLength = 200;
 
-    public static IQueryable<Case> Matching(TrustDeskDb db, IQueryable<Case> cases, string query)
+    /// <summary>The cases matching the words. On SQLite the full-text index lives in a file of its own (<paramref name="sqliteIndex"/>).</summary>
+    public static async Task<IQueryable<Case>> MatchingAsync(
+        TrustDeskDb db, IQueryable<Case> cases, string query, SqliteSearchIndex? sqliteIndex, CancellationToken cancellationToken)
     {
         if (Case.TryParseNumber(query.Trim(), out var number))
         {
@@ -39,9 +42,10 @@ public static class CaseSearch
             return cases.Where(c => false);
         }
 
-        var ids = db.Database.SqlQuery<long>(
-            $"SELECT rowid AS Value FROM CaseTitleSearch WHERE CaseTitleSearch MATCH {ftsQuery} UNION SELECT case_id AS Value FROM MessageSearch WHERE MessageSearch MATCH {ftsQuery}");
-        return cases.Where(c => ids.Contains(c.Id));
+        var index = sqliteIndex ?? throw new InvalidOperationException("SQLite search needs the SqliteSearchIndex service (registered by AddData).");
+        // The matching ids go in as one array parameter; the filters, access rules and paging still run in the database.
+        var ids = await index.MatchAsync(ftsQuery, cancellationToken);
+        return cases.Where(c => EF.Parameter(ids).Contains(c.Id));
     }
 
     /// <summary>Each word becomes a quoted FTS5 string (so no user text is query syntax); the last is a prefix.</summary>

@@ -26,7 +26,7 @@ public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? NextCurs
 /// <summary>
 /// Lists cases with filters and keyset pagination. The default order is the order of work: severity, then age.
 /// </summary>
-public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAccess access)
+public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAccess access, SqliteSearchIndex? searchIndex = null)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -132,7 +132,7 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAcces
             }
             else if (!string.IsNullOrWhiteSpace(query.Q))
             {
-                cases = CaseSearch.Matching(db, cases, query.Q);
+                cases = await CaseSearch.MatchingAsync(db, cases, query.Q, searchIndex, cancellationToken);
             }
         }
 

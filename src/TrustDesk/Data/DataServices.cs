@@ -14,6 +14,7 @@ public static class DataServices
 
         // Pooled: every request scope that takes the context (authentication, intake) and every group commit would
         // otherwise build one and its internal services from scratch. Contexts are reset on return; none keeps state.
+        string? sqliteConnectionString = null;
         if (database.IsPostgres)
         {
             var connectionString = configuration.GetConnectionString("TrustDesk");
@@ -29,17 +30,24 @@ public static class DataServices
         {
             var dataDirectory = Path.GetFullPath(configuration["TrustDesk:DataDirectory"] ?? new TrustDeskOptions().DataDirectory);
             Directory.CreateDirectory(dataDirectory);
-            var connectionString = new SqliteConnectionStringBuilder
+            sqliteConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(dataDirectory, "trustdesk.db"),
                 Pooling = true,
                 DefaultTimeout = 30,
             }.ToString();
             var settings = new SqliteConnectionSettings(database);
-            services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(connectionString).AddInterceptors(settings));
+            services.AddDbContextPool<TrustDeskDb, SqliteTrustDeskDb>(options => options.UseSqlite(sqliteConnectionString).AddInterceptors(settings));
         }
 
         services.AddHostedService<DatabaseMigrator>();
+        if (sqliteConnectionString is not null)
+        {
+            // Registered after the migrator, so the indexer starts on the migrated database.
+            services.AddSingleton(provider => new Cases.SqliteSearchIndex(sqliteConnectionString, provider.GetRequiredService<ILogger<Cases.SqliteSearchIndex>>()));
+            services.AddHostedService<Cases.SqliteSearchIndexer>();
+        }
+
         return services;
     }
 }

@@ -256,7 +256,8 @@ public static class PreparedInserts
         {
             // One command for all rows, kept with the connection: SQLite prepares the statement on first use and reuses
             // it while the command and the connection live (for the intake writer's connection: as long as the server).
-            var command = ConnectionCommands.Get(connection, transaction, _sql);
+            await using var lease = ConnectionCommands.Get(connection, transaction, _sql);
+            var command = lease.Command;
             foreach (var entry in entries)
             {
                 if (_generatedKey is not null && !entry.Property(_generatedKey).IsTemporary)
@@ -284,7 +285,7 @@ public static class PreparedInserts
                 entry.Property(_generatedKey).CurrentValue = Convert.ChangeType(key, _generatedKey.ClrType, System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            // The command outlives the batch: it should not keep the last row's values alive.
+            // A kept command outlives the batch: it should not keep the last row's values alive.
             command.Parameters.Clear();
             return entries.Count;
         }

@@ -75,6 +75,8 @@ public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<D
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        ConnectionCommands.KeepFor(connection);
+
         // No interceptors: the writer publishes its case changes to consoles itself, after each commit, and the
         // connection's settings are applied above, once.
         _contextOptions = new DbContextOptionsBuilder<SqliteTrustDeskDb>().UseSqlite(connection).Options;

@@ -147,13 +147,14 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
     private async Task FlushRowByRowAsync(CancellationToken cancellationToken)
     {
         // Kept with the connection (ConnectionCommands): prepared once for as long as the writer's connection is open.
-        var command = ConnectionCommands.Get(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), RowUpsert, added =>
+        await using var lease = ConnectionCommands.Get(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), RowUpsert, added =>
         {
             foreach (var name in (string[])["$subject", "$name", "$resolution", "$bucket", "$count"])
             {
                 AddParameter(added, name);
             }
         });
+        var command = lease.Command;
         var subject = command.Parameters["$subject"];
         var name = command.Parameters["$name"];
         var resolution = command.Parameters["$resolution"];

@@ -264,6 +264,21 @@ public abstract class CaseApiTests(TrustDeskFactory app)
         Assert.Equal(byMessage, Assert.Single(number.GetProperty("items").EnumerateArray()).Long("id"));
     }
 
+    [Fact]
+    public async Task ListCases_FullText_FindsARetitledCaseByItsNewTitleOnly()
+    {
+        var client = await app.CreateApiClientAsync();
+        var before = "okapi" + Guid.NewGuid().ToString("N")[..6];
+        var after = "quokka" + Guid.NewGuid().ToString("N")[..6];
+        var created = await (await client.PostJsonAsync("/api/v1/cases", new { title = $"Graded {before} slab" })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(1, (await client.GetJsonAsync($"/api/v1/cases?q={before}")).GetProperty("items").GetArrayLength());
+
+        await (await client.PatchJsonAsync($"/api/v1/cases/{created.Long("id")}", new { title = $"Graded {after} slab" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(0, (await client.GetJsonAsync($"/api/v1/cases?q={before}")).GetProperty("items").GetArrayLength());
+        Assert.Equal(created.Long("id"), Assert.Single((await client.GetJsonAsync($"/api/v1/cases?q={after}")).GetProperty("items").EnumerateArray()).Long("id"));
+    }
+
     [Theory]
     [InlineData("\"unbalanced")]
     [InlineData("a OR b NOT c")]

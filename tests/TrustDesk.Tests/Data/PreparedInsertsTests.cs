@@ -18,7 +18,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     private static readonly string[] Tables =
     [
         "Subjects", "SubjectLinks", "SubjectIdentifiers", "Cases", "CaseEvents", "CaseSubjects", "Messages", "Reports",
-        "Events", "EventSubjects", "IdempotencyRecords", "CaseTitleSearch", "MessageSearch", "AuditEntries",
+        "Events", "EventSubjects", "IdempotencyRecords", "AuditEntries",
     ];
 
     [Fact]
