@@ -137,9 +137,9 @@ public static partial class ParseEmail
         string? html = null;
         if (walk.Html is not null)
         {
-            var sanitised = EmailHtml.Sanitize(walk.Html);
+            var sanitised = EmailHtml.Sanitize(walk.Html, withPlainText: walk.Text is null);
             html = sanitised.Html;
-            text = walk.Text ?? sanitised.PlainText;
+            text = walk.Text ?? sanitised.PlainText ?? "";
         }
         else
         {
