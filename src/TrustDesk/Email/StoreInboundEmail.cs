@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -70,13 +71,14 @@ public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, Proce
     }
 
     private async Task<Guid?> FindAsync(string dedupeKey, CancellationToken cancellationToken) =>
-        await FindByDedupeKey(db, dedupeKey, cancellationToken);
+        await FindByDedupeKey.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery(
+            (TrustDeskDb context, string key, CancellationToken _) =>
+                context.InboundEmails.AsNoTracking().Where(e => e.DedupeKey == key).Select(e => (Guid?)e.Id).FirstOrDefault()))(db, dedupeKey, cancellationToken);
 
     // Asked once per message on the SMTP session's thread: compiled, it skips building and looking up the LINQ query each
-    // time, which cost more CPU than SQLite answering it.
-    private static readonly Func<TrustDeskDb, string, CancellationToken, Task<Guid?>> FindByDedupeKey = EF.CompileAsyncQuery(
-        (TrustDeskDb db, string dedupeKey, CancellationToken _) =>
-            db.InboundEmails.AsNoTracking().Where(e => e.DedupeKey == dedupeKey).Select(e => (Guid?)e.Id).FirstOrDefault());
+    // time, which cost more CPU than SQLite answering it. A compiled query serves one model, so one per provider's model.
+    private static readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<TrustDeskDb, string, CancellationToken, Task<Guid?>>>
+        FindByDedupeKey = new();
 
     private static MimeKit.InternetAddressList? TryParseAddresses(string? value) =>
         value is not null && MimeKit.InternetAddressList.TryParse(value, out var list) ? list : null;
