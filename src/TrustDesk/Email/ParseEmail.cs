@@ -71,7 +71,10 @@ public static partial class ParseEmail
     {
         try
         {
-            using var stream = new MemoryStream(raw.ToArray(), writable: false);
+            // Read in place where the memory is an array (it is, from every way in): no copy of the message per store.
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(raw.ToArray(), writable: false);
             var parser = new MimeParser(ParserOptions.Default, stream, MimeFormat.Entity);
             return parser.ParseHeaders();
         }
