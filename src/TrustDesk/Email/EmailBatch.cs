@@ -197,12 +197,13 @@ public sealed class EmailBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Sna
     }
 
     /// <summary>
-    /// Writes the batch's attachments (all at once: each is flushed to disk, and the flushes overlap) and then commits the
-    /// batch; a row never refers to a file that is not durable.
+    /// Writes the batch's attachments, all at once (each is flushed to disk, and the flushes overlap). Called before
+    /// <see cref="SaveAsync"/>, so a row never refers to a file that is not durable, and outside the turn at SQLite's
+    /// single writer (<see cref="TrustDeskDb.SaveBatchAsync"/>), which the disk flushes would otherwise hold up.
     /// </summary>
-    public async Task SaveAsync(BlobStore blobs, CancellationToken cancellationToken)
-    {
-        await Task.WhenAll(_blobs.Values.Select(content => blobs.PutAsync(content, cancellationToken)));
-        await Db.SaveChangesAsync(cancellationToken);
-    }
+    public Task WriteBlobsAsync(BlobStore blobs, CancellationToken cancellationToken) =>
+        Task.WhenAll(_blobs.Values.Select(content => blobs.PutAsync(content, cancellationToken)));
+
+    /// <summary>Commits the batch (its attachments were written by <see cref="WriteBlobsAsync"/>).</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken) => await Db.SaveChangesAsync(cancellationToken);
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using TrustDesk.Cases;
 
 namespace TrustDesk.Email;
@@ -57,6 +59,12 @@ public static class EmailServices
         modelBuilder.Entity<InboundEmail>(b =>
         {
             b.Property(e => e.Id).ValueGeneratedNever();
+
+            // The raw message is set once and never changed in place. EF Core's default for byte arrays copies each one
+            // to snapshot it and compares them byte by byte to detect changes: ~20 KB per message, on the intake writer
+            // (every stored row becomes tracked as unchanged) and again for every row processing loads.
+            b.Property(e => e.Raw).Metadata.SetValueComparer(new ValueComparer<byte[]>(
+                (left, right) => ReferenceEquals(left, right), value => RuntimeHelpers.GetHashCode(value), value => value));
             b.Property(e => e.DedupeKey).HasMaxLength(InboundEmail.DedupeKeyMaxLength);
             b.Property(e => e.MessageIdHeader).HasMaxLength(998);
             b.Property(e => e.Sha256).HasMaxLength(64);

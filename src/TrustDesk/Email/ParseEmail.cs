@@ -71,7 +71,10 @@ public static partial class ParseEmail
     {
         try
         {
-            using var stream = new MemoryStream(raw.ToArray(), writable: false);
+            // Read in place where the memory is an array (it is, from every way in): no copy of the message per store.
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(raw.ToArray(), writable: false);
             var parser = new MimeParser(ParserOptions.Default, stream, MimeFormat.Entity);
             return parser.ParseHeaders();
         }
@@ -137,9 +140,9 @@ public static partial class ParseEmail
         string? html = null;
         if (walk.Html is not null)
         {
-            var sanitised = EmailHtml.Sanitize(walk.Html);
+            var sanitised = EmailHtml.Sanitize(walk.Html, withPlainText: walk.Text is null);
             html = sanitised.Html;
-            text = walk.Text ?? sanitised.PlainText;
+            text = walk.Text ?? sanitised.PlainText ?? "";
         }
         else
         {

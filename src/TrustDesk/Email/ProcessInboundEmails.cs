@@ -145,7 +145,8 @@ public sealed class ProcessInboundEmails(
         }
 
         // The cases it touched are published here when the save bypassed the interceptors (SQLite's prepared path).
-        var touchedCases = await db.SaveBatchAsync(() => batch.SaveAsync(services.GetRequiredService<BlobStore>(), cancellationToken));
+        await batch.WriteBlobsAsync(services.GetRequiredService<BlobStore>(), cancellationToken);
+        var touchedCases = await db.SaveBatchAsync(() => batch.SaveAsync(cancellationToken));
         services.GetService<CaseChanges>()?.Publish(touchedCases);
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +71,14 @@ public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, Proce
     }
 
     private async Task<Guid?> FindAsync(string dedupeKey, CancellationToken cancellationToken) =>
-        await db.InboundEmails.AsNoTracking().Where(e => e.DedupeKey == dedupeKey).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(cancellationToken);
+        await FindByDedupeKey.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery(
+            (TrustDeskDb context, string key, CancellationToken _) =>
+                context.InboundEmails.AsNoTracking().Where(e => e.DedupeKey == key).Select(e => (Guid?)e.Id).FirstOrDefault()))(db, dedupeKey, cancellationToken);
+
+    // Asked once per message on the SMTP session's thread: compiled, it skips building and looking up the LINQ query each
+    // time, which cost more CPU than SQLite answering it. A compiled query serves one model, so one per provider's model.
+    private static readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<TrustDeskDb, string, CancellationToken, Task<Guid?>>>
+        FindByDedupeKey = new();
 
     private static MimeKit.InternetAddressList? TryParseAddresses(string? value) =>
         value is not null && MimeKit.InternetAddressList.TryParse(value, out var list) ? list : null;
@@ -94,6 +103,11 @@ public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, Proce
 
     private sealed class StoreWork(InboundEmail row) : IntakeWork<(Guid Id, bool Duplicate)>
     {
+        // The messages each group commit stores, by dedupe key. Asking the context instead (DbSet.Local, Entry) detected
+        // changes on every row the commit tracks, each with its raw message, once per message: on the intake writer's
+        // thread, which every SMTP sender waits for.
+        private static readonly ConditionalWeakTable<IntakeBatch, Dictionary<string, Guid>> StoredByBatch = new();
+
         private (Guid, bool) _outcome;
 
         internal override void Collect(IntakeBatch.Needs needs)
@@ -103,18 +117,16 @@ public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, Proce
         internal override void Apply(IntakeBatch batch)
         {
             // Two copies in one group commit (the same message by SMTP and IMAP at once): the second is the duplicate.
-            var twin = batch.Db.InboundEmails.Local.FirstOrDefault(e => e.DedupeKey == row.DedupeKey && e.Id != row.Id);
-            if (twin is not null)
+            var stored = StoredByBatch.GetOrCreateValue(batch);
+            if (stored.TryGetValue(row.DedupeKey, out var twin))
             {
-                _outcome = (twin.Id, true);
+                _outcome = (twin, true);
                 return;
             }
 
-            if (batch.Db.Entry(row).State == EntityState.Detached)
-            {
-                batch.Db.InboundEmails.Add(row);
-            }
-
+            // A batch is applied once, to a context of its own (a retry alone gets a new batch), so the row is new to it.
+            batch.Db.InboundEmails.Add(row);
+            stored[row.DedupeKey] = row.Id;
             _outcome = (row.Id, false);
         }
 
