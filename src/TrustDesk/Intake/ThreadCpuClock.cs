@@ -11,15 +11,26 @@ internal static class ThreadCpuClock
 {
     private const int ClockThreadCpuTimeId = 3;
 
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+
     /// <summary>The calling thread's processor time in nanoseconds, or null where it cannot be read.</summary>
     public static long? Now()
     {
-        if (!OperatingSystem.IsLinux())
+        if (_unavailable)
         {
             return null;
         }
 
-        return ClockGetTime(ClockThreadCpuTimeId, out var time) == 0 ? (time.Seconds * 1_000_000_000) + time.Nanoseconds : null;
+        try
+        {
+            return ClockGetTime(ClockThreadCpuTimeId, out var time) == 0 ? (time.Seconds * 1_000_000_000) + time.Nanoseconds : null;
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library under another name (musl, say): the debug log goes without this figure.
+            _unavailable = true;
+            return null;
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
