@@ -32,7 +32,7 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
         var subjects = await db.CaseSubjects.AsNoTracking().Where(s => s.CaseId == id)
             .Select(s => new CaseSubjectView(s.SubjectId, s.Subject!.Kind, s.Subject.ExternalId, s.Subject.DisplayName, s.Role))
             .ToListAsync(cancellationToken);
-        var messages = await db.Messages.AsNoTracking().Include(m => m.Attachments).Where(m => m.CaseId == id)
+        var messages = await db.Messages.AsNoTracking().Include(m => m.Attachments.OrderBy(a => a.Position).ThenBy(a => a.Id)).Where(m => m.CaseId == id)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Take(MaxMessages).ToListAsync(cancellationToken);
         var timeline = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == id)
             .OrderBy(e => e.At).ThenBy(e => e.Id).Take(MaxTimeline)

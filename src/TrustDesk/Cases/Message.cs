@@ -105,7 +105,12 @@ public sealed class Message
 
     public const int DeliveryErrorMaxLength = 1000;
 
-    public void Attach(MessageAttachment attachment) => _attachments.Add(attachment);
+    /// <summary>Adds a file; files keep the order they were attached in (<see cref="MessageAttachment.Position"/>).</summary>
+    public void Attach(MessageAttachment attachment)
+    {
+        attachment.PlaceAt(_attachments.Count);
+        _attachments.Add(attachment);
+    }
 
     internal Case? Case { get; private set; }
 }

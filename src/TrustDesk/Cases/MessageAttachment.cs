@@ -29,6 +29,12 @@ public sealed class MessageAttachment
 
     public Guid Id { get; private set; }
     public Guid MessageId { get; private set; }
+
+    /// <summary>
+    /// Where the file comes among its message's files, from 0: the order the sender or agent attached them in. Ids
+    /// cannot tell it: two files made in the same millisecond get version-7 ids in random order.
+    /// </summary>
+    public int Position { get; private set; }
     public string FileName { get; private set; } = "";
 
     /// <summary>What the sender said the type is (never trusted).</summary>
@@ -45,6 +51,8 @@ public sealed class MessageAttachment
 
     /// <summary>Why the file is flagged or refused (type mismatch, too large, executable); null when it is fine.</summary>
     public string? Problem { get; private set; }
+
+    internal void PlaceAt(int position) => Position = position;
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

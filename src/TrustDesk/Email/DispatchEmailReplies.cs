@@ -167,7 +167,9 @@ public sealed class DispatchEmailReplies(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         var messageIds = claimed.Select(e => e.MessageId).ToList();
-        var attachments = await db.MessageAttachments.AsNoTracking().Where(a => messageIds.Contains(a.MessageId)).ToListAsync(cancellationToken);
+        // In the order they were attached: the lookup keeps it per message.
+        var attachments = await db.MessageAttachments.AsNoTracking().Where(a => messageIds.Contains(a.MessageId))
+            .OrderBy(a => a.Position).ThenBy(a => a.Id).ToListAsync(cancellationToken);
         return attachments.ToLookup(a => a.MessageId);
     }
 

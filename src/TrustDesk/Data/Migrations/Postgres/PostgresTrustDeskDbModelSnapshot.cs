@@ -639,6 +639,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Problem")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");

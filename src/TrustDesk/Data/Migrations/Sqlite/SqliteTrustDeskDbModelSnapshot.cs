@@ -617,6 +617,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Problem")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
