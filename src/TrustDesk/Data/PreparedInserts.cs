@@ -256,8 +256,10 @@ public static class PreparedInserts
         {
             // One command for all rows, kept with the connection: SQLite prepares the statement on first use and reuses
             // it while the command and the connection live (for the intake writer's connection: as long as the server).
-            await using var lease = ConnectionCommands.Get(connection, transaction, _sql);
+            // Its parameters are made once, through EF's type mappings; each row only sets their values.
+            await using var lease = ConnectionCommands.Get(connection, transaction, _sql, AddParameters);
             var command = lease.Command;
+            var parameters = command.Parameters;
             foreach (var entry in entries)
             {
                 if (_generatedKey is not null && !entry.Property(_generatedKey).IsTemporary)
@@ -265,11 +267,11 @@ public static class PreparedInserts
                     throw new InvalidOperationException($"An added {EntityType.DisplayName()} carries its own {_generatedKey.Name}; the database assigns it.");
                 }
 
-                command.Parameters.Clear();
                 var values = entry.CurrentValues;
-                foreach (var (property, mapping, parameter) in _columns)
+                for (var i = 0; i < _columns.Length; i++)
                 {
-                    command.Parameters.Add(mapping.CreateParameter(command, parameter, values[property], property.IsNullable));
+                    var (property, mapping, _) = _columns[i];
+                    parameters[i].Value = ProviderValue(mapping, values[property]);
                 }
 
                 if (_generatedKey is null)
@@ -286,8 +288,40 @@ public static class PreparedInserts
             }
 
             // A kept command outlives the batch: it should not keep the last row's values alive.
-            command.Parameters.Clear();
+            foreach (DbParameter parameter in parameters)
+            {
+                parameter.Value = DBNull.Value;
+            }
+
             return entries.Count;
+        }
+
+        private void AddParameters(DbCommand command)
+        {
+            foreach (var (property, mapping, parameter) in _columns)
+            {
+                command.Parameters.Add(mapping.CreateParameter(command, parameter, null, property.IsNullable));
+            }
+        }
+
+        /// <summary>
+        /// A value as <see cref="RelationalTypeMapping.CreateParameter"/> would put it in a parameter: through the
+        /// mapping's converter (enums, Guids as text, JSON columns...), an enum without one as its number, null as
+        /// DBNull. The rows are compared with EF Core's own in PreparedInsertsTests.
+        /// </summary>
+        private static object ProviderValue(RelationalTypeMapping mapping, object? value)
+        {
+            if (value is null)
+            {
+                return DBNull.Value;
+            }
+
+            if (mapping.Converter is { } converter)
+            {
+                return converter.ConvertToProvider(value) ?? DBNull.Value;
+            }
+
+            return value is Enum ? Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), System.Globalization.CultureInfo.InvariantCulture) : value;
         }
     }
 }
