@@ -115,37 +115,35 @@ public sealed class SqliteSearchIndex : IDisposable
 
         await using (var transaction = (SqliteTransaction)await index.BeginTransactionAsync(cancellationToken))
         {
-            await using var title = Command(index, transaction, "INSERT INTO CaseTitleSearch(rowid, title) VALUES ($id, $text)");
+            await using var title = Command(index, transaction, "INSERT INTO CaseTitleSearch(rowid, title) VALUES ($id, $text)", "$id", "$text");
             foreach (var (id, text, _) in cases)
             {
-                await RunAsync(title, id, text, null, cancellationToken);
+                await RunAsync(title, cancellationToken, id, text);
             }
 
-            await using var message = Command(index, transaction, "INSERT INTO MessageSearch(rowid, text, case_id) VALUES ($id, $text, $case)");
+            await using var message = Command(index, transaction, "INSERT INTO MessageSearch(rowid, text, case_id) VALUES ($id, $text, $case)", "$id", "$text", "$case");
             foreach (var (rowid, text, caseId) in messages)
             {
-                await RunAsync(message, rowid, text, caseId, cancellationToken);
+                await RunAsync(message, cancellationToken, rowid, text, caseId);
             }
 
             // A renamed case has its title row replaced. One the case step has not reached yet is left to it: it will
             // read the title as it is then.
             var casesIndexedUpTo = cases.Count > 0 ? cases[^1].Key : lastCase;
-            await using var drop = Command(index, transaction, "DELETE FROM CaseTitleSearch WHERE rowid = $id");
+            await using var drop = Command(index, transaction, "DELETE FROM CaseTitleSearch WHERE rowid = $id", "$id");
             foreach (var (_, text, caseId) in renames.Where(r => r.CaseId <= casesIndexedUpTo))
             {
-                await RunAsync(drop, caseId!.Value, null, null, cancellationToken);
-                await RunAsync(title, caseId.Value, text, null, cancellationToken);
+                await RunAsync(drop, cancellationToken, caseId);
+                await RunAsync(title, cancellationToken, caseId, text);
             }
 
-            await using var progress = Command(index, transaction, "INSERT INTO Progress(Name, Last) VALUES ($name, $last) ON CONFLICT(Name) DO UPDATE SET Last = excluded.Last");
+            await using var progress = Command(index, transaction,
+                "INSERT INTO Progress(Name, Last) VALUES ($name, $last) ON CONFLICT(Name) DO UPDATE SET Last = excluded.Last", "$name", "$last");
             foreach (var (name, rows) in new[] { ("cases", cases), ("messages", messages), ("renames", renames) })
             {
                 if (rows.Count > 0)
                 {
-                    progress.Parameters.Clear();
-                    progress.Parameters.AddWithValue("$name", name);
-                    progress.Parameters.AddWithValue("$last", rows[^1].Key);
-                    await progress.ExecuteNonQueryAsync(cancellationToken);
+                    await RunAsync(progress, cancellationToken, name, rows[^1].Key);
                 }
             }
 
@@ -207,26 +205,25 @@ public sealed class SqliteSearchIndex : IDisposable
         return rows;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    /// <summary>A command with its parameters made once; each run sets their values in order.</summary>
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = parameter });
+        }
+
         return command;
     }
 
-    private static async Task RunAsync(SqliteCommand command, long id, string? text, long? caseId, CancellationToken cancellationToken)
+    private static async Task RunAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
     {
-        command.Parameters.Clear();
-        command.Parameters.AddWithValue("$id", id);
-        if (command.CommandText.Contains("$text", StringComparison.Ordinal))
+        for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters.AddWithValue("$text", (object?)text ?? DBNull.Value);
-        }
-
-        if (command.CommandText.Contains("$case", StringComparison.Ordinal))
-        {
-            command.Parameters.AddWithValue("$case", (object?)caseId ?? DBNull.Value);
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);

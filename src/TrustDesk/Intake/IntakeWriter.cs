@@ -75,25 +75,19 @@ public sealed class IntakeWriter : BackgroundService
         return await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
     }
 
-    // A thread of its own, not the thread pool's: the writer is one long serial loop whose commits complete
-    // synchronously on SQLite, so it never gives its thread back anyway, and a named thread is what profilers show.
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private void Run(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Thread.CurrentThread.Name = "intake-writer";
         var batch = new List<IntakeWork>(_maxBatchSize);
         try
         {
-            while (_queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var work))
                 {
                     batch.Add(work);
                 }
 
-                CommitAsync(batch).GetAwaiter().GetResult();
+                await CommitAsync(batch);
                 batch.Clear();
             }
         }
@@ -106,19 +100,19 @@ public sealed class IntakeWriter : BackgroundService
                 batch.Add(work);
                 if (batch.Count == _maxBatchSize)
                 {
-                    CommitAsync(batch).GetAwaiter().GetResult();
+                    await CommitAsync(batch);
                     batch.Clear();
                 }
             }
 
             if (batch.Count > 0)
             {
-                CommitAsync(batch).GetAwaiter().GetResult();
+                await CommitAsync(batch);
             }
         }
         finally
         {
-            _contexts.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await _contexts.DisposeAsync();
         }
     }
 
