@@ -17,6 +17,18 @@ public static class AuditChain
 
     internal static async Task AppendAsync(TrustDeskDb db, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
+        foreach (var entry in await ChainAsync(db, records, cancellationToken))
+        {
+            db.AuditEntries.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// The entries that append these records to the chain, for the caller to insert in the same transaction: after the
+    /// head as it stands (read here, under the lock on PostgreSQL).
+    /// </summary>
+    internal static async Task<List<AuditEntry>> ChainAsync(TrustDeskDb db, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
         if (db is PostgresTrustDeskDb)
         {
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
@@ -26,12 +38,15 @@ public static class AuditChain
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditEntry.GenesisHash;
+        var entries = new List<AuditEntry>(records.Count);
         foreach (var record in records)
         {
             var entry = new AuditEntry(++sequence, record, previous);
-            db.AuditEntries.Add(entry);
+            entries.Add(entry);
             previous = entry.Hash;
         }
+
+        return entries;
     }
 
     /// <summary>A case event as an audit record. Contacts are named by id only: the audit trail holds no personal data.</summary>

@@ -118,6 +118,9 @@ public static class PreparedInserts
         }
     }
 
+    /// <summary>The tables of the context's model this path can write (built once per model).</summary>
+    internal static ModelPlan PlanFor(DbContext db) => Plans.GetOrAdd(db.Model, model => ModelPlan.Build(model, db.GetService<ISqlGenerationHelper>()));
+
     /// <summary>Whether added entities of this type are written here rather than by SaveChanges (for tests).</summary>
     internal static bool Takes(DbContext db, Type entityClrType) =>
         db.Model.FindEntityType(entityClrType) is { } entityType
@@ -127,7 +130,7 @@ public static class PreparedInserts
         db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<ISaveChangesInterceptor>().Any() == true;
 
     /// <summary>The tables of one model this path can write, in an order that inserts principals before dependents.</summary>
-    private sealed class ModelPlan(Dictionary<IEntityType, TablePlan> tables, List<TablePlan> insertOrder)
+    internal sealed class ModelPlan(Dictionary<IEntityType, TablePlan> tables, List<TablePlan> insertOrder)
     {
         public Dictionary<IEntityType, TablePlan> Tables { get; } = tables;
         public List<TablePlan> InsertOrder { get; } = insertOrder;
@@ -176,7 +179,7 @@ public static class PreparedInserts
     }
 
     /// <summary>One table's INSERT: its columns with EF's type mappings, and the key the database generates, if any.</summary>
-    private sealed class TablePlan
+    internal sealed class TablePlan
     {
         private readonly (IProperty Property, RelationalTypeMapping Mapping, string Parameter)[] _columns;
         private readonly IProperty? _generatedKey;
@@ -296,6 +299,45 @@ public static class PreparedInserts
             return entries.Count;
         }
 
+        /// <summary>
+        /// Inserts entities no context tracks (<see cref="UntrackedWrites"/>): values are read from the objects through
+        /// EF Core's property getters, and a key the database generates is set on the object through its setter.
+        /// </summary>
+        public async Task InsertUntrackedAsync(DbConnection connection, DbTransaction transaction, List<object> entities, CancellationToken cancellationToken)
+        {
+            await using var lease = ConnectionCommands.Get(connection, transaction, _sql, AddParameters);
+            var command = lease.Command;
+            var parameters = command.Parameters;
+            foreach (var entity in entities)
+            {
+                if (_generatedKey is not null && !Equals(_generatedKey.GetGetter().GetClrValueUsingContainingEntity(entity), _generatedKey.Sentinel ?? Activator.CreateInstance(_generatedKey.ClrType)))
+                {
+                    throw new InvalidOperationException($"An added {EntityType.DisplayName()} carries its own {_generatedKey.Name}; the database assigns it.");
+                }
+
+                for (var i = 0; i < _columns.Length; i++)
+                {
+                    var (property, mapping, _) = _columns[i];
+                    parameters[i].Value = ProviderValue(mapping, property.GetGetter().GetClrValueUsingContainingEntity(entity));
+                }
+
+                if (_generatedKey is null)
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
+
+                var key = await command.ExecuteScalarAsync(cancellationToken)
+                    ?? throw new InvalidOperationException($"INSERT INTO {EntityType.GetTableName()} returned no key.");
+                UntrackedWrites.Setter(_generatedKey)(entity, Convert.ChangeType(key, _generatedKey.ClrType, System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            foreach (DbParameter parameter in parameters)
+            {
+                parameter.Value = DBNull.Value;
+            }
+        }
+
         private void AddParameters(DbCommand command)
         {
             foreach (var (property, mapping, parameter) in _columns)
@@ -309,7 +351,7 @@ public static class PreparedInserts
         /// mapping's converter (enums, Guids as text, JSON columns...), an enum without one as its number, null as
         /// DBNull. The rows are compared with EF Core's own in PreparedInsertsTests.
         /// </summary>
-        private static object ProviderValue(RelationalTypeMapping mapping, object? value)
+        internal static object ProviderValue(RelationalTypeMapping mapping, object? value)
         {
             if (value is null)
             {

@@ -61,11 +61,16 @@ public static class ApplyTriage
 
     /// <summary>Applies the active hits to the case and records every hit and proposal on it.</summary>
     public static void ApplyTo(IntakeBatch batch, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId) =>
-        ApplyTo(batch.Db, batch.Catalog, batch.Now, @case, caseCreated, outcome, trigger, subjectId);
+        ApplyTo(batch.Add, batch.Catalog, batch.Now, @case, caseCreated, outcome, trigger, subjectId);
 
     /// <inheritdoc cref="ApplyTo(IntakeBatch, Case, bool, TriageOutcome, string, Guid?)"/>
     public static void ApplyTo(
-        TrustDeskDb db, CategoryCatalog.Snapshot catalog, DateTime now, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
+        TrustDeskDb db, CategoryCatalog.Snapshot catalog, DateTime now, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId) =>
+        ApplyTo(entity => db.Add(entity), catalog, now, @case, caseCreated, outcome, trigger, subjectId);
+
+    // Rows go wherever the caller's batch keeps them (the intake batch writes them untracked on SQLite).
+    private static void ApplyTo(
+        Action<object> add, CategoryCatalog.Snapshot catalog, DateTime now, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
     {
         if (outcome.Severity is { } severity && severity < @case.Severity)
         {
@@ -104,18 +109,17 @@ public static class ApplyTriage
         {
             var action = new ProposedAction(proposal, proposal.Target.Id == Guid.Empty ? null : proposal.Target.Id, now);
             action.AttachTo(@case);
-            db.ProposedActions.Add(action);
+            add(action);
         }
 
-        Record(db, now, outcome, trigger, subjectId, @case);
+        Record(add, now, outcome, trigger, subjectId, @case);
     }
 
     /// <summary>Records the hits (on the case when there is one).</summary>
     public static void Record(IntakeBatch batch, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case) =>
-        Record(batch.Db, batch.Now, outcome, trigger, subjectId, @case);
+        Record(batch.Add, batch.Now, outcome, trigger, subjectId, @case);
 
-    /// <inheritdoc cref="Record(IntakeBatch, TriageOutcome, string, Guid?, Case?)"/>
-    public static void Record(TrustDeskDb db, DateTime now, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case)
+    private static void Record(Action<object> add, DateTime now, TriageOutcome outcome, string trigger, Guid? subjectId, Case? @case)
     {
         foreach (var hit in outcome.Hits)
         {
@@ -125,7 +129,7 @@ public static class ApplyTriage
                 recorded.AttachTo(@case);
             }
 
-            db.RuleHits.Add(recorded);
+            add(recorded);
         }
     }
 

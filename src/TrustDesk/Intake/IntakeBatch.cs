@@ -31,6 +31,7 @@ public sealed class IntakeBatch
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
+        Writes = db is SqliteTrustDeskDb ? new UntrackedWrites(db) : null;
         Now = now;
         Catalog = catalog;
         Rules = rules;
@@ -38,6 +39,14 @@ public sealed class IntakeBatch
     }
 
     public TrustDeskDb Db { get; }
+
+    /// <summary>
+    /// On SQLite, the batch's cases (with their events, messages and subject links), reports, rule hits and proposals:
+    /// read without tracking and written by <see cref="UntrackedWrites"/> after SaveChanges has written the subjects and
+    /// everything else the context tracks. Null on PostgreSQL, where the context tracks everything and EF Core batches
+    /// the rows into one round trip.
+    /// </summary>
+    public UntrackedWrites? Writes { get; }
     public DateTime Now { get; }
     public CategoryCatalog.Snapshot Catalog { get; }
 
@@ -125,7 +134,8 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            var cases = await db.Cases.Where(c => c.ClusterKey != null && EF.Parameter(clusterKeys).Contains(c.ClusterKey)).ToListAsync(cancellationToken);
+            var cases = await db.Cases.AsTracking(batch.Tracking).Where(c => c.ClusterKey != null && EF.Parameter(clusterKeys).Contains(c.ClusterKey))
+                .ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
                 batch._openCases[@case.ClusterKey!] = @case;
@@ -134,27 +144,39 @@ public sealed class IntakeBatch
             batch._absentClusters.UnionWith(clusterKeys.Where(k => !batch._openCases.ContainsKey(k)));
             if (cases.Count > 0)
             {
-                // The links between these cases and this batch's subjects, tracked so that EF Core attaches them to
-                // their case: a reporter who reports the same problem again is then seen as linked already
-                // (Case.AddReport) instead of being inserted twice. Only these few rows: a busy case can have
-                // thousands of reporters.
+                // The links between these cases and this batch's subjects, attached to their case: a reporter who reports
+                // the same problem again is then seen as linked already (Case.AddReport) instead of being inserted twice.
+                // Only these few rows: a busy case can have thousands of reporters.
                 var caseIds = cases.Select(c => c.Id).ToList();
                 var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
-                await db.CaseSubjects.Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && EF.Parameter(subjectIds).Contains(s.SubjectId)).LoadAsync(cancellationToken);
+                var links = await db.CaseSubjects.AsTracking(batch.Tracking)
+                    .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && EF.Parameter(subjectIds).Contains(s.SubjectId)).ToListAsync(cancellationToken);
+                batch.LoadedCases(cases, links);
             }
         }
 
         var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
         if (aboutIds.Count > 0)
         {
-            var cases = await db.Cases.Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
+            var cases = await db.Cases.AsTracking(batch.Tracking)
+                .Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
                 .ToListAsync(cancellationToken);
-            foreach (var @case in cases)
+            var loaded = new List<Case>();
+            foreach (var found in cases)
             {
-                // The same tracked instance as the cluster lookup, if both loaded it (EF's identity resolution).
-                batch._openCases[@case.ClusterKey!] = @case;
+                // The instance the cluster lookup loaded, if both found the case: tracked, EF's identity resolution sees
+                // to that; untracked, the batch does.
+                var @case = batch._openCases.TryGetValue(found.ClusterKey!, out var known) && known.Id == found.Id ? known : found;
+                if (ReferenceEquals(@case, found))
+                {
+                    batch._openCases[@case.ClusterKey!] = @case;
+                    loaded.Add(@case);
+                }
+
                 batch.AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
             }
+
+            batch.LoadedCases(loaded, []);
         }
 
         foreach (var group in needs.IdempotencyKeys.GroupBy(k => k.ClientId))
@@ -214,13 +236,14 @@ public sealed class IntakeBatch
             return null;
         }
 
-        @case = Db.Cases.FirstOrDefault(c => c.ClusterKey == clusterKey);
+        @case = Db.Cases.AsTracking(Tracking).FirstOrDefault(c => c.ClusterKey == clusterKey);
         if (@case is not null)
         {
             // As in LoadAsync: only its links to this batch's subjects, so a reporter is never attached twice.
             var caseId = @case.Id;
             var subjectIds = _subjects.Values.Select(s => s.Id).ToList();
-            Db.CaseSubjects.Where(s => s.CaseId == caseId && EF.Parameter(subjectIds).Contains(s.SubjectId)).Load();
+            var links = Db.CaseSubjects.AsTracking(Tracking).Where(s => s.CaseId == caseId && EF.Parameter(subjectIds).Contains(s.SubjectId)).ToList();
+            LoadedCases([@case], links);
             _openCases[clusterKey] = @case;
         }
         else
@@ -239,9 +262,48 @@ public sealed class IntakeBatch
 
     public void AddOpenCase(Case @case)
     {
-        Db.Cases.Add(@case);
+        Add(@case);
         _openCases[@case.ClusterKey!] = @case;
         AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
+    }
+
+    /// <summary>
+    /// A new row for the batch's transaction: a case (with its events, messages and links), a report, a rule hit or a
+    /// proposal. Untracked on SQLite (<see cref="Writes"/>), added to the context on PostgreSQL.
+    /// </summary>
+    public void Add(object entity)
+    {
+        if (Writes is { } writes)
+        {
+            writes.Insert(entity);
+        }
+        else
+        {
+            Db.Add(entity);
+        }
+    }
+
+    private QueryTrackingBehavior Tracking => Writes is null ? QueryTrackingBehavior.TrackAll : QueryTrackingBehavior.NoTracking;
+
+    // Cases read for this batch, with their links to its subjects. Tracked, EF Core has put the links into their cases
+    // already; untracked, they are put there here, and the writes remember each case as read.
+    private void LoadedCases(IReadOnlyList<Case> cases, IReadOnlyList<CaseSubject> links)
+    {
+        if (Writes is not { } writes)
+        {
+            return;
+        }
+
+        var byId = cases.ToDictionary(c => c.Id);
+        foreach (var link in links)
+        {
+            writes.AddLoadedChild(byId[link.CaseId], nameof(Case.Subjects), link);
+        }
+
+        foreach (var @case in cases)
+        {
+            writes.Loaded(@case);
+        }
     }
 
     /// <summary>Open cases about the subject, loaded when declared with <see cref="Needs.OpenCasesAbout"/> or opened in this batch.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TrustDesk.AgentConsole;
+using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -244,18 +245,44 @@ public sealed class IntakeWriter : BackgroundService
         }
 
         // Entities and signal counters commit together, or not at all.
+        IReadOnlyCollection<long> writtenCases = [];
         var touchedCases = await db.SaveBatchAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
+            if (batch.Writes is { } writes)
+            {
+                writtenCases = await SaveUntrackedAsync(db, writes);
+            }
+
             await batch.Signals.FlushAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         });
-        _caseChanges?.Publish(touchedCases);
+        _caseChanges?.Publish(writtenCases.Count == 0 ? touchedCases : [.. touchedCases.Union(writtenCases)]);
 
         foreach (var work in works)
         {
             work.Committed();
         }
+    }
+
+    // The batch's untracked rows (SQLite), after SaveChanges has written the subjects they point at; then the audit
+    // entries of their case events, as SaveChanges appends them for the events it saves. Returns the cases written.
+    private static async Task<IReadOnlyCollection<long>> SaveUntrackedAsync(TrustDeskDb db, UntrackedWrites writes)
+    {
+        var saved = await writes.SaveAsync(CancellationToken.None);
+        var ip = db.RequestIp;
+        var records = saved.Inserted.OfType<Cases.CaseEvent>().Select(e => AuditChain.FromCaseEvent(e, ip)).ToList();
+        if (records.Count > 0)
+        {
+            foreach (var entry in await AuditChain.ChainAsync(db, records, CancellationToken.None))
+            {
+                writes.Insert(entry);
+            }
+
+            await writes.SaveAsync(CancellationToken.None);
+        }
+
+        return saved.Inserted.Concat(saved.Updated).OfType<Cases.Case>().Select(c => c.Id).ToHashSet();
     }
 }

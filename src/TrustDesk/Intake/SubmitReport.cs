@@ -215,7 +215,7 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             var report = new Report(Guid.CreateVersion7(now), @case.Id, subject.Id, reporter?.Id, request.Category, request.Reason,
                 text, request.Evidence is { Count: > 0 } evidence ? JsonSerializer.Serialize(evidence) : null, request.ExternalId, now);
             report.AttachTo(@case);
-            batch.Db.Reports.Add(report);
+            batch.Add(report);
 
             if (idempotencyKey is not null)
             {

@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace TrustDesk.Data;
+
+/// <summary>
+/// New and changed entities a context does not track, written by prepared statements built from the EF model: the
+/// intake writer's cases, their events, messages and subject links, reports and rule hits on SQLite.
+/// </summary>
+/// <remarks>
+/// Why: measured on the intake writer, EF Core's change tracking of these objects (attaching each new object and its
+/// graph, detecting changes twice per save, the update pipeline for the cases that changed) took about a third of the
+/// writer's CPU, more than SQLite itself. Here an entity is an object and a row: <see cref="Insert"/> takes a new one
+/// with every object reachable through its collection navigations (a case's events, messages and subject links);
+/// <see cref="Loaded"/> takes one read from the database (with <c>AsNoTracking</c>) and remembers its values, and
+/// <see cref="SaveAsync"/> updates it only when they changed, guarded by its concurrency token like SaveChanges.
+/// Column names, type mappings and converters are EF Core's own (<see cref="PreparedInserts"/>), foreign keys are filled
+/// from the principal as EF Core's fix-up would, and a key the database generates is read back and set on the object.
+/// What a context tracks is saved by SaveChanges before this runs, so these rows may point at those.
+/// </remarks>
+public sealed class UntrackedWrites(DbContext db)
+{
+    private static readonly ConcurrentDictionary<IEntityType, UpdatePlan> UpdatePlans = new();
+
+    private readonly List<object> _inserted = [];
+    private readonly List<(object Entity, IEntityType Type, object?[] Values)> _loaded = [];
+
+    // Objects that are rows already: the loaded entities' children (a case's subject links loaded with it).
+    private readonly HashSet<object> _stored = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The rows the last <see cref="SaveAsync"/> inserted, and the loaded entities it updated.</summary>
+    public sealed record Saved(IReadOnlyList<object> Inserted, IReadOnlyList<object> Updated);
+
+    /// <summary>A new entity, inserted with its new children on the next save.</summary>
+    public void Insert(object entity) => _inserted.Add(entity);
+
+    /// <summary>
+    /// An entity read from the database, with whichever children were loaded into its collections (they are rows
+    /// already). Its values are remembered now; the next save updates its row if they changed.
+    /// </summary>
+    public void Loaded(object entity)
+    {
+        var type = TypeOf(entity);
+        var properties = type.GetProperties().ToList();
+        var values = new object?[properties.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = properties[i].GetValueComparer().Snapshot(properties[i].GetGetter().GetClrValueUsingContainingEntity(entity));
+        }
+
+        _loaded.Add((entity, type, values));
+        foreach (var (child, _, _) in Children(entity, type))
+        {
+            _stored.Add(child);
+        }
+    }
+
+    /// <summary>Puts a child read from the database into its principal's collection, as EF Core's fix-up would.</summary>
+    public void AddLoadedChild(object principal, string collection, object child)
+    {
+        var navigation = TypeOf(principal).FindNavigation(collection) ?? throw new ArgumentException($"No collection {collection}.", nameof(collection));
+        navigation.GetCollectionAccessor()!.Add(principal, child, forMaterialization: true);
+    }
+
+    /// <summary>Writes what was inserted and changed since the last save, in the context's current transaction.</summary>
+    public async Task<Saved> SaveAsync(CancellationToken cancellationToken)
+    {
+        var plan = PreparedInserts.PlanFor(db);
+        var rows = new Dictionary<IEntityType, List<object>>();
+        var parents = new Dictionary<object, (object Principal, IForeignKey ForeignKey)>(ReferenceEqualityComparer.Instance);
+        foreach (var entity in _inserted)
+        {
+            var type = TypeOf(entity);
+            Add(rows, type, entity);
+            CollectNew(entity, type, rows, parents);
+        }
+
+        foreach (var (entity, type, _) in _loaded)
+        {
+            CollectNew(entity, type, rows, parents);
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Untracked writes are saved inside a transaction.");
+        var inserted = new List<object>();
+        foreach (var table in plan.InsertOrder)
+        {
+            if (!rows.Remove(table.EntityType, out var entities))
+            {
+                continue;
+            }
+
+            // Principals are inserted before their dependents (the plan's order), so their keys are known by now.
+            foreach (var entity in entities)
+            {
+                FillForeignKeys(entity, table.EntityType, parents);
+            }
+
+            await table.InsertUntrackedAsync(connection, transaction, entities, cancellationToken);
+            inserted.AddRange(entities);
+        }
+
+        if (rows.Count > 0)
+        {
+            throw new InvalidOperationException($"No prepared insert for {string.Join(", ", rows.Keys.Select(t => t.DisplayName()))}.");
+        }
+
+        var updated = new List<object>();
+        foreach (var (entity, type, values) in _loaded)
+        {
+            var update = UpdatePlans.GetOrAdd(type, t => UpdatePlan.Build(t, db.GetService<ISqlGenerationHelper>()));
+            if (await update.UpdateIfChangedAsync(connection, transaction, entity, values, cancellationToken))
+            {
+                updated.Add(entity);
+            }
+        }
+
+        _inserted.Clear();
+        _loaded.Clear();
+        _stored.Clear();
+        return new Saved(inserted, updated);
+    }
+
+    private IEntityType TypeOf(object entity) =>
+        db.Model.FindEntityType(entity.GetType()) ?? throw new InvalidOperationException($"{entity.GetType().Name} is not an entity of this model.");
+
+    private static void Add(Dictionary<IEntityType, List<object>> rows, IEntityType type, object entity)
+    {
+        if (!rows.TryGetValue(type, out var list))
+        {
+            rows[type] = list = [];
+        }
+
+        list.Add(entity);
+    }
+
+    // Every object reachable through collection navigations that is not a row yet, with the principal it hangs from.
+    private void CollectNew(object entity, IEntityType type, Dictionary<IEntityType, List<object>> rows, Dictionary<object, (object, IForeignKey)> parents)
+    {
+        foreach (var (child, childType, foreignKey) in Children(entity, type))
+        {
+            if (_stored.Contains(child) || !parents.TryAdd(child, (entity, foreignKey)))
+            {
+                continue;
+            }
+
+            Add(rows, childType, child);
+        }
+    }
+
+    private static IEnumerable<(object Child, IEntityType Type, IForeignKey ForeignKey)> Children(object entity, IEntityType type)
+    {
+        foreach (var navigation in type.GetNavigations())
+        {
+            if (!navigation.IsCollection || navigation.IsOnDependent
+                || navigation.GetGetter().GetClrValueUsingContainingEntity(entity) is not System.Collections.IEnumerable items)
+            {
+                continue;
+            }
+
+            foreach (var child in items)
+            {
+                yield return (child, navigation.TargetEntityType, navigation.ForeignKey);
+                foreach (var grandchild in Children(child, navigation.TargetEntityType))
+                {
+                    yield return grandchild;
+                }
+            }
+        }
+    }
+
+    // The foreign keys of a row, from the principal it was found under and from its reference navigations.
+    private static void FillForeignKeys(object entity, IEntityType type, Dictionary<object, (object Principal, IForeignKey ForeignKey)> parents)
+    {
+        if (parents.TryGetValue(entity, out var parent))
+        {
+            CopyKey(entity, parent.ForeignKey, parent.Principal);
+        }
+
+        foreach (var foreignKey in type.GetForeignKeys())
+        {
+            if (foreignKey.DependentToPrincipal?.GetGetter().GetClrValueUsingContainingEntity(entity) is { } principal)
+            {
+                CopyKey(entity, foreignKey, principal);
+            }
+        }
+    }
+
+    private static void CopyKey(object dependent, IForeignKey foreignKey, object principal)
+    {
+        for (var i = 0; i < foreignKey.Properties.Count; i++)
+        {
+            var value = foreignKey.PrincipalKey.Properties[i].GetGetter().GetClrValueUsingContainingEntity(principal);
+            Setter(foreignKey.Properties[i])(dependent, value);
+        }
+    }
+
+    private static readonly ConcurrentDictionary<IProperty, Action<object, object?>> Setters = new();
+
+    /// <summary>
+    /// Sets a property the way EF Core materialises it: through its backing field when it has one (private setters
+    /// included), else through the property. EF Core keeps its own setters internal.
+    /// </summary>
+    internal static Action<object, object?> Setter(IProperty property) => Setters.GetOrAdd(property, p =>
+    {
+        var entity = System.Linq.Expressions.Expression.Parameter(typeof(object), "entity");
+        var value = System.Linq.Expressions.Expression.Parameter(typeof(object), "value");
+        var target = System.Linq.Expressions.Expression.Convert(entity, p.DeclaringType.ClrType);
+        System.Linq.Expressions.Expression member = p.FieldInfo is { } field
+            ? System.Linq.Expressions.Expression.Field(target, field)
+            : System.Linq.Expressions.Expression.Property(target, p.PropertyInfo ?? throw new InvalidOperationException($"{p.Name} has no field or property to set."));
+        var assign = System.Linq.Expressions.Expression.Assign(member, System.Linq.Expressions.Expression.Convert(value, p.ClrType));
+        return System.Linq.Expressions.Expression.Lambda<Action<object, object?>>(assign, entity, value).Compile();
+    });
+
+    /// <summary>One table's UPDATE of every column but the key, guarded by the concurrency tokens' loaded values.</summary>
+    private sealed class UpdatePlan
+    {
+        private readonly IProperty[] _properties;
+        private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _set;
+        private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _where;
+        private readonly string _sql;
+
+        private UpdatePlan(
+            IProperty[] properties, (IProperty, RelationalTypeMapping, int, string)[] set, (IProperty, RelationalTypeMapping, int, string)[] where, string sql)
+        {
+            _properties = properties;
+            _set = set;
+            _where = where;
+            _sql = sql;
+        }
+
+        public static UpdatePlan Build(IEntityType type, ISqlGenerationHelper sql)
+        {
+            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var properties = type.GetProperties().ToArray();
+            var key = type.FindPrimaryKey()!.Properties;
+            var set = new List<(IProperty, RelationalTypeMapping, int, string)>();
+            var where = new List<(IProperty, RelationalTypeMapping, int, string)>();
+            var assignments = new List<string>();
+            var conditions = new List<string>();
+            for (var i = 0; i < properties.Length; i++)
+            {
+                var property = properties[i];
+                var column = sql.DelimitIdentifier(property.GetColumnName(table)!);
+                if (!key.Contains(property))
+                {
+                    var name = "p" + set.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    set.Add((property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name)));
+                    assignments.Add($"{column} = {sql.GenerateParameterNamePlaceholder(name)}");
+                }
+
+                if (key.Contains(property) || property.IsConcurrencyToken)
+                {
+                    var name = "w" + where.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    where.Add((property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name)));
+                    conditions.Add($"{column} = {sql.GenerateParameterNamePlaceholder(name)}");
+                }
+            }
+
+            var text = $"UPDATE {sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", conditions)}";
+            return new UpdatePlan(properties, [.. set], [.. where], text);
+        }
+
+        public async Task<bool> UpdateIfChangedAsync(DbConnection connection, DbTransaction transaction, object entity, object?[] loaded, CancellationToken cancellationToken)
+        {
+            var current = new object?[_properties.Length];
+            var changed = false;
+            for (var i = 0; i < _properties.Length; i++)
+            {
+                current[i] = _properties[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+                changed |= !_properties[i].GetValueComparer().Equals(current[i], loaded[i]);
+            }
+
+            if (!changed)
+            {
+                return false;
+            }
+
+            await using var lease = ConnectionCommands.Get(connection, transaction, _sql, command =>
+            {
+                foreach (var (property, mapping, _, parameter) in _set.Concat(_where))
+                {
+                    command.Parameters.Add(mapping.CreateParameter(command, parameter, null, property.IsNullable));
+                }
+            });
+            var parameters = lease.Command.Parameters;
+            for (var i = 0; i < _set.Length; i++)
+            {
+                parameters[i].Value = PreparedInserts.TablePlan.ProviderValue(_set[i].Mapping, current[_set[i].Index]);
+            }
+
+            // The key as it is, a concurrency token as it was loaded: a row someone else changed meanwhile is not overwritten.
+            for (var i = 0; i < _where.Length; i++)
+            {
+                parameters[_set.Length + i].Value = PreparedInserts.TablePlan.ProviderValue(_where[i].Mapping, loaded[_where[i].Index]);
+            }
+
+            var rows = await lease.Command.ExecuteNonQueryAsync(cancellationToken);
+            foreach (DbParameter parameter in parameters)
+            {
+                parameter.Value = DBNull.Value;
+            }
+
+            if (rows != 1)
+            {
+                throw new DbUpdateConcurrencyException($"The {_properties[0].DeclaringType.DisplayName()} row was changed or deleted since it was read.");
+            }
+
+            return true;
+        }
+    }
+}
