@@ -12,6 +12,12 @@ namespace TrustDesk.Audit;
 /// </summary>
 public static class AuditChain
 {
+    // Compiled: every intake commit reads the head, and looking the query up in EF Core's cache cost more than running it.
+    private static readonly CompiledPerModel<Func<TrustDeskDb, CancellationToken, Task<ChainHead?>>> Head = new(() => EF.CompileAsyncQuery((TrustDeskDb db, CancellationToken _) =>
+        db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new ChainHead(e.Sequence, e.Hash)).FirstOrDefault()));
+
+    private sealed record ChainHead(long Sequence, string Hash);
+
     /// <summary>An arbitrary constant naming TrustDesk's audit lock among PostgreSQL advisory locks.</summary>
     public const long AdvisoryLockKey = 0x7D_A0D17;
 
@@ -34,8 +40,7 @@ public static class AuditChain
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
         }
 
-        var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var head = await Head.For(db)(db, cancellationToken);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditEntry.GenesisHash;
         var entries = new List<AuditEntry>(records.Count);

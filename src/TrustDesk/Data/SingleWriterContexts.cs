@@ -85,7 +85,10 @@ public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<D
 
         // No interceptors: the writer publishes its case changes to consoles itself, after each commit, and the
         // connection's settings are applied above, once.
-        _contextOptions = new DbContextOptionsBuilder<SqliteTrustDeskDb>().UseSqlite(connection).Options;
+        _contextOptions = new DbContextOptionsBuilder<SqliteTrustDeskDb>().UseSqlite(connection, sqlite =>
+            // A list in a query is one JSON array parameter, not one parameter per element (EF Core 10's default): the
+            // writer's look-ups then have one SQL text whatever the batch size, prepared once by SQLite.
+            sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).Options;
         _connection = connection;
     }
 
