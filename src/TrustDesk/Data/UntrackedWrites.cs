@@ -45,14 +45,8 @@ public sealed class UntrackedWrites(DbContext db)
     public void Loaded(object entity)
     {
         var type = TypeOf(entity);
-        var properties = type.GetProperties().ToList();
-        var values = new object?[properties.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = properties[i].GetValueComparer().Snapshot(properties[i].GetGetter().GetClrValueUsingContainingEntity(entity));
-        }
-
-        _loaded.Add((entity, type, values));
+        var update = UpdatePlans.GetOrAdd(type, t => UpdatePlan.Build(t, db.GetService<ISqlGenerationHelper>()));
+        _loaded.Add((entity, type, update.Values(entity)));
         foreach (var (child, _, _) in Children(entity, type))
         {
             _stored.Add(child);
@@ -113,8 +107,7 @@ public sealed class UntrackedWrites(DbContext db)
         var updated = new List<object>();
         foreach (var (entity, type, values) in _loaded)
         {
-            var update = UpdatePlans.GetOrAdd(type, t => UpdatePlan.Build(t, db.GetService<ISqlGenerationHelper>()));
-            if (await update.UpdateIfChangedAsync(connection, transaction, entity, values, cancellationToken))
+            if (await UpdatePlans[type].UpdateIfChangedAsync(connection, transaction, entity, values, cancellationToken))
             {
                 updated.Add(entity);
             }
@@ -222,6 +215,7 @@ public sealed class UntrackedWrites(DbContext db)
     private sealed class UpdatePlan
     {
         private readonly IProperty[] _properties;
+        private readonly RelationalTypeMapping[] _mappings;
         private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _set;
         private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _where;
         private readonly string _sql;
@@ -230,6 +224,7 @@ public sealed class UntrackedWrites(DbContext db)
             IProperty[] properties, (IProperty, RelationalTypeMapping, int, string)[] set, (IProperty, RelationalTypeMapping, int, string)[] where, string sql)
         {
             _properties = properties;
+            _mappings = [.. properties.Select(p => p.GetRelationalTypeMapping())];
             _set = set;
             _where = where;
             _sql = sql;
@@ -267,14 +262,28 @@ public sealed class UntrackedWrites(DbContext db)
             return new UpdatePlan(properties, [.. set], [.. where], text);
         }
 
+        /// <summary>
+        /// The row's values as they go to the database (through the converters): they are what is compared, and being
+        /// strings, numbers and dates they are snapshots too (a list of tags becomes its JSON text).
+        /// </summary>
+        public object[] Values(object entity)
+        {
+            var values = new object[_properties.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = PreparedInserts.TablePlan.ProviderValue(_mappings[i], _properties[i].GetGetter().GetClrValueUsingContainingEntity(entity));
+            }
+
+            return values;
+        }
+
         public async Task<bool> UpdateIfChangedAsync(DbConnection connection, DbTransaction transaction, object entity, object?[] loaded, CancellationToken cancellationToken)
         {
-            var current = new object?[_properties.Length];
+            var current = Values(entity);
             var changed = false;
-            for (var i = 0; i < _properties.Length; i++)
+            for (var i = 0; i < current.Length && !changed; i++)
             {
-                current[i] = _properties[i].GetGetter().GetClrValueUsingContainingEntity(entity);
-                changed |= !_properties[i].GetValueComparer().Equals(current[i], loaded[i]);
+                changed = current[i] is byte[] bytes && loaded[i] is byte[] before ? !bytes.AsSpan().SequenceEqual(before) : !Equals(current[i], loaded[i]);
             }
 
             if (!changed)
@@ -292,13 +301,13 @@ public sealed class UntrackedWrites(DbContext db)
             var parameters = lease.Command.Parameters;
             for (var i = 0; i < _set.Length; i++)
             {
-                parameters[i].Value = PreparedInserts.TablePlan.ProviderValue(_set[i].Mapping, current[_set[i].Index]);
+                parameters[i].Value = current[_set[i].Index];
             }
 
             // The key as it is, a concurrency token as it was loaded: a row someone else changed meanwhile is not overwritten.
             for (var i = 0; i < _where.Length; i++)
             {
-                parameters[_set.Length + i].Value = PreparedInserts.TablePlan.ProviderValue(_where[i].Mapping, loaded[_where[i].Index]);
+                parameters[_set.Length + i].Value = loaded[_where[i].Index]!;
             }
 
             var rows = await lease.Command.ExecuteNonQueryAsync(cancellationToken);

@@ -29,6 +29,20 @@ public sealed class AccountGraph(TrustDeskDb db)
 
     private sealed record Sharing(Guid SubjectId, IdentifierType Type, string Value, string ExternalId, string Status);
 
+    private sealed record Owned(Guid SubjectId, IdentifierType Type, string Value);
+
+    // Compiled (once per model): triage walks from most reported accounts, and looking these queries up in EF Core's
+    // cache cost the intake writer more than SQLite took to answer them (most walks end after the first, empty, one).
+    private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, IEnumerable<Owned>>> IdentifiersOf = new(() =>
+        EF.CompileQuery((TrustDeskDb db, List<Guid> subjectIds) => db.SubjectIdentifiers.AsNoTracking()
+            .Where(i => subjectIds.Contains(i.SubjectId) && i.Type != IdentifierType.TrackingNumber)
+            .Select(i => new Owned(i.SubjectId, i.Type, i.Value))));
+
+    private static readonly CompiledPerModel<Func<TrustDeskDb, List<string>, IEnumerable<Sharing>>> AccountsSharing = new(() =>
+        EF.CompileQuery((TrustDeskDb db, List<string> values) => db.SubjectIdentifiers.AsNoTracking().Where(i => values.Contains(i.Value))
+            .Join(db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id,
+                (i, s) => new Sharing(i.SubjectId, i.Type, i.Value, s.ExternalId, s.Status))));
+
     /// <summary>Walks up to <paramref name="hops"/> hops, stopping early when <paramref name="stopAt"/> says so of a reached account.</summary>
     public Walk Explore(Guid startId, string startExternalId, int hops, Func<ReachedAccount, bool>? stopAt = null)
     {
@@ -41,20 +55,14 @@ public sealed class AccountGraph(TrustDeskDb db)
 
         for (var hop = 1; hop <= Math.Min(hops, MaxHops) && frontier.Count > 0 && reached.Count < MaxReached; hop++)
         {
-            var frontierIds = frontier;
-            var own = db.SubjectIdentifiers.AsNoTracking().Where(i => frontierIds.Contains(i.SubjectId) && i.Type != IdentifierType.TrackingNumber)
-                .Select(i => new { i.SubjectId, i.Type, i.Value }).ToList()
-                .Where(i => followed.Add((i.Type, i.Value))).ToList();
+            var own = IdentifiersOf.For(db)(db, frontier).ToList().Where(i => followed.Add((i.Type, i.Value))).ToList();
             if (own.Count == 0)
             {
                 break;
             }
 
             var values = own.Select(i => i.Value).Distinct().ToList();
-            var sharing = db.SubjectIdentifiers.AsNoTracking().Where(i => values.Contains(i.Value))
-                .Join(db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id,
-                    (i, s) => new Sharing(i.SubjectId, i.Type, i.Value, s.ExternalId, s.Status))
-                .ToList();
+            var sharing = AccountsSharing.For(db)(db, values).ToList();
 
             var next = new List<Guid>();
             foreach (var group in sharing.Where(s => own.Any(o => o.Type == s.Type && o.Value == s.Value)).GroupBy(s => (s.Type, s.Value)))
