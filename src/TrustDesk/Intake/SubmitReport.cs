@@ -45,7 +45,7 @@ public sealed record SubmitReportResponse(
 /// Takes in a report: it joins the open case for the same subject and category (report count goes up), or opens a new
 /// case with the category's default severity and queue.
 /// </summary>
-public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCatalog catalog)
+public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCatalog catalog, Triage.TriageEngine triage)
 {
     public const string Operation = "reports.submit";
 
@@ -85,7 +85,10 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             return new Accepted(await LoadResponseAsync(Guid.Parse(resourceId!), snapshot, cancellationToken), Replayed: true);
         }
 
-        var work = new ReportWork(request, caller.ToActor(), clientId, idempotencyKey, requestHash);
+        // The lexicons are scanned here, on the request's thread, so the single writer only runs the rules.
+        var rules = await triage.GetAsync(cancellationToken);
+        var scan = rules.Lexicons.Scan(request.Text!.Trim());
+        var work = new ReportWork(request, caller.ToActor(), clientId, idempotencyKey, requestHash, scan);
         var outcome = await writer.SubmitAsync(work, cancellationToken);
         return outcome switch
         {
@@ -156,7 +159,7 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>The part of a report the intake writer commits.</summary>
-    private sealed class ReportWork(SubmitReportRequest request, Actor actor, string clientId, string? idempotencyKey, string requestHash)
+    private sealed class ReportWork(SubmitReportRequest request, Actor actor, string clientId, string? idempotencyKey, string requestHash, Triage.Lexicons.TextScan scan)
         : IntakeWork<ReportWork.ReportOutcome>
     {
         private ReportOutcome? _outcome;
@@ -204,7 +207,8 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             }
 
             var outcome = ApplyTriage.Evaluate(batch, Triage.TriageInput.ForReport(
-                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason));
+                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason)
+                .WithScan(scan));
             var category = ApplyTriage.Category(batch, request.Category, outcome);
             var (@case, caseCreated) = ApplyTriage.OpenOrJoin(batch, subject, category, outcome, Channel.Report, actor);
 

@@ -147,6 +147,11 @@ internal sealed class TriageFrame
             return _textMatches![lexicon];
         }
 
+        if (Input.Scanned is { } scan && ReferenceEquals(scan.Catalog, _pack.Lexicons))
+        {
+            return scan.Matches[lexicon];
+        }
+
         _textPhrases ??= _pack.Lexicons.ScanPhrases(Text);
         _textMatches ??= new IReadOnlyList<LexiconMatch>?[_textPhrases.Length];
         _textScanned ??= new bool[_textPhrases.Length];

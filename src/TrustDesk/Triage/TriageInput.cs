@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrustDesk.Triage.Lexicons;
 
 namespace TrustDesk.Triage;
 
@@ -38,6 +39,16 @@ public sealed class TriageInput
 
     /// <summary>The platform's reason code of a report.</summary>
     public string? Reason { get; }
+
+    /// <summary>The text already scanned against the lexicons, when the caller did that ahead of triage.</summary>
+    public TextScan? Scanned { get; private set; }
+
+    /// <summary>This input with its text's lexicon matches found ahead of time (used when the rules' lexicons are the scan's).</summary>
+    public TriageInput WithScan(TextScan? scan)
+    {
+        Scanned = scan is not null && scan.Text == Text ? scan : null;
+        return this;
+    }
 
     /// <summary>The platform event type (<c>bid.placed</c>) for events.</summary>
     public string? EventType { get; }

@@ -141,4 +141,22 @@ public sealed class LexiconTests
     {
         Assert.Equal(["self_harm", "threats", "scam", "hate"], LexiconCatalog.Default.Names);
     }
+
+    [Theory]
+    [InlineData("pay me on venmo or I know where you live")]
+    [InlineData("I want to k i l l myself, nobody would care")]
+    [InlineData("Item arrived fine, thanks")]
+    [InlineData("")]
+    public void Scan_FindsWhatMatchFindsInEveryLexicon(string text)
+    {
+        var catalog = LexiconCatalog.Default;
+
+        var scan = catalog.Scan(text);
+
+        Assert.Same(catalog, scan.Catalog);
+        for (var i = 0; i < catalog.Names.Count; i++)
+        {
+            Assert.Equal(catalog.Match(catalog.Names[i], text).Select(m => (m.Entry, m.Written)), (scan.Matches[i] ?? []).Select(m => (m.Entry, m.Written)));
+        }
+    }
 }

@@ -12,6 +12,12 @@ public sealed record LexiconMatch(string Lexicon, string Entry, string Written)
 }
 
 /// <summary>A lexicon file that could not be read, with the line at fault.</summary>
+/// <summary>
+/// A text scanned against every lexicon of one catalog, ahead of triage: intake scans a report's text on the request's
+/// thread, in parallel with other requests, rather than in the single writer that runs the rules.
+/// </summary>
+public sealed record TextScan(LexiconCatalog Catalog, string Text, IReadOnlyList<LexiconMatch>?[] Matches);
+
 public sealed class LexiconFormatException : Exception
 {
     public LexiconFormatException()
@@ -184,6 +190,20 @@ public sealed class LexiconCatalog
     }
 
     internal bool HasPatterns(int lexicon) => _patterns[lexicon].Length > 0;
+
+    /// <summary>Every lexicon's matches in the text, phrases and patterns, by lexicon index: what triage will ask of it.</summary>
+    public TextScan Scan(string text)
+    {
+        var phrases = ScanPhrases(text);
+        var matches = new IReadOnlyList<LexiconMatch>?[Names.Count];
+        for (var i = 0; i < matches.Length; i++)
+        {
+            var patterns = HasPatterns(i) ? ScanPatterns(i, text) : null;
+            matches[i] = phrases[i] is null ? patterns : patterns is null ? phrases[i] : [.. phrases[i]!, .. patterns];
+        }
+
+        return new TextScan(this, text, matches);
+    }
 
     /// <summary>Every lexicon's matches in the text, from one pass of the phrase automaton; lexicons without a match are left out.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LexiconMatch>> MatchAll(string text)
