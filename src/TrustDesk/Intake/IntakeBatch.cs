@@ -41,9 +41,10 @@ public sealed class IntakeBatch
     public TrustDeskDb Db { get; }
 
     /// <summary>
-    /// On SQLite, the batch's cases (with their events, messages and subject links), reports, rule hits and proposals:
-    /// read without tracking and written by <see cref="UntrackedWrites"/> after SaveChanges has written the subjects and
-    /// everything else the context tracks. Null on PostgreSQL, where the context tracks everything and EF Core batches
+    /// On SQLite, the batch's new subjects (with their links and identifiers), cases (with their events, messages and
+    /// subject links), reports, rule hits and proposals: read without tracking and written by
+    /// <see cref="UntrackedWrites"/>, before SaveChanges writes what the context tracks (subjects loaded with their graph,
+    /// platform events), which may point at them. Null on PostgreSQL, where the context tracks everything and EF Core batches
     /// the rows into one round trip.
     /// </summary>
     public UntrackedWrites? Writes { get; }
@@ -230,7 +231,7 @@ public sealed class IntakeBatch
         }
 
         subject = new Subject(kind, externalId, Now);
-        Db.Subjects.Add(subject);
+        Add(subject);
         _subjects[(kind, externalId)] = subject;
         _newSubjects.Add(subject.Id);
         Signals.HasNoHistory(subject.Id);
@@ -275,6 +276,13 @@ public sealed class IntakeBatch
         return @case;
     }
 
+    /// <summary>Identifiers added in this batch and not stored yet, to new subjects and to tracked ones alike.</summary>
+    public IEnumerable<SubjectIdentifier> PendingIdentifiers()
+    {
+        var tracked = Db.ChangeTracker.Entries<SubjectIdentifier>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
+        return Writes is null ? tracked : tracked.Concat(_subjects.Values.Where(s => _newSubjects.Contains(s.Id)).SelectMany(s => s.Identifiers));
+    }
+
     /// <summary>True for a subject this batch created: nothing stored refers to it yet.</summary>
     public bool IsNewSubject(Guid subjectId) => _newSubjects.Contains(subjectId);
 
@@ -289,8 +297,8 @@ public sealed class IntakeBatch
     }
 
     /// <summary>
-    /// A new row for the batch's transaction: a case (with its events, messages and links), a report, a rule hit or a
-    /// proposal. Untracked on SQLite (<see cref="Writes"/>), added to the context on PostgreSQL.
+    /// A new row for the batch's transaction: a subject, a case (with its events, messages and links), a report, a rule
+    /// hit or a proposal. Untracked on SQLite (<see cref="Writes"/>), added to the context on PostgreSQL.
     /// </summary>
     public void Add(object entity)
     {

@@ -27,8 +27,7 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
         var db = batch.Db;
 
         // Identifiers added in this batch are not in the database yet: look at the change tracker too.
-        var pending = db.ChangeTracker.Entries<SubjectIdentifier>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
-            .Where(i => i.Type == type).ToList();
+        var pending = batch.PendingIdentifiers().Where(i => i.Type == type).ToList();
         var own = db.SubjectIdentifiers.AsNoTracking().Where(i => i.SubjectId == subject.Id && i.Type == type).Select(i => i.Value).ToList();
         own.AddRange(pending.Where(i => i.SubjectId == subject.Id).Select(i => i.Value));
         if (own.Count == 0)

@@ -249,10 +249,13 @@ public sealed class IntakeWriter : BackgroundService
         var touchedCases = await db.SaveBatchAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
+            var writes = batch.Writes;
+            var saved = writes is null ? null : await writes.SaveAsync(CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
-            if (batch.Writes is { } writes)
+            if (saved is not null)
             {
-                writtenCases = await SaveUntrackedAsync(db, writes);
+                writtenCases = await AuditAsync(db, writes!, saved);
             }
 
             await batch.Signals.FlushAsync(CancellationToken.None);
@@ -266,11 +269,10 @@ public sealed class IntakeWriter : BackgroundService
         }
     }
 
-    // The batch's untracked rows (SQLite), after SaveChanges has written the subjects they point at; then the audit
-    // entries of their case events, as SaveChanges appends them for the events it saves. Returns the cases written.
-    private static async Task<IReadOnlyCollection<long>> SaveUntrackedAsync(TrustDeskDb db, UntrackedWrites writes)
+    // The audit entries of the case events the untracked writes saved (SQLite), as SaveChanges appends them for the
+    // events it saves. Returns the cases written.
+    private static async Task<IReadOnlyCollection<long>> AuditAsync(TrustDeskDb db, UntrackedWrites writes, UntrackedWrites.Saved saved)
     {
-        var saved = await writes.SaveAsync(CancellationToken.None);
         var ip = db.RequestIp;
         var records = saved.Inserted.OfType<Cases.CaseEvent>().Select(e => AuditChain.FromCaseEvent(e, ip)).ToList();
         if (records.Count > 0)
