@@ -148,18 +148,17 @@ public sealed class UntrackedWrites(DbContext db)
 
     private static IEnumerable<(object Child, IEntityType Type, IForeignKey ForeignKey)> Children(object entity, IEntityType type)
     {
-        foreach (var navigation in type.GetNavigations())
+        foreach (var (items, target, foreignKey) in Shape.Of(type).Collections)
         {
-            if (!navigation.IsCollection || navigation.IsOnDependent
-                || navigation.GetGetter().GetClrValueUsingContainingEntity(entity) is not System.Collections.IEnumerable items)
+            if (items(entity) is not System.Collections.IEnumerable children)
             {
                 continue;
             }
 
-            foreach (var child in items)
+            foreach (var child in children)
             {
-                yield return (child, navigation.TargetEntityType, navigation.ForeignKey);
-                foreach (var grandchild in Children(child, navigation.TargetEntityType))
+                yield return (child, target, foreignKey);
+                foreach (var grandchild in Children(child, target))
                 {
                     yield return grandchild;
                 }
@@ -172,24 +171,50 @@ public sealed class UntrackedWrites(DbContext db)
     {
         if (parents.TryGetValue(entity, out var parent))
         {
-            CopyKey(entity, parent.ForeignKey, parent.Principal);
+            Shape.CopyKey(parent.ForeignKey)(entity, parent.Principal);
         }
 
-        foreach (var foreignKey in type.GetForeignKeys())
+        foreach (var (principalOf, copyKey) in Shape.Of(type).References)
         {
-            if (foreignKey.DependentToPrincipal?.GetGetter().GetClrValueUsingContainingEntity(entity) is { } principal)
+            if (principalOf(entity) is { } principal)
             {
-                CopyKey(entity, foreignKey, principal);
+                copyKey(entity, principal);
             }
         }
     }
 
-    private static void CopyKey(object dependent, IForeignKey foreignKey, object principal)
+    /// <summary>What the writes need of an entity type, read from the model once: its collections and its references.</summary>
+    private sealed record Shape(
+        (Func<object, object?> Items, IEntityType Target, IForeignKey ForeignKey)[] Collections,
+        (Func<object, object?> PrincipalOf, Action<object, object> CopyKey)[] References)
     {
-        for (var i = 0; i < foreignKey.Properties.Count; i++)
+        private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
+        private static readonly ConcurrentDictionary<IForeignKey, Action<object, object>> KeyCopies = new();
+
+        public static Shape Of(IEntityType type) => Shapes.GetOrAdd(type, t => new Shape(
+            [.. t.GetNavigations().Where(n => n.IsCollection && !n.IsOnDependent)
+                .Select(n => (Getter(n), (IEntityType)n.TargetEntityType, (IForeignKey)n.ForeignKey))],
+            [.. t.GetForeignKeys().Where(fk => fk.DependentToPrincipal is not null)
+                .Select(fk => (Getter(fk.DependentToPrincipal!), CopyKey(fk)))]));
+
+        /// <summary>Sets the dependent's foreign key to the principal's key, as EF Core's fix-up does.</summary>
+        public static Action<object, object> CopyKey(IForeignKey foreignKey) => KeyCopies.GetOrAdd(foreignKey, fk =>
         {
-            var value = foreignKey.PrincipalKey.Properties[i].GetGetter().GetClrValueUsingContainingEntity(principal);
-            Setter(foreignKey.Properties[i])(dependent, value);
+            var keys = fk.PrincipalKey.Properties.Select(p => p.GetGetter()).ToArray();
+            var setters = fk.Properties.Select(Setter).ToArray();
+            return (dependent, principal) =>
+            {
+                for (var i = 0; i < setters.Length; i++)
+                {
+                    setters[i](dependent, keys[i].GetClrValueUsingContainingEntity(principal));
+                }
+            };
+        });
+
+        private static Func<object, object?> Getter(INavigation navigation)
+        {
+            var getter = navigation.GetGetter();
+            return getter.GetClrValueUsingContainingEntity;
         }
     }
 
