@@ -48,6 +48,8 @@ public sealed class IntakeWriter : BackgroundService
     private long _statsThreadCpuNanoseconds;
     private int _statsThreadCpuCommits;
     private TimeSpan _statsProcessorTime = Environment.CpuUsage.TotalTime;
+    private TimeSpan _statsGcPauses = GC.GetTotalPauseDuration();
+    private long _statsAllocated = GC.GetTotalAllocatedBytes();
 
     public IntakeWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<IntakeOptions> options,
@@ -175,10 +177,16 @@ public sealed class IntakeWriter : BackgroundService
         var cpu = processorTime - _statsProcessorTime;
         // The writer's own CPU per work, over the commits that stayed on one thread (their share is logged too).
         var writerCpuPerWork = _statsThreadCpuCommits == 0 ? 0 : _statsThreadCpuNanoseconds / 1000.0 / _statsThreadCpuCommits * _statsCommits / _statsWorks;
+        // Every thread stops for a collection, the writer too: its pauses are time the writer is busy without running.
+        var gcPauses = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         _logger.LogDebug(
-            "Intake writer: {Works} works in {Commits} commits in {Seconds:F1} s, busy {Busy:F0} ms ({PerWork:F0} µs per work); process CPU {Cpu:F0} ms ({CpuPerWork:F0} µs per work); writer thread CPU {WriterCpuPerWork:F0} µs per work ({Timed} of the commits timed)",
+            "Intake writer: {Works} works in {Commits} commits in {Seconds:F1} s, busy {Busy:F0} ms ({PerWork:F0} µs per work); process CPU {Cpu:F0} ms ({CpuPerWork:F0} µs per work); writer thread CPU {WriterCpuPerWork:F0} µs per work ({Timed} of the commits timed); GC pauses {GcPauses:F0} ms, {KilobytesPerWork:F0} KB allocated per work",
             _statsWorks, _statsCommits, elapsed.TotalSeconds, busy.TotalMilliseconds, busy.TotalMicroseconds / _statsWorks,
-            cpu.TotalMilliseconds, cpu.TotalMicroseconds / _statsWorks, writerCpuPerWork, _statsThreadCpuCommits);
+            cpu.TotalMilliseconds, cpu.TotalMicroseconds / _statsWorks, writerCpuPerWork, _statsThreadCpuCommits,
+            (gcPauses - _statsGcPauses).TotalMilliseconds, (allocated - _statsAllocated) / 1024.0 / _statsWorks);
+        _statsGcPauses = gcPauses;
+        _statsAllocated = allocated;
         _statsProcessorTime = processorTime;
         _statsStarted = Stopwatch.GetTimestamp();
         _statsWorks = _statsCommits = _statsThreadCpuCommits = 0;
