@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TrustDesk.Cases;
 using TrustDesk.Data;
 
@@ -17,6 +18,22 @@ public static class AuditChain
         db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new ChainHead(e.Sequence, e.Hash)).FirstOrDefault()));
 
     private sealed record ChainHead(long Sequence, string Hash);
+
+    // On SQLite the head is read by a statement kept prepared on the intake writer's connection (ConnectionCommands),
+    // which every intake commit reads: cheaper than even the compiled query, whose executor builds delegates per call.
+    private static async Task<ChainHead?> SqliteHeadAsync(TrustDeskDb db, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return await Head.For(db)(db, cancellationToken);
+        }
+
+        await using var lease = ConnectionCommands.Get(connection, db.Database.CurrentTransaction?.GetDbTransaction(),
+            "SELECT \"Sequence\", \"Hash\" FROM \"AuditEntries\" ORDER BY \"Sequence\" DESC LIMIT 1");
+        await using var reader = await lease.Command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
+    }
 
     /// <summary>An arbitrary constant naming TrustDesk's audit lock among PostgreSQL advisory locks.</summary>
     public const long AdvisoryLockKey = 0x7D_A0D17;
@@ -40,7 +57,7 @@ public static class AuditChain
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
         }
 
-        var head = await Head.For(db)(db, cancellationToken);
+        var head = db is SqliteTrustDeskDb ? await SqliteHeadAsync(db, cancellationToken) : await Head.For(db)(db, cancellationToken);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditEntry.GenesisHash;
         var entries = new List<AuditEntry>(records.Count);
