@@ -180,6 +180,8 @@ public sealed class CaseTests(ConsoleServer server)
         var id = await OpenCaseIdAsync(c => c.Category == "order.not_as_described");
         var page = await server.SignedInPageAsync(UserRole.Agent);
         await page.GotoAsync($"/cases/{id}");
+        // Typed once the page is live: the prerendered page is replaced when its circuit connects, keystrokes and all.
+        await Expect(page.Locator("#composer-text[data-draft-loaded]")).ToBeVisibleAsync();
         await page.Locator("#composer-text").PressSequentiallyAsync("Half-written answer");
 
         await page.ReloadAsync();
@@ -213,6 +215,7 @@ public sealed class CaseTests(ConsoleServer server)
         var id = await OpenCaseIdAsync(c => c.Category == "order.late_shipment");
         var page = await server.SignedInPageAsync(UserRole.Agent);
         await page.GotoAsync($"/cases/{id}");
+        await Expect(page.Locator("#composer-text[data-draft-loaded]")).ToBeVisibleAsync();
         await page.Locator("#composer-text").FillAsync("A careful answer that must not be lost");
         await server.EndSessionsAsync(UserRole.Agent);
 

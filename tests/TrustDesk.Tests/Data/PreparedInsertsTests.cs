@@ -84,6 +84,109 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task UntrackedWrites_NewGraph_WritesTheRowsSaveChangesWrites()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var entities = MakeIntakeGraph();
+        await using (var untracked = await OpenAsync("untracked.db"))
+        {
+            var writes = new UntrackedWrites(untracked);
+            foreach (var entity in entities)
+            {
+                writes.Insert(entity);
+            }
+
+            await using var transaction = await untracked.Database.BeginTransactionAsync(cancellationToken);
+            var saved = await writes.SaveAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+
+            // The roots and what hangs from them: the case's events, message and links, the seller's link and identifier.
+            Assert.Contains(saved.Inserted, e => e is CaseEvent);
+            Assert.Contains(saved.Inserted, e => e is SubjectIdentifier);
+            Assert.Empty(untracked.ChangeTracker.Entries());
+        }
+
+        await using (var tracked = await OpenAsync("tracked.db"))
+        {
+            tracked.AddRange(entities);
+            await tracked.SaveChangesAsync(cancellationToken);
+        }
+
+        foreach (var table in Tables.Where(t => t != "AuditEntries"))
+        {
+            var expected = await DumpAsync("tracked.db", table);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await DumpAsync("untracked.db", table));
+        }
+    }
+
+    [Fact]
+    public async Task UntrackedWrites_LoadedCase_UpdatedOnlyWhenChanged_AndNeverOverAnotherWritersChange()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var actor = new Actor("account", "u-9", "u-9");
+        long caseId;
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var subject = new Subject(SubjectKind.Account, "u-1", Now);
+            var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
+            db.AddRange(subject, @case);
+            await db.SaveChangesAsync(cancellationToken);
+            caseId = @case.Id;
+        }
+
+        // Read and left alone: no UPDATE. Read and given a report: updated, with the new event and message inserted.
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var writes = new UntrackedWrites(db);
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+            writes.Loaded(@case);
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                var saved = await writes.SaveAsync(cancellationToken);
+                Assert.Empty(saved.Updated);
+                Assert.Empty(saved.Inserted);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            writes.Loaded(@case);
+            @case.AddReport("Again.", null, actor, Now.AddMinutes(1));
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                var saved = await writes.SaveAsync(cancellationToken);
+                Assert.Same(@case, Assert.Single(saved.Updated));
+                Assert.Equal(2, saved.Inserted.Count);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
+        // Read, then changed by an agent before this save: the save fails and the agent's change stays.
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var writes = new UntrackedWrites(db);
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+            writes.Loaded(@case);
+            await using (var agent = await OpenAsync("trustdesk.db"))
+            {
+                var theirs = await agent.Cases.SingleAsync(c => c.Id == caseId, cancellationToken);
+                theirs.ChangeSeverity(Severity.S1, new Actor("user", "agent-1", "Agent"), Now.AddMinutes(2));
+                await agent.SaveChangesAsync(cancellationToken);
+            }
+
+            @case.AddReport("And again.", null, actor, Now.AddMinutes(3));
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => writes.SaveAsync(cancellationToken));
+        }
+
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+            Assert.Equal(Severity.S1, @case.Severity);
+            Assert.Equal(1, @case.ReportCount);
+        }
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()
