@@ -183,6 +183,9 @@ public static class PreparedInserts
     {
         private readonly (IProperty Property, RelationalTypeMapping Mapping, string Parameter)[] _columns;
         private readonly IProperty? _generatedKey;
+
+        // The value a generated key has before the database assigns it (0 for the identity keys taken here).
+        private readonly object? _unsetKey;
         private readonly string _sql;
 
         private TablePlan(IEntityType entityType, (IProperty, RelationalTypeMapping, string)[] columns, IProperty? generatedKey, string sql)
@@ -190,6 +193,7 @@ public static class PreparedInserts
             EntityType = entityType;
             _columns = columns;
             _generatedKey = generatedKey;
+            _unsetKey = generatedKey is null ? null : generatedKey.Sentinel ?? Activator.CreateInstance(generatedKey.ClrType);
             _sql = sql;
         }
 
@@ -310,7 +314,7 @@ public static class PreparedInserts
             var parameters = command.Parameters;
             foreach (var entity in entities)
             {
-                if (_generatedKey is not null && !Equals(_generatedKey.GetGetter().GetClrValueUsingContainingEntity(entity), _generatedKey.Sentinel ?? Activator.CreateInstance(_generatedKey.ClrType)))
+                if (_generatedKey is not null && !Equals(_generatedKey.GetGetter().GetClrValueUsingContainingEntity(entity), _unsetKey))
                 {
                     throw new InvalidOperationException($"An added {EntityType.DisplayName()} carries its own {_generatedKey.Name}; the database assigns it.");
                 }

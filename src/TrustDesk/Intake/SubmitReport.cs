@@ -207,8 +207,7 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             }
 
             var outcome = ApplyTriage.Evaluate(batch, Triage.TriageInput.ForReport(
-                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason)
-                .WithScan(scan));
+                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason, scan));
             var category = ApplyTriage.Category(batch, request.Category, outcome);
             var (@case, caseCreated) = ApplyTriage.OpenOrJoin(batch, subject, category, outcome, Channel.Report, actor);
 

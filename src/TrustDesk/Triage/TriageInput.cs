@@ -40,15 +40,10 @@ public sealed class TriageInput
     /// <summary>The platform's reason code of a report.</summary>
     public string? Reason { get; }
 
-    /// <summary>The text already scanned against the lexicons, when the caller did that ahead of triage.</summary>
-    public TextScan? Scanned { get; private set; }
-
-    /// <summary>This input with its text's lexicon matches found ahead of time (used when the rules' lexicons are the scan's).</summary>
-    public TriageInput WithScan(TextScan? scan)
-    {
-        Scanned = scan is not null && scan.Text == Text ? scan : null;
-        return this;
-    }
+    /// <summary>
+    /// The text's lexicon matches, found ahead of triage by the caller (used when the rules' lexicons are the scan's).
+    /// </summary>
+    public TextScan? Scanned { get; private init; }
 
     /// <summary>The platform event type (<c>bid.placed</c>) for events.</summary>
     public string? EventType { get; }
@@ -66,7 +61,8 @@ public sealed class TriageInput
     /// A user report about <paramref name="subject"/>. <c>author</c> is the reporter, or an anonymous contact when the
     /// report has none, so rules about the author's words still run.
     /// </summary>
-    public static TriageInput ForReport(DateTimeOffset at, SubjectFacts subject, SubjectFacts? reporter, string text, string? category = null, string? reason = null)
+    public static TriageInput ForReport(
+        DateTimeOffset at, SubjectFacts subject, SubjectFacts? reporter, string text, string? category = null, string? reason = null, TextScan? scanned = null)
     {
         var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal)
         {
@@ -79,7 +75,10 @@ public sealed class TriageInput
         }
 
         AddKindRole(roles, subject);
-        return new TriageInput(ReportReceived, at, text, category, reason, null, null, roles);
+        return new TriageInput(ReportReceived, at, text, category, reason, null, null, roles)
+        {
+            Scanned = scanned is not null && scanned.Text == text ? scanned : null,
+        };
     }
 
     /// <summary>A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main subject, when it has one.</summary>
