@@ -46,6 +46,8 @@ public static class DataServices
             // Registered after the migrator, so the indexer starts on the migrated database.
             services.AddSingleton(provider => new Cases.SqliteSearchIndex(sqliteConnectionString, provider.GetRequiredService<ILogger<Cases.SqliteSearchIndex>>()));
             services.AddHostedService<Cases.SqliteSearchIndexer>();
+            services.AddSingleton(provider => new SqliteCheckpointer(sqliteConnectionString, provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+            services.AddHostedService(provider => provider.GetRequiredService<SqliteCheckpointer>());
         }
 
         return services;

@@ -20,7 +20,7 @@ namespace TrustDesk.Data;
 /// On PostgreSQL the contexts come from the pool as before: there a connection is a server process and the pool is
 /// the right tool.
 /// </summary>
-public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options) : IAsyncDisposable
+public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger logger) : IAsyncDisposable
 {
     private SqliteConnection? _connection;
     private DbContextOptions<SqliteTrustDeskDb>? _contextOptions;
@@ -56,9 +56,19 @@ public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<D
         _contextOptions = null;
     }
 
+    /// <summary>
+    /// On SQLite with <c>synchronous = FULL</c>: what makes a commit durable, off the writer's thread. The writer's
+    /// connection commits with NORMAL and hands every commit to it. Null otherwise (PostgreSQL's commit is durable when it
+    /// returns; with NORMAL configured nothing is fsynced per commit).
+    /// </summary>
+    public WalFlusher? Flusher { get; private set; }
+
     public ValueTask DisposeAsync()
     {
         Reset();
+        // After the connection: what is still pending gets its fsync and its answer.
+        Flusher?.Dispose();
+        Flusher = null;
         return ValueTask.CompletedTask;
     }
 
@@ -75,10 +85,18 @@ public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<D
 
         var connection = new SqliteConnection(configured.Database.GetConnectionString());
         await connection.OpenAsync(cancellationToken);
-        await using (var pragmas = connection.CreateCommand())
+        var pragmas = SqliteConnectionSettings.Pragmas(options.Value);
+        if (SqliteConnectionSettings.IsFull(options.Value))
         {
-            pragmas.CommandText = SqliteConnectionSettings.Pragmas(options.Value);
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            // As durable as FULL: the WAL flusher fsyncs the log before any request of the batch is answered.
+            Flusher ??= new WalFlusher(connection.DataSource, logger);
+            pragmas += " PRAGMA synchronous = NORMAL;";
+        }
+
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         ConnectionCommands.KeepFor(connection);

@@ -11,6 +11,9 @@ public sealed class SqliteConnectionSettings(DatabaseOptions options) : DbConnec
 {
     private readonly string _pragmas = Pragmas(options);
 
+    /// <summary>True when every commit is to be on disk before it is acknowledged (the default).</summary>
+    public static bool IsFull(DatabaseOptions options) => Pragmas(options).Contains("synchronous = FULL", StringComparison.Ordinal);
+
     /// <summary>The statement run on every open.</summary>
     public static string Pragmas(DatabaseOptions options)
     {
@@ -29,7 +32,10 @@ public sealed class SqliteConnectionSettings(DatabaseOptions options) : DbConnec
         // 2 MiB default has the writer read index pages back from the OS for every batch once the indexes it inserts
         // into (subjects, reports) outgrow it; 16 MiB keeps their upper levels in memory without letting a pool of
         // reader connections grow large.
-        return $"PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{Math.Max(2, options.SqliteCacheMegabytes) * 1024};";
+        // wal_autocheckpoint: SqliteCheckpointer copies the log back on its own connection; a connection checkpoints inside
+        // its own commit only once the log is that large (the checkpointer has fallen behind or stopped).
+        return $"PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{Math.Max(2, options.SqliteCacheMegabytes) * 1024}; " +
+            $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.SafetyNetPages};";
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

@@ -39,6 +39,7 @@ public sealed class IntakeWriter : BackgroundService
     private readonly ILogger<IntakeWriter> _logger;
     private readonly int _maxBatchSize;
     private readonly CaseChanges? _caseChanges;
+    private readonly SqliteCheckpointer? _checkpointer;
 
     // For the debug log of the writer's load: how much of its time goes to committing, per work.
     private long _statsStarted = Stopwatch.GetTimestamp();
@@ -53,10 +54,11 @@ public sealed class IntakeWriter : BackgroundService
 
     public IntakeWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<IntakeOptions> options,
-        IOptions<DatabaseOptions> databaseOptions, ILogger<IntakeWriter> logger, CaseChanges? caseChanges = null)
+        IOptions<DatabaseOptions> databaseOptions, ILogger<IntakeWriter> logger, CaseChanges? caseChanges = null, SqliteCheckpointer? checkpointer = null)
     {
         _caseChanges = caseChanges;
-        _contexts = new SingleWriterContexts(scopes, databaseOptions);
+        _checkpointer = checkpointer;
+        _contexts = new SingleWriterContexts(scopes, databaseOptions, logger);
         _catalog = catalog;
         _triage = triage;
         _time = time;
@@ -269,11 +271,32 @@ public sealed class IntakeWriter : BackgroundService
             await batch.Signals.FlushAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         });
+        _checkpointer?.Nudge();
         _caseChanges?.Publish(writtenCases.Count == 0 ? touchedCases : [.. touchedCases.Union(writtenCases)]);
 
+        if (_contexts.Flusher is { } flusher)
+        {
+            // Answered once the log is on disk; meanwhile this thread goes on with the next batch.
+            var committed = works.ToArray();
+            flusher.AfterCommit(error => Answer(committed, error));
+            return;
+        }
+
+        Answer(works, null);
+    }
+
+    private static void Answer(IReadOnlyList<IntakeWork> works, Exception? notDurable)
+    {
         foreach (var work in works)
         {
-            work.Committed();
+            if (notDurable is null)
+            {
+                work.Committed();
+            }
+            else
+            {
+                work.Failed(notDurable);
+            }
         }
     }
 
