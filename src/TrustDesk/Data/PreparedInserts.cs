@@ -187,6 +187,7 @@ public static class PreparedInserts
         // The value a generated key has before the database assigns it (0 for the identity keys taken here).
         private readonly object? _unsetKey;
         private readonly string _sql;
+        private readonly bool _bindsDirectly;
 
         private TablePlan(IEntityType entityType, (IProperty, RelationalTypeMapping, string)[] columns, IProperty? generatedKey, string sql)
         {
@@ -195,6 +196,8 @@ public static class PreparedInserts
             _generatedKey = generatedKey;
             _unsetKey = generatedKey is null ? null : generatedKey.Sentinel ?? Activator.CreateInstance(generatedKey.ClrType);
             _sql = sql;
+            // Parameters are numbered in the SQL in column order (p0 is ?1), so they can be bound by position.
+            _bindsDirectly = columns.All(c => SqliteStatements.CanBind(c.Item2.Converter?.ProviderClrType ?? c.Item1.ClrType));
         }
 
         public IEntityType EntityType { get; }
@@ -309,6 +312,12 @@ public static class PreparedInserts
         /// </summary>
         public async Task InsertUntrackedAsync(DbConnection connection, DbTransaction transaction, List<object> entities, CancellationToken cancellationToken)
         {
+            if (_bindsDirectly && SqliteStatements.For(connection) is { } statements)
+            {
+                InsertDirectly(statements, entities);
+                return;
+            }
+
             await using var lease = ConnectionCommands.Get(connection, transaction, _sql, AddParameters);
             var command = lease.Command;
             var parameters = command.Parameters;
@@ -340,6 +349,26 @@ public static class PreparedInserts
             {
                 parameter.Value = DBNull.Value;
             }
+        }
+
+        // The same rows through SQLite's own API, on the intake writer's connection (SqliteStatements says why).
+        private void InsertDirectly(SqliteStatements statements, List<object> entities)
+        {
+            var setKey = _generatedKey is null ? null : UntrackedWrites.Setter(_generatedKey);
+            statements.Execute(_sql, entities.Count, (statement, row) =>
+            {
+                var entity = entities[row];
+                if (_generatedKey is not null && !Equals(_generatedKey.GetGetter().GetClrValueUsingContainingEntity(entity), _unsetKey))
+                {
+                    throw new InvalidOperationException($"An added {EntityType.DisplayName()} carries its own {_generatedKey.Name}; the database assigns it.");
+                }
+
+                for (var i = 0; i < _columns.Length; i++)
+                {
+                    var (property, mapping, _) = _columns[i];
+                    SqliteStatements.Bind(statement, i + 1, ProviderValue(mapping, property.GetGetter().GetClrValueUsingContainingEntity(entity)));
+                }
+            }, setKey is null ? null : (row, key) => setKey(entities[row], Convert.ChangeType(key, _generatedKey!.ClrType, System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         private void AddParameters(DbCommand command)

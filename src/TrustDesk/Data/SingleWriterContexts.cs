@@ -100,6 +100,7 @@ public sealed class SingleWriterContexts(IServiceScopeFactory scopes, IOptions<D
         }
 
         ConnectionCommands.KeepFor(connection);
+        SqliteStatements.KeepFor(connection);
 
         // No interceptors: the writer publishes its case changes to consoles itself, after each commit, and the
         // connection's settings are applied above, once.

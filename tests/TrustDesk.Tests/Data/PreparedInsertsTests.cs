@@ -79,13 +79,24 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task UntrackedWrites_NewGraph_WritesTheRowsSaveChangesWrites()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UntrackedWrites_NewGraph_WritesTheRowsSaveChangesWrites(bool onTheWritersConnection)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var entities = MakeIntakeGraph();
         await using (var untracked = await OpenAsync("untracked.db"))
         {
+            if (onTheWritersConnection)
+            {
+                // As the intake writer keeps its connection: statements kept, rows bound through SQLite's own API.
+                await untracked.Database.OpenConnectionAsync(cancellationToken);
+                var connection = (SqliteConnection)untracked.Database.GetDbConnection();
+                SqliteStatements.KeepFor(connection);
+                Assert.NotNull(SqliteStatements.For(connection));
+            }
+
             var writes = new UntrackedWrites(untracked);
             foreach (var entity in entities)
             {
