@@ -97,7 +97,7 @@ internal sealed class SqliteStatements
             double real => raw.sqlite3_bind_double(statement, index, real),
             float real => raw.sqlite3_bind_double(statement, index, real),
             byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
-            DateTime time => raw.sqlite3_bind_text16(statement, index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+            DateTime time => BindDateTime(statement, index, time),
             Guid guid => raw.sqlite3_bind_text16(statement, index, guid.ToString().ToUpperInvariant()),
             decimal number => raw.sqlite3_bind_text16(statement, index, number.ToString("0.0###########################", CultureInfo.InvariantCulture)),
             _ => throw new NotSupportedException($"No binding for a {value.GetType().Name}."),
@@ -105,6 +105,47 @@ internal sealed class SqliteStatements
         if (result != raw.SQLITE_OK)
         {
             throw new InvalidOperationException($"SQLite refused parameter {index} ({result}).");
+        }
+    }
+
+    // Microsoft.Data.Sqlite's text form of a DateTime, yyyy-MM-dd HH:mm:ss.FFFFFFF (the fraction without trailing zeros,
+    // and without its point when zero), written by hand: DateTime.ToString with that format was a tenth of the inserts.
+    private static int BindDateTime(sqlite3_stmt statement, int index, DateTime time)
+    {
+        Span<char> text = stackalloc char[27];
+        Digits(text[..4], time.Year);
+        text[4] = '-';
+        Digits(text.Slice(5, 2), time.Month);
+        text[7] = '-';
+        Digits(text.Slice(8, 2), time.Day);
+        text[10] = ' ';
+        Digits(text.Slice(11, 2), time.Hour);
+        text[13] = ':';
+        Digits(text.Slice(14, 2), time.Minute);
+        text[16] = ':';
+        Digits(text.Slice(17, 2), time.Second);
+        var length = 19;
+        var fraction = (int)(time.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            text[19] = '.';
+            Digits(text.Slice(20, 7), fraction);
+            length = 27;
+            while (text[length - 1] == '0')
+            {
+                length--;
+            }
+        }
+
+        return raw.sqlite3_bind_text16(statement, index, text[..length]);
+    }
+
+    private static void Digits(Span<char> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (char)('0' + (value % 10));
+            value /= 10;
         }
     }
 

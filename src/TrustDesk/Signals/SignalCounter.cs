@@ -146,6 +146,24 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
     /// </summary>
     private async Task FlushRowByRowAsync(CancellationToken cancellationToken)
     {
+        if (SqliteStatements.For(db.Database.GetDbConnection()) is { } statements)
+        {
+            // The intake writer's connection: bound by position through SQLite's API ($subject is ?1, $name ?2...).
+            var rows = _pending.ToArray();
+            statements.Execute(RowUpsert, rows.Length, (statement, row) =>
+            {
+                var ((subjectId, signal, bucketResolution, bucketStart), delta) = rows[row];
+                SqliteStatements.Bind(statement, 1, subjectId);
+                SqliteStatements.Bind(statement, 2, signal);
+                SqliteStatements.Bind(statement, 3, (int)bucketResolution);
+                SqliteStatements.Bind(statement, 4, bucketStart);
+                SqliteStatements.Bind(statement, 5, delta);
+            }, generatedKey: null);
+            _pending.Clear();
+            _pendingBySubject.Clear();
+            return;
+        }
+
         // Kept with the connection (ConnectionCommands): prepared once for as long as the writer's connection is open.
         await using var lease = ConnectionCommands.Get(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), RowUpsert, added =>
         {

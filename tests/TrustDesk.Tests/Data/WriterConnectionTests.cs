@@ -4,8 +4,11 @@ using TrustDesk.Data;
 
 namespace TrustDesk.Tests.Data;
 
-/// <summary>The WAL flusher (answers only after an fsync) and the background checkpointer, on real SQLite files.</summary>
-public sealed class WalDurabilityTests : IDisposable
+/// <summary>
+/// What the intake writer's SQLite connection relies on, on real files: the WAL flusher (answers only after an fsync),
+/// the background checkpointer, and values bound through SQLite's API stored as Microsoft.Data.Sqlite stores them.
+/// </summary>
+public sealed class WriterConnectionTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("trustdesk-wal-").FullName;
 
@@ -66,6 +69,47 @@ public sealed class WalDurabilityTests : IDisposable
 
         await checkpointer.StopAsync(cancellationToken);
         Assert.True(new FileInfo(path).Length > 250_000, $"the database file is {new FileInfo(path).Length} bytes: the log was not copied into it");
+    }
+
+    [Fact]
+    public async Task DirectBinding_StoresValuesAsMicrosoftDataSqliteDoes()
+    {
+        var path = Path.Combine(_directory, "binding.db");
+        await using var connection = await OpenWalAsync(path, "");
+        await ExecuteAsync(connection, "CREATE TABLE Values2 (Way TEXT, Value);");
+        object[] values =
+        [
+            new DateTime(2026, 11, 29, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 1, 2, 3, 4, 5, 120, DateTimeKind.Utc),
+            new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(1), DateTime.MaxValue, Guid.CreateVersion7(), "é ∑ 😀", 42L, 7, true, 2.5, 12.50m,
+            new byte[] { 1, 2, 3 }, DBNull.Value,
+        ];
+        foreach (var value in values)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO Values2 VALUES ('driver', $value);";
+            command.Parameters.AddWithValue("$value", value);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        SqliteStatements.KeepFor(connection);
+        SqliteStatements.For(connection)!.Execute("INSERT INTO Values2 VALUES ('direct', ?1);", values.Length,
+            (statement, row) => SqliteStatements.Bind(statement, 1, values[row]), generatedKey: null);
+
+        async Task<List<string>> StoredAsync(string way)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT typeof(Value) || ':' || quote(Value) FROM Values2 WHERE Way = '{way}' ORDER BY rowid;";
+            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var rows = new List<string>();
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                rows.Add(reader.GetString(0));
+            }
+
+            return rows;
+        }
+
+        Assert.Equal(await StoredAsync("driver"), await StoredAsync("direct"));
     }
 
     public void Dispose()
