@@ -2,7 +2,11 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using SQLitePCL;
 
 namespace TrustDesk.Data;
@@ -82,6 +86,57 @@ internal sealed class SqliteStatements
         }
     }
 
+    /// <summary>
+    /// Reads entities of <paramref name="type"/> with <c>SELECT {columns} FROM {table} {where}</c>: each row becomes an
+    /// object made by its parameterless constructor, every property set from its column through the column's converter,
+    /// as EF Core materialises it untracked (PreparedInsertsTests compares them). Null when the type cannot be read this
+    /// way (shadow properties, no parameterless constructor): the caller uses its EF Core query.
+    /// </summary>
+    public List<T>? Query<T>(IEntityType type, string where, Action<sqlite3_stmt> bind)
+        where T : class
+    {
+        if (Materializer.For(type) is not { } materializer)
+        {
+            return null;
+        }
+
+        var statement = Get(materializer.Select + " " + where);
+        var rows = new List<T>();
+        try
+        {
+            bind(statement);
+            int result;
+            while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                rows.Add((T)materializer.Read(statement));
+            }
+
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _connection.Handle);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
+
+        return rows;
+    }
+
+    /// <summary>A JSON array of values as their columns store them, for <c>IN (SELECT value FROM json_each(?n))</c>.</summary>
+    public static string JsonArray<TValue>(IProperty property, IEnumerable<TValue> values)
+    {
+        var mapping = property.GetRelationalTypeMapping();
+        return System.Text.Json.JsonSerializer.Serialize(values.Select(v => PreparedInserts.TablePlan.ProviderValue(mapping, v) switch
+        {
+            DBNull => null,
+            Guid guid => guid.ToString().ToUpperInvariant(),
+            var value => value,
+        }));
+    }
+
     /// <summary>Binds one value, as it comes out of the column's converter (see <see cref="PreparedInserts.TablePlan.ProviderValue"/>).</summary>
     public static void Bind(sqlite3_stmt statement, int index, object value)
     {
@@ -146,6 +201,109 @@ internal sealed class SqliteStatements
         {
             into[i] = (char)('0' + (value % 10));
             value /= 10;
+        }
+    }
+
+    /// <summary>How rows of one entity type are read: its columns in property order, and how to set each.</summary>
+    private sealed class Materializer
+    {
+        private static readonly ConcurrentDictionary<IEntityType, Materializer?> Materializers = new();
+
+        private readonly Func<object> _create;
+        private readonly (Action<object, object?> Set, Type ProviderType, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter, Type ClrType)[] _columns;
+
+        private Materializer(string select, Func<object> create, (Action<object, object?>, Type, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?, Type)[] columns)
+        {
+            Select = select;
+            _create = create;
+            _columns = columns;
+        }
+
+        public string Select { get; }
+
+        public static Materializer? For(IEntityType type) => Materializers.GetOrAdd(type, Build);
+
+        public object Read(sqlite3_stmt statement)
+        {
+            var entity = _create();
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                var (set, providerType, converter, clrType) = _columns[i];
+                var value = ReadColumn(statement, i, providerType);
+                if (value is not null)
+                {
+                    value = converter is not null ? converter.ConvertFromProvider(value)
+                        : clrType.IsEnum ? Enum.ToObject(clrType, value)
+                        : value;
+                }
+
+                set(entity, value);
+            }
+
+            return entity;
+        }
+
+        private static object? ReadColumn(sqlite3_stmt statement, int column, Type type)
+        {
+            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL)
+            {
+                return null;
+            }
+
+            if (type == typeof(string))
+            {
+                return raw.sqlite3_column_text(statement, column).utf8_to_string();
+            }
+
+            if (type == typeof(DateTime))
+            {
+                return DateTime.Parse(raw.sqlite3_column_text(statement, column).utf8_to_string(), CultureInfo.InvariantCulture);
+            }
+
+            if (type == typeof(Guid))
+            {
+                return Guid.Parse(raw.sqlite3_column_text(statement, column).utf8_to_string());
+            }
+
+            if (type == typeof(decimal))
+            {
+                return decimal.Parse(raw.sqlite3_column_text(statement, column).utf8_to_string(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+
+            if (type == typeof(double) || type == typeof(float))
+            {
+                return Convert.ChangeType(raw.sqlite3_column_double(statement, column), type, CultureInfo.InvariantCulture);
+            }
+
+            if (type == typeof(byte[]))
+            {
+                return raw.sqlite3_column_blob(statement, column).ToArray();
+            }
+
+            var integer = raw.sqlite3_column_int64(statement, column);
+            return type.IsEnum ? integer : type == typeof(bool) ? integer != 0 : Convert.ChangeType(integer, type, CultureInfo.InvariantCulture);
+        }
+
+        private static Materializer? Build(IEntityType type)
+        {
+            var constructor = type.ClrType.GetConstructor(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, Type.EmptyTypes);
+            var properties = type.GetProperties().ToArray();
+            if (constructor is null || type.GetTableName() is not { } tableName || properties.Any(p => p.IsShadowProperty()
+                || !CanBind(p.GetRelationalTypeMapping().Converter?.ProviderClrType ?? p.ClrType)))
+            {
+                return null;
+            }
+
+            var table = StoreObjectIdentifier.Table(tableName, type.GetSchema());
+            var create = Expression.Lambda<Func<object>>(Expression.Convert(Expression.New(constructor), typeof(object))).Compile();
+            var columns = properties.Select(p =>
+            {
+                var mapping = p.GetRelationalTypeMapping();
+                var providerType = Nullable.GetUnderlyingType(mapping.Converter?.ProviderClrType ?? p.ClrType) ?? mapping.Converter?.ProviderClrType ?? p.ClrType;
+                return (UntrackedWrites.Setter(p), providerType, mapping.Converter, Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType);
+            }).ToArray();
+            var select = $"SELECT {string.Join(", ", properties.Select(p => $"\"{p.GetColumnName(table)}\""))} FROM \"{tableName}\"";
+            return new Materializer(select, create, columns);
         }
     }
 

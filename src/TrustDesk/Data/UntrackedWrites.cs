@@ -232,7 +232,8 @@ public sealed class UntrackedWrites(DbContext db)
         System.Linq.Expressions.Expression member = p.FieldInfo is { } field
             ? System.Linq.Expressions.Expression.Field(target, field)
             : System.Linq.Expressions.Expression.Property(target, p.PropertyInfo ?? throw new InvalidOperationException($"{p.Name} has no field or property to set."));
-        var assign = System.Linq.Expressions.Expression.Assign(member, System.Linq.Expressions.Expression.Convert(value, p.ClrType));
+        // Cast to the member's own type: a field can be narrower than its property (List<string> behind IReadOnlyList<string>).
+        var assign = System.Linq.Expressions.Expression.Assign(member, System.Linq.Expressions.Expression.Convert(value, member.Type));
         return System.Linq.Expressions.Expression.Lambda<Action<object, object?>>(assign, entity, value).Compile();
     });
 

@@ -124,6 +124,46 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DirectQuery_ReadsTheEntitiesEfCoreReads()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var db = await OpenAsync("trustdesk.db");
+        db.AddRange(MakeIntakeGraph());
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        SqliteStatements.KeepFor(connection);
+        var statements = SqliteStatements.For(connection)!;
+
+        await AssertSameAsync(await db.Subjects.AsNoTracking().OrderBy(s => s.ExternalId).ToListAsync(cancellationToken),
+            statements.Query<Subject>(db.Model.FindEntityType(typeof(Subject))!, "ORDER BY \"ExternalId\"", _ => { }));
+        await AssertSameAsync(await db.Cases.AsNoTracking().ToListAsync(cancellationToken),
+            statements.Query<Case>(db.Model.FindEntityType(typeof(Case))!, "", _ => { }));
+        await AssertSameAsync(await db.CaseSubjects.AsNoTracking().OrderBy(s => s.Role).ToListAsync(cancellationToken),
+            statements.Query<CaseSubject>(db.Model.FindEntityType(typeof(CaseSubject))!, "ORDER BY \"Role\"", _ => { }));
+
+        // A list goes in as a JSON array of stored values (an enum as its text, a Guid upper-case).
+        var subjectType = db.Model.FindEntityType(typeof(Subject))!;
+        var accounts = statements.Query<Subject>(subjectType, "WHERE \"Kind\" IN (SELECT value FROM json_each(?1))",
+            statement => SqliteStatements.Bind(statement, 1, SqliteStatements.JsonArray(subjectType.FindProperty(nameof(Subject.Kind))!, new object[] { SubjectKind.Account })))!;
+        Assert.Equal(await db.Subjects.CountAsync(s => s.Kind == SubjectKind.Account, cancellationToken), accounts.Count);
+        Assert.NotEmpty(accounts);
+
+        Task AssertSameAsync<T>(List<T> byEf, List<T>? direct)
+            where T : class
+        {
+            Assert.NotNull(direct);
+            Assert.NotEmpty(byEf);
+            var type = db.Model.FindEntityType(typeof(T))!;
+            string Row(T entity) => string.Join(" | ", type.GetProperties().Select(p =>
+                $"{p.Name}={PreparedInserts.TablePlan.ProviderValue(p.GetRelationalTypeMapping(), p.GetGetter().GetClrValueUsingContainingEntity(entity))}"));
+            Assert.Equal(byEf.Select(Row), direct.Select(Row));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task UntrackedWrites_LoadedCase_UpdatedOnlyWhenChanged_AndNeverOverAnotherWritersChange()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
