@@ -43,6 +43,22 @@ public sealed class AccountGraph(TrustDeskDb db)
             .Join(db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id,
                 (i, s) => new Sharing(i.SubjectId, i.Type, i.Value, s.ExternalId, s.Status))));
 
+    // The identifiers of the frontier's subjects. Triage walks from every reported account that is not new, so on the
+    // intake writer's connection this reads straight through SQLite (SqliteStatements): for an account without
+    // identifiers, the usual case, EF Core's query pipeline was most of the walk.
+    private List<Owned> OwnedBy(List<Guid> subjectIds)
+    {
+        if (SqliteStatements.For(db.Database.GetDbConnection()) is { } statements
+            && db.Model.FindEntityType(typeof(SubjectIdentifier)) is { } type
+            && statements.Query<SubjectIdentifier>(type, "WHERE \"SubjectId\" IN (SELECT value FROM json_each(?1))", statement =>
+                SqliteStatements.Bind(statement, 1, SqliteStatements.JsonArray(type.FindProperty(nameof(SubjectIdentifier.SubjectId))!, subjectIds))) is { } identifiers)
+        {
+            return [.. identifiers.Where(i => i.Type != IdentifierType.TrackingNumber).Select(i => new Owned(i.SubjectId, i.Type, i.Value))];
+        }
+
+        return IdentifiersOf.For(db)(db, subjectIds).ToList();
+    }
+
     /// <summary>Walks up to <paramref name="hops"/> hops, stopping early when <paramref name="stopAt"/> says so of a reached account.</summary>
     public Walk Explore(Guid startId, string startExternalId, int hops, Func<ReachedAccount, bool>? stopAt = null)
     {
@@ -55,7 +71,7 @@ public sealed class AccountGraph(TrustDeskDb db)
 
         for (var hop = 1; hop <= Math.Min(hops, MaxHops) && frontier.Count > 0 && reached.Count < MaxReached; hop++)
         {
-            var own = IdentifiersOf.For(db)(db, frontier).ToList().Where(i => followed.Add((i.Type, i.Value))).ToList();
+            var own = OwnedBy(frontier).Where(i => followed.Add((i.Type, i.Value))).ToList();
             if (own.Count == 0)
             {
                 break;

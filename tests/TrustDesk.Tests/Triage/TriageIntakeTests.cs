@@ -111,6 +111,33 @@ public abstract class TriageIntakeTests(TrustDeskFactory app)
     }
 
     [Fact]
+    public async Task ReportAboutAnAccountSharingADeviceWithABannedOne_IsBanEvasionWithAProposal()
+    {
+        var client = await app.CreateApiClientAsync();
+        var (banned, fresh, device) = (Unique("banned"), Unique("fresh"), Unique("dev"));
+        await (await client.PutJsonAsync("/api/v1/subjects", new
+        {
+            items = new object[]
+            {
+                new { kind = "account", externalId = banned, status = "banned", identifiers = new object[] { new { type = "device", value = device } } },
+                new { kind = "account", externalId = fresh, identifiers = new object[] { new { type = "device", value = device } } },
+            },
+        })).ExpectAsync(HttpStatusCode.OK);
+
+        var json = await (await client.PostJsonAsync("/api/v1/reports", new
+        {
+            subject = new { kind = "account", externalId = fresh },
+            text = "This seller looks exactly like the one that was banned last month.",
+        })).ExpectAsync(HttpStatusCode.Created);
+
+        var @case = await client.GetJsonAsync($"/api/v1/cases/{json.Long("caseId")}");
+        Assert.Equal("payments.ban_evasion", @case.Str("category"));
+        var hit = Assert.Single(@case.GetProperty("ruleHits").EnumerateArray(), h => h.Str("rule") == "account linked to a banned account");
+        Assert.Contains(banned, hit.ToString(), StringComparison.Ordinal);
+        Assert.Equal("suspend", Assert.Single(@case.GetProperty("proposals").EnumerateArray()).Str("action"));
+    }
+
+    [Fact]
     public async Task BidByAnUnrelatedAccount_OpensNoCase()
     {
         var client = await app.CreateApiClientAsync();
