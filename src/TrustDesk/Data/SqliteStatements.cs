@@ -137,6 +137,13 @@ internal sealed class SqliteStatements
         }));
     }
 
+    /// <summary>Runs a statement once (an UPDATE, say) and returns how many rows it changed.</summary>
+    public int ExecuteOnce(string sql, Action<sqlite3_stmt> bind)
+    {
+        Execute(sql, 1, (statement, _) => bind(statement), generatedKey: null);
+        return raw.sqlite3_changes(_connection.Handle);
+    }
+
     /// <summary>Binds one value, as it comes out of the column's converter (see <see cref="PreparedInserts.TablePlan.ProviderValue"/>).</summary>
     public static void Bind(sqlite3_stmt statement, int index, object value)
     {

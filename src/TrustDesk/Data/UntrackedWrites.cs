@@ -245,6 +245,7 @@ public sealed class UntrackedWrites(DbContext db)
         private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _set;
         private readonly (IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter)[] _where;
         private readonly string _sql;
+        private readonly bool _bindsDirectly;
 
         private UpdatePlan(
             IProperty[] properties, (IProperty, RelationalTypeMapping, int, string)[] set, (IProperty, RelationalTypeMapping, int, string)[] where, string sql)
@@ -254,6 +255,7 @@ public sealed class UntrackedWrites(DbContext db)
             _set = set;
             _where = where;
             _sql = sql;
+            _bindsDirectly = properties.All(p => SqliteStatements.CanBind(p.GetRelationalTypeMapping().Converter?.ProviderClrType ?? p.ClrType));
         }
 
         public static UpdatePlan Build(IEntityType type, ISqlGenerationHelper sql)
@@ -317,6 +319,24 @@ public sealed class UntrackedWrites(DbContext db)
                 return false;
             }
 
+            if (_bindsDirectly && SqliteStatements.For(connection) is { } statements)
+            {
+                // The intake writer's connection: bound by position (the SET values, then the WHERE values, as in the SQL).
+                var changedRows = statements.ExecuteOnce(_sql, statement =>
+                {
+                    for (var i = 0; i < _set.Length; i++)
+                    {
+                        SqliteStatements.Bind(statement, i + 1, current[_set[i].Index]);
+                    }
+
+                    for (var i = 0; i < _where.Length; i++)
+                    {
+                        SqliteStatements.Bind(statement, _set.Length + i + 1, loaded[_where[i].Index]!);
+                    }
+                });
+                return changedRows == 1 ? true : throw RowChanged();
+            }
+
             await using var lease = ConnectionCommands.Get(connection, transaction, _sql, command =>
             {
                 foreach (var (property, mapping, _, parameter) in _set.Concat(_where))
@@ -342,12 +362,10 @@ public sealed class UntrackedWrites(DbContext db)
                 parameter.Value = DBNull.Value;
             }
 
-            if (rows != 1)
-            {
-                throw new DbUpdateConcurrencyException($"The {_properties[0].DeclaringType.DisplayName()} row was changed or deleted since it was read.");
-            }
-
-            return true;
+            return rows == 1 ? true : throw RowChanged();
         }
+
+        private DbUpdateConcurrencyException RowChanged() =>
+            new($"The {_properties[0].DeclaringType.DisplayName()} row was changed or deleted since it was read.");
     }
 }

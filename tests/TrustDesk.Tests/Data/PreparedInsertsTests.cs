@@ -163,8 +163,10 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task UntrackedWrites_LoadedCase_UpdatedOnlyWhenChanged_AndNeverOverAnotherWritersChange()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UntrackedWrites_LoadedCase_UpdatedOnlyWhenChanged_AndNeverOverAnotherWritersChange(bool onTheWritersConnection)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var actor = new Actor("account", "u-9", "u-9");
@@ -179,7 +181,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
 
         // Read and left alone: no UPDATE. Read and given a report: updated, with the new event and message inserted.
-        await using (var db = await OpenAsync("trustdesk.db"))
+        await using (var db = await OpenWriterAsync("trustdesk.db", onTheWritersConnection))
         {
             var writes = new UntrackedWrites(db);
             var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
@@ -204,7 +206,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
 
         // Read, then changed by an agent before this save: the save fails and the agent's change stays.
-        await using (var db = await OpenAsync("trustdesk.db"))
+        await using (var db = await OpenWriterAsync("trustdesk.db", onTheWritersConnection))
         {
             var writes = new UntrackedWrites(db);
             var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
@@ -268,6 +270,19 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         platformEvent.Involve(reporter.Id, "buyer");
         var idempotency = new IdempotencyRecord("key-1", "idem-1", new string('a', 64), SubmitReport.Operation, report.Id.ToString(), Now);
         return [seller, reporter, stream, @case, report, platformEvent, idempotency];
+    }
+
+    // A context whose connection stays open and binds through SQLite's API, as the intake writer's does (or a plain one).
+    private async Task<SqliteTrustDeskDb> OpenWriterAsync(string file, bool keepStatements)
+    {
+        var db = await OpenAsync(file);
+        if (keepStatements)
+        {
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            SqliteStatements.KeepFor((SqliteConnection)db.Database.GetDbConnection());
+        }
+
+        return db;
     }
 
     private async Task<SqliteTrustDeskDb> OpenAsync(string file)
