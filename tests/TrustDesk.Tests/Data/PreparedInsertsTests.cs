@@ -53,15 +53,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var actor = new Actor("account", "u-9", "u-9");
-        long caseId;
-        await using (var db = await OpenAsync("trustdesk.db"))
-        {
-            var subject = new Subject(SubjectKind.Account, "u-1", Now);
-            var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
-            db.AddRange(subject, @case);
-            await db.SaveBatchAsync(() => db.SaveChangesAsync(cancellationToken));
-            caseId = @case.Id;
-        }
+        var caseId = await SeedSpamCaseAsync(actor);
 
         await using (var db = await OpenAsync("trustdesk.db"))
         {
@@ -136,11 +128,11 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         SqliteStatements.KeepFor(connection);
         var statements = SqliteStatements.For(connection)!;
 
-        await AssertSameAsync(await db.Subjects.AsNoTracking().OrderBy(s => s.ExternalId).ToListAsync(cancellationToken),
+        AssertSame(await db.Subjects.AsNoTracking().OrderBy(s => s.ExternalId).ToListAsync(cancellationToken),
             statements.Query<Subject>(db.Model.FindEntityType(typeof(Subject))!, "ORDER BY \"ExternalId\"", _ => { }));
-        await AssertSameAsync(await db.Cases.AsNoTracking().ToListAsync(cancellationToken),
+        AssertSame(await db.Cases.AsNoTracking().ToListAsync(cancellationToken),
             statements.Query<Case>(db.Model.FindEntityType(typeof(Case))!, "", _ => { }));
-        await AssertSameAsync(await db.CaseSubjects.AsNoTracking().OrderBy(s => s.Role).ToListAsync(cancellationToken),
+        AssertSame(await db.CaseSubjects.AsNoTracking().OrderBy(s => s.Role).ToListAsync(cancellationToken),
             statements.Query<CaseSubject>(db.Model.FindEntityType(typeof(CaseSubject))!, "ORDER BY \"Role\"", _ => { }));
 
         // A list goes in as a JSON array of stored values (an enum as its text, a Guid upper-case).
@@ -150,7 +142,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         Assert.Equal(await db.Subjects.CountAsync(s => s.Kind == SubjectKind.Account, cancellationToken), accounts.Count);
         Assert.NotEmpty(accounts);
 
-        Task AssertSameAsync<T>(List<T> byEf, List<T>? direct)
+        void AssertSame<T>(List<T> byEf, List<T>? direct)
             where T : class
         {
             Assert.NotNull(direct);
@@ -159,7 +151,6 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             string Row(T entity) => string.Join(" | ", type.GetProperties().Select(p =>
                 $"{p.Name}={PreparedInserts.TablePlan.ProviderValue(p.GetRelationalTypeMapping(), p.GetGetter().GetClrValueUsingContainingEntity(entity))}"));
             Assert.Equal(byEf.Select(Row), direct.Select(Row));
-            return Task.CompletedTask;
         }
     }
 
@@ -170,15 +161,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var actor = new Actor("account", "u-9", "u-9");
-        long caseId;
-        await using (var db = await OpenAsync("trustdesk.db"))
-        {
-            var subject = new Subject(SubjectKind.Account, "u-1", Now);
-            var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
-            db.AddRange(subject, @case);
-            await db.SaveChangesAsync(cancellationToken);
-            caseId = @case.Id;
-        }
+        var caseId = await SeedSpamCaseAsync(actor);
 
         // Read and left alone: no UPDATE. Read and given a report: updated, with the new event and message inserted.
         await using (var db = await OpenWriterAsync("trustdesk.db", onTheWritersConnection))
@@ -270,6 +253,17 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         platformEvent.Involve(reporter.Id, "buyer");
         var idempotency = new IdempotencyRecord("key-1", "idem-1", new string('a', 64), SubmitReport.Operation, report.Id.ToString(), Now);
         return [seller, reporter, stream, @case, report, platformEvent, idempotency];
+    }
+
+    // One reported account and the open spam case about it, as an earlier batch would have left them.
+    private async Task<long> SeedSpamCaseAsync(Actor actor)
+    {
+        await using var db = await OpenAsync("trustdesk.db");
+        var subject = new Subject(SubjectKind.Account, "u-1", Now);
+        var @case = Case.OpenForReports("Spam: u-1", Severity.S4, "conduct.spam", DefaultQueues.All[0], subject.Id, actor, Now);
+        db.AddRange(subject, @case);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return @case.Id;
     }
 
     // A context whose connection stays open and binds through SQLite's API, as the intake writer's does (or a plain one).
