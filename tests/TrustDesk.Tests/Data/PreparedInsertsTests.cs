@@ -214,6 +214,38 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UntrackedWrites_LoadedCase_SetsOnlyTheColumnsThatChanged(bool onTheWritersConnection)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var actor = new Actor("account", "u-9", "u-9");
+        var caseId = await SeedSpamCaseAsync(actor);
+
+        await using (var db = await OpenWriterAsync("trustdesk.db", onTheWritersConnection))
+        {
+            var writes = new UntrackedWrites(db);
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+            writes.Loaded(@case);
+
+            // A column this save does not change, changed meanwhile without its version: an UPDATE of every column
+            // would put the loaded title back.
+            await db.Database.ExecuteSqlAsync($"""UPDATE "Cases" SET "Title" = 'Renamed by hand' WHERE "Id" = {caseId}""", cancellationToken);
+            @case.AddReport("Again.", null, actor, Now.AddMinutes(1));
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            Assert.Same(@case, Assert.Single((await writes.SaveAsync(cancellationToken)).Updated));
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await using (var db = await OpenAsync("trustdesk.db"))
+        {
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+            Assert.Equal("Renamed by hand", @case.Title);
+            Assert.Equal(1, @case.ReportCount);
+        }
+    }
+
     private async Task AssertSameRowsAsync(string expectedFile, string actualFile, IEnumerable<string> tables)
     {
         foreach (var table in tables)
