@@ -189,13 +189,19 @@ public static class PreparedInserts
         private readonly string _sql;
         private readonly bool _bindsDirectly;
 
-        private TablePlan(IEntityType entityType, (IProperty, RelationalTypeMapping, string)[] columns, IProperty? generatedKey, string sql)
+        // The INSERT without RETURNING, for SQLite's own API: the key is the rowid SQLite reports after each row.
+        // RETURNING is run as a trigger, and a statement with a trigger keeps a statement journal: every page the
+        // insert touches (a case touches nine indexes) was copied to it, spilling to a temporary file past 64 KiB.
+        private readonly string _directSql;
+
+        private TablePlan(IEntityType entityType, (IProperty, RelationalTypeMapping, string)[] columns, IProperty? generatedKey, string sql, string directSql)
         {
             EntityType = entityType;
             _columns = columns;
             _generatedKey = generatedKey;
             _unsetKey = generatedKey is null ? null : generatedKey.Sentinel ?? Activator.CreateInstance(generatedKey.ClrType);
             _sql = sql;
+            _directSql = directSql;
             // Parameters are numbered in the SQL in column order (p0 is ?1), so they can be bound by position.
             _bindsDirectly = columns.All(c => SqliteStatements.CanBind(c.Item2.Converter?.ProviderClrType ?? c.Item1.ClrType));
         }
@@ -255,11 +261,11 @@ public static class PreparedInserts
                 placeholders.Add(sql.GenerateParameterNamePlaceholder(name));
             }
 
-            var text = $"INSERT INTO {sql.DelimitIdentifier(tableName, entityType.GetSchema())} " +
+            var insert = $"INSERT INTO {sql.DelimitIdentifier(tableName, entityType.GetSchema())} " +
                 $"({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Item1.GetColumnName(table)!)))}) " +
-                $"VALUES ({string.Join(", ", placeholders)})" +
-                (generatedKey is null ? "" : $" RETURNING {sql.DelimitIdentifier(generatedKey.GetColumnName(table)!)}");
-            return new TablePlan(entityType, [.. columns], generatedKey, text);
+                $"VALUES ({string.Join(", ", placeholders)})";
+            var text = insert + (generatedKey is null ? "" : $" RETURNING {sql.DelimitIdentifier(generatedKey.GetColumnName(table)!)}");
+            return new TablePlan(entityType, [.. columns], generatedKey, text, insert);
         }
 
         public async Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, List<EntityEntry> entries, CancellationToken cancellationToken)
@@ -355,7 +361,8 @@ public static class PreparedInserts
         private void InsertDirectly(SqliteStatements statements, List<object> entities)
         {
             var setKey = _generatedKey is null ? null : UntrackedWrites.Setter(_generatedKey);
-            statements.Execute(_sql, entities.Count, (statement, row) =>
+            // The generated key is an identity key (TryBuild takes no other): on SQLite an INTEGER PRIMARY KEY, the rowid.
+            statements.Execute(_directSql, entities.Count, (statement, row) =>
             {
                 var entity = entities[row];
                 if (_generatedKey is not null && !Equals(_generatedKey.GetGetter().GetClrValueUsingContainingEntity(entity), _unsetKey))

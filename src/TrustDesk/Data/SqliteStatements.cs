@@ -52,8 +52,11 @@ internal sealed class SqliteStatements
             || type == typeof(DateTime) || type == typeof(Guid) || type == typeof(decimal);
     }
 
-    /// <summary>Runs the statement for <paramref name="sql"/> once per row; <paramref name="bindRow"/> binds a row and returns it.</summary>
-    public void Execute(string sql, int rows, Action<sqlite3_stmt, int> bindRow, Action<int, long>? generatedKey)
+    /// <summary>
+    /// Runs the statement for <paramref name="sql"/> once per row; <paramref name="bindRow"/> binds a row. After each
+    /// row, <paramref name="insertedRowid"/> (when given) gets the rowid the row was inserted with.
+    /// </summary>
+    public void Execute(string sql, int rows, Action<sqlite3_stmt, int> bindRow, Action<int, long>? insertedRowid)
     {
         var statement = Get(sql);
         try
@@ -62,12 +65,6 @@ internal sealed class SqliteStatements
             {
                 bindRow(statement, row);
                 var result = raw.sqlite3_step(statement);
-                if (generatedKey is not null && result == raw.SQLITE_ROW)
-                {
-                    generatedKey(row, raw.sqlite3_column_int64(statement, 0));
-                    result = raw.sqlite3_step(statement);
-                }
-
                 if (result != raw.SQLITE_DONE)
                 {
                     // A constraint violation, say: the same SqliteException Microsoft.Data.Sqlite would throw.
@@ -75,6 +72,7 @@ internal sealed class SqliteStatements
                     throw new InvalidOperationException($"SQLite answered {result} to an insert.");
                 }
 
+                insertedRowid?.Invoke(row, raw.sqlite3_last_insert_rowid(_connection.Handle));
                 raw.sqlite3_reset(statement);
             }
         }
@@ -140,7 +138,7 @@ internal sealed class SqliteStatements
     /// <summary>Runs a statement once (an UPDATE, say) and returns how many rows it changed.</summary>
     public int ExecuteOnce(string sql, Action<sqlite3_stmt> bind)
     {
-        Execute(sql, 1, (statement, _) => bind(statement), generatedKey: null);
+        Execute(sql, 1, (statement, _) => bind(statement), insertedRowid: null);
         return raw.sqlite3_changes(_connection.Handle);
     }
 

@@ -158,7 +158,7 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
                 SqliteStatements.Bind(statement, 3, (int)bucketResolution);
                 SqliteStatements.Bind(statement, 4, bucketStart);
                 SqliteStatements.Bind(statement, 5, delta);
-            }, generatedKey: null);
+            }, insertedRowid: null);
             _pending.Clear();
             _pendingBySubject.Clear();
             return;

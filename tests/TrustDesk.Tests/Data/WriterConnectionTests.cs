@@ -93,7 +93,7 @@ public sealed class WriterConnectionTests : IDisposable
 
         SqliteStatements.KeepFor(connection);
         SqliteStatements.For(connection)!.Execute("INSERT INTO Values2 VALUES ('direct', ?1);", values.Length,
-            (statement, row) => SqliteStatements.Bind(statement, 1, values[row]), generatedKey: null);
+            (statement, row) => SqliteStatements.Bind(statement, 1, values[row]), insertedRowid: null);
 
         async Task<List<string>> StoredAsync(string way)
         {
