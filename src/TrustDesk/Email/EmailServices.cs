@@ -34,7 +34,8 @@ public static class EmailServices
         {
             // A plain indexed column, no foreign key: adding one would make SQLite rebuild the Cases table (and drop its
             // full-text triggers), and a link to a deleted case is harmless.
-            b.HasIndex(c => c.LinkedCaseId);
+            // Partial, like the assignee's: only cases email linked to an earlier one have a value.
+            b.HasIndex(c => c.LinkedCaseId).HasFilter("\"LinkedCaseId\" IS NOT NULL");
         });
 
         modelBuilder.Entity<Message>(b =>

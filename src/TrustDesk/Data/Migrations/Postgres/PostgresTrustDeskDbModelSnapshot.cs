@@ -402,16 +402,19 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Assignee");
+                    b.HasIndex("Assignee")
+                        .HasFilter("\"Assignee\" IS NOT NULL");
 
                     b.HasIndex("ClusterKey")
                         .IsUnique();
 
-                    b.HasIndex("LinkedCaseId");
+                    b.HasIndex("LinkedCaseId")
+                        .HasFilter("\"LinkedCaseId\" IS NOT NULL");
 
                     b.HasIndex("PrimarySubjectId");
 
-                    b.HasIndex("RequesterId");
+                    b.HasIndex("RequesterId")
+                        .HasFilter("\"RequesterId\" IS NOT NULL");
 
                     b.HasIndex("Title")
                         .HasDatabaseName("IX_Cases_Title_Search")
@@ -593,7 +596,8 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId");
+                    b.HasIndex("ExternalId")
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("Text")
                         .HasDatabaseName("IX_Messages_Text_Search")

@@ -392,16 +392,19 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Assignee");
+                    b.HasIndex("Assignee")
+                        .HasFilter("\"Assignee\" IS NOT NULL");
 
                     b.HasIndex("ClusterKey")
                         .IsUnique();
 
-                    b.HasIndex("LinkedCaseId");
+                    b.HasIndex("LinkedCaseId")
+                        .HasFilter("\"LinkedCaseId\" IS NOT NULL");
 
                     b.HasIndex("PrimarySubjectId");
 
-                    b.HasIndex("RequesterId");
+                    b.HasIndex("RequesterId")
+                        .HasFilter("\"RequesterId\" IS NOT NULL");
 
                     b.HasIndex("UpdatedAt");
 
@@ -577,7 +580,8 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId");
+                    b.HasIndex("ExternalId")
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("CaseId", "CreatedAt");
 
