@@ -241,11 +241,12 @@ public sealed class UntrackedWrites(DbContext db)
     /// One table's UPDATE of the columns that changed, guarded by the concurrency tokens' loaded values.
     /// </summary>
     /// <remarks>
-    /// Only what changed is set: SQLite rewrites the entries of every index on a column an UPDATE sets, runs the
-    /// triggers and checks the foreign keys of those columns, and journals each page it touches for the statement,
-    /// whether or not the value differs. Setting every column of a case that took one more report rewrote its nine
-    /// index entries, fired the title trigger and spilled the statement journal to a temporary file
-    /// (docs/benchmarks.md, sixth round). Each set of changed columns gets its own statement, kept like the others.
+    /// Only what changed is set: SQLite rewrites the entries of every index on a column an UPDATE sets, and runs the
+    /// triggers and checks the foreign keys of those columns, whether or not the value differs; a trigger or a foreign
+    /// key also makes it keep a statement journal, a copy of every page the statement touches. Setting every column of
+    /// a case that took one more report rewrote its nine index entries, fired the title trigger and spilled that journal
+    /// to a temporary file (docs/benchmarks.md, sixth round). Each set of changed columns gets its own statement, kept
+    /// like the others.
     /// </remarks>
     private sealed class UpdatePlan
     {
