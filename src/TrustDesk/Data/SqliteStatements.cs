@@ -85,6 +85,29 @@ internal sealed class SqliteStatements
     }
 
     /// <summary>
+    /// Reads entities of <typeparamref name="T"/> on a connection that keeps its statements, where the parameters ?1, ?2...
+    /// are lists of values of the named properties, each bound as one JSON array (as EF Core sends a list) for
+    /// <c>IN (SELECT value FROM json_each(?n))</c>. Null on any other connection, or for a type <see cref="Query{T}"/>
+    /// cannot read: the caller runs its EF Core query.
+    /// </summary>
+    public static List<T>? QueryWhereIn<T>(DbContext db, string where, params (string Property, System.Collections.IEnumerable Values)[] lists)
+        where T : class
+    {
+        if (For(db.Database.GetDbConnection()) is not { } statements || db.Model.FindEntityType(typeof(T)) is not { } type)
+        {
+            return null;
+        }
+
+        return statements.Query<T>(type, where, statement =>
+        {
+            for (var i = 0; i < lists.Length; i++)
+            {
+                Bind(statement, i + 1, JsonArray(type.FindProperty(lists[i].Property)!, lists[i].Values.Cast<object>()));
+            }
+        });
+    }
+
+    /// <summary>
     /// Reads entities of <paramref name="type"/> with <c>SELECT {columns} FROM {table} {where}</c>: each row becomes an
     /// object made by its parameterless constructor, every property set from its column through the column's converter,
     /// as EF Core materialises it untracked (PreparedInsertsTests compares them). Null when the type cannot be read this

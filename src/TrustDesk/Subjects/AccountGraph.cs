@@ -48,10 +48,8 @@ public sealed class AccountGraph(TrustDeskDb db)
     // identifiers, the usual case, EF Core's query pipeline was most of the walk.
     private List<Owned> OwnedBy(List<Guid> subjectIds)
     {
-        if (SqliteStatements.For(db.Database.GetDbConnection()) is { } statements
-            && db.Model.FindEntityType(typeof(SubjectIdentifier)) is { } type
-            && statements.Query<SubjectIdentifier>(type, "WHERE \"SubjectId\" IN (SELECT value FROM json_each(?1))", statement =>
-                SqliteStatements.Bind(statement, 1, SqliteStatements.JsonArray(type.FindProperty(nameof(SubjectIdentifier.SubjectId))!, subjectIds))) is { } identifiers)
+        if (SqliteStatements.QueryWhereIn<SubjectIdentifier>(db, "WHERE \"SubjectId\" IN (SELECT value FROM json_each(?1))",
+                (nameof(SubjectIdentifier.SubjectId), subjectIds)) is { } identifiers)
         {
             return [.. identifiers.Where(i => i.Type != IdentifierType.TrackingNumber).Select(i => new Owned(i.SubjectId, i.Type, i.Value))];
         }
