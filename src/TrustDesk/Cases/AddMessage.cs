@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
-using TrustDesk.Email;
 using TrustDesk.Identity;
 using TrustDesk.Web;
 
@@ -14,7 +13,7 @@ namespace TrustDesk.Cases;
 public sealed record AddMessageRequest(string? Type, string? Text, string? Status);
 
 /// <summary>Adds a reply or an internal note to a case.</summary>
-public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess access, QueueEmailReply emailReplies)
+public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess access, IEnumerable<IReplyChannel> replyChannels)
 {
     public const string Operation = "cases.messages.add";
     public const int TextMaxLength = 50_000;
@@ -78,18 +77,19 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
 
         var now = time.GetUtcNow().UtcDateTime;
         var actor = caller.ToActor();
-        // A reply on an email case goes out by email: it gets its Message-ID now and its outbox row in this same transaction.
-        var byEmail = request.Type == "reply" && @case.Channel == Channel.Email;
-        var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, byEmail ? Channel.Email : Channel.Api,
-            request.Text!.Trim(), actor, now, byEmail ? emailReplies.NewMessageId() : null);
+        // A reply goes out on the channel the case came in on (email, chat...): it gets its external id now and what
+        // delivers it (an outbox row) in this same transaction. Channels without a way back keep the reply on the case.
+        var channel = request.Type == "reply" ? replyChannels.FirstOrDefault(c => c.Channel == @case.Channel) : null;
+        var message = @case.AddMessage(request.Type == "reply" ? MessageDirection.Outbound : MessageDirection.Internal, channel?.Channel ?? Channel.Api,
+            request.Text!.Trim(), actor, now, channel?.NewExternalId());
         foreach (var attachment in attachments ?? [])
         {
             message.Attach(attachment);
         }
 
-        if (byEmail)
+        if (channel is not null)
         {
-            await emailReplies.EnqueueAsync(@case, message, now, cancellationToken);
+            await channel.EnqueueAsync(db, @case, message, now, cancellationToken);
         }
         if (status is { } next)
         {
@@ -102,10 +102,7 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        if (byEmail)
-        {
-            emailReplies.Wake();
-        }
+        channel?.Delivered();
 
         return new Added(CaseViews.ToView(message, caller.Has(Permissions.PersonalDataRead)), @case.Version, Replayed: false);
     }

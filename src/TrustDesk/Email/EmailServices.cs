@@ -15,7 +15,7 @@ public static class EmailServices
         services.AddSingleton<ComposeEmail>();
         services.AddScoped<StoreInboundEmail>();
         services.AddScoped<ReceiveEmail>();
-        services.AddScoped<QueueEmailReply>();
+        services.AddReplyChannel<QueueEmailReply>();
         services.AddSingleton<ProcessInboundEmails>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessInboundEmails>());
         services.AddSingleton<DispatchEmailReplies>();

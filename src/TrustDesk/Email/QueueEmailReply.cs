@@ -10,14 +10,18 @@ namespace TrustDesk.Email;
 /// records the message). Threading headers are decided here: a Message-ID of our own (already on the message, so a
 /// user's answer threads back even before we sent), In-Reply-To the user's latest email, References the thread.
 /// </summary>
-public sealed class QueueEmailReply(TrustDeskDb db, IOptions<EmailOptions> options, DispatchEmailReplies dispatcher)
+public sealed class QueueEmailReply(IOptions<EmailOptions> options, DispatchEmailReplies dispatcher) : IReplyChannel
 {
+    public Channel Channel => Channel.Email;
+
     public const int MaxReferences = 20;
+
+    public string? NewExternalId() => NewMessageId();
 
     public string NewMessageId() => $"td.{Guid.NewGuid():N}@{options.Value.EffectiveDomain}";
 
     /// <summary>Adds the outbox row for <paramref name="message"/> (an outbound message of an email case, with a Message-ID from <see cref="NewMessageId"/>).</summary>
-    public async Task EnqueueAsync(Case @case, Message message, DateTime now, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(TrustDeskDb db, Case @case, Message message, DateTime now, CancellationToken cancellationToken)
     {
         var requester = @case.RequesterId is { } requesterId
             ? await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == requesterId, cancellationToken)
@@ -44,5 +48,5 @@ public sealed class QueueEmailReply(TrustDeskDb db, IOptions<EmailOptions> optio
     }
 
     /// <summary>After the commit: send now rather than at the next poll.</summary>
-    public void Wake() => dispatcher.Wake();
+    public void Delivered() => dispatcher.Wake();
 }

@@ -100,7 +100,7 @@ public sealed class OutboxTwoNodeTests(PostgresServer postgres) : IAsyncLifetime
         for (var i = 0; i < Replies; i++)
         {
             var message = @case.AddMessage(MessageDirection.Outbound, Channel.Email, $"Update {i} on your refund.", agent, now, outbox.NewMessageId());
-            await outbox.EnqueueAsync(@case, message, now, TestContext.Current.CancellationToken);
+            await outbox.EnqueueAsync(db, @case, message, now, TestContext.Current.CancellationToken);
             queued.Add(message.ExternalId!);
         }
 
