@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using TrustDesk.Data;
 using TrustDesk.Email;
-using TrustDesk.Web;
 
 // SMTP intake benchmark: TrustDesk in-process over SQLite (or PostgreSQL with --postgres CONNECTION), its SMTP
 // listener on a free loopback port, and N MailKit connections sending a realistic ~20 KB mix: new threads, replies
@@ -33,7 +32,7 @@ if (postgres is not null)
     hostArgs.AddRange(["--TrustDesk:Database:Provider=postgres", "--TrustDesk:Database:MigrateOnStart=true", $"--ConnectionStrings:TrustDesk={postgres}"]);
 }
 
-await using var app = TrustDeskApp.Build([.. hostArgs]);
+await using var app = TrustDesk.TrustDeskApp.Build([.. hostArgs]);
 await app.StartAsync();
 await app.Services.GetRequiredService<SmtpListener>().Started;
 

@@ -1,3 +1,4 @@
+using TrustDesk.Intake;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,9 +107,9 @@ public sealed class CaseTests(ConsoleServer server)
             // An account of a case that shares its device with another account and has platform events (a seller: the
             // demo pairs a few neighbouring accounts by device).
             var found = await db.CaseSubjects.Where(s => s.Subject!.Kind == SubjectKind.Account
-                    && db.SubjectIdentifiers.Any(i => i.SubjectId == s.SubjectId && i.Type == IdentifierType.Device
-                        && db.SubjectIdentifiers.Any(o => o.Type == IdentifierType.Device && o.Value == i.Value && o.SubjectId != i.SubjectId))
-                    && db.EventSubjects.Any(e => e.SubjectId == s.SubjectId))
+                    && db.Set<SubjectIdentifier>().Any(i => i.SubjectId == s.SubjectId && i.Type == IdentifierType.Device
+                        && db.Set<SubjectIdentifier>().Any(o => o.Type == IdentifierType.Device && o.Value == i.Value && o.SubjectId != i.SubjectId))
+                    && db.Set<PlatformEventSubject>().Any(e => e.SubjectId == s.SubjectId))
                 .OrderBy(s => s.CaseId).Select(s => new { s.CaseId, s.Subject!.ExternalId }).FirstAsync(TestContext.Current.CancellationToken);
             (id, external) = (found.CaseId, found.ExternalId);
         }
@@ -236,7 +237,7 @@ public sealed class CaseTests(ConsoleServer server)
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         return await db.Cases.Where(c => c.Status == CaseStatus.New || c.Status == CaseStatus.Open).Where(filter)
-            .Where(c => db.CaseSubjects.Any(s => s.CaseId == c.Id && s.Subject!.Kind == SubjectKind.Account))
+            .Where(c => db.Set<CaseSubject>().Any(s => s.CaseId == c.Id && s.Subject!.Kind == SubjectKind.Account))
             .OrderBy(c => c.Id).Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -47,4 +49,18 @@ public sealed class ApiKey
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     public void Revoke(DateTime now) => RevokedAt ??= now;
+}
+
+/// <summary>How <see cref="ApiKey"/> is stored.</summary>
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.ToTable("ApiKeys");
+        b.Property(k => k.Id).ValueGeneratedNever();
+        b.Property(k => k.Name).HasMaxLength(200);
+        b.Property(k => k.Hash).HasMaxLength(64);
+        b.Property(k => k.DisplayPrefix).HasMaxLength(16);
+        b.HasIndex(k => k.Hash).IsUnique();
+    }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Access;
 

@@ -1,7 +1,7 @@
+using TrustDesk.Api;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Identity;
 

@@ -1,6 +1,5 @@
-using TrustDesk.Audit;
 using TrustDesk.Data;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Access;
 
@@ -32,7 +31,10 @@ public sealed class CreateApiKey(TrustDeskDb db, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         db.Audit((actor ?? AuditRecords.BySystem(now, "", null, null, null)) with
         {
-            Action = "api_key.created", TargetType = "api_key", TargetId = key.Id.ToString(), Detail = $"{key.Name}: {string.Join(",", key.Scopes)}",
+            Action = "api_key.created",
+            TargetType = "api_key",
+            TargetId = key.Id.ToString(),
+            Detail = $"{key.Name}: {string.Join(",", key.Scopes)}",
         });
         await db.SaveChangesAsync(cancellationToken);
         return new Created(key, secret);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Audit;
 

@@ -35,7 +35,7 @@ public sealed class CaseAccess(TrustDeskDb db, CategoryCatalog catalog)
                 return cases.Where(c => false);
             }
 
-            return cases.Where(c => db.Escalations.Any(e => e.CaseId == c.Id && e.Department == department));
+            return cases.Where(c => db.Set<Escalation>().Any(e => e.CaseId == c.Id && e.Department == department));
         }
 
         if (!permissions.Contains(Permissions.CasesRestricted))

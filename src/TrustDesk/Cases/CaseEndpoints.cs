@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

@@ -1,10 +1,13 @@
+using TrustDesk.Data;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Cases;
 
 /// <summary>
 /// One row of a case's append-only log: the timeline, the audit trail and the metrics all read it.
 /// Never updated or deleted.
 /// </summary>
-public sealed class CaseEvent
+public sealed class CaseEvent : IAuditedChange
 {
     private CaseEvent()
     {
@@ -35,6 +38,20 @@ public sealed class CaseEvent
     public string? From { get; private set; }
     public string? To { get; private set; }
     public string? Detail { get; private set; }
+
+    /// <summary>This event as an audit record. Contacts are named by id only: the audit trail holds no personal data.</summary>
+    public AuditRecord ToAuditRecord(string? ip) => new(
+        At,
+        ActorType,
+        ActorId,
+        ActorType == "contact" ? "contact" : ActorName,
+        "case." + Kind,
+        "case",
+        CaseId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Kind is CaseEventKinds.MessageAdded or CaseEventKinds.ReportAdded
+            ? To
+            : string.Join(" ", new[] { From is null ? null : "from " + From, To is null ? null : "to " + To, Detail }.Where(p => p is not null)),
+        ip);
 }
 
 public static class CaseEventKinds
@@ -54,4 +71,19 @@ public static class CaseEventKinds
     public const string Escalated = "escalated";
     public const string Linked = "linked";
     public const string DeliveryFailed = "delivery_failed";
+}
+
+/// <summary>How <see cref="CaseEvent"/> is stored.</summary>
+internal sealed class CaseEventConfiguration : IEntityTypeConfiguration<CaseEvent>
+{
+    public void Configure(EntityTypeBuilder<CaseEvent> b)
+    {
+        b.ToTable("CaseEvents");
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Kind).HasMaxLength(40);
+        b.Property(e => e.ActorType).HasMaxLength(20);
+        b.Property(e => e.ActorId).HasMaxLength(64);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.HasIndex(e => new { e.CaseId, e.At });
+    }
 }

@@ -32,7 +32,7 @@ public static class CaseSearch
 
             return cases.Where(c =>
                 EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, c.Title).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))
-                || db.Messages.Any(m => m.CaseId == c.Id
+                || db.Set<Message>().Any(m => m.CaseId == c.Id
                     && EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, m.Text).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))));
         }
 

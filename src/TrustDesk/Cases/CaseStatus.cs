@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Serialization;
 using TrustDesk.Subjects;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 
@@ -29,4 +31,17 @@ public sealed class CaseSubject
     public Guid SubjectId { get; private set; }
     public SubjectRole Role { get; private set; }
     public Subject? Subject { get; private set; }
+}
+
+/// <summary>How <see cref="CaseSubject"/> is stored.</summary>
+internal sealed class CaseSubjectConfiguration : IEntityTypeConfiguration<CaseSubject>
+{
+    public void Configure(EntityTypeBuilder<CaseSubject> b)
+    {
+        b.ToTable("CaseSubjects");
+        b.HasKey(s => new { s.CaseId, s.SubjectId, s.Role });
+        b.Property(s => s.Role).HasConversion<string>().HasMaxLength(20);
+        b.HasOne(s => s.Subject).WithMany().HasForeignKey(s => s.SubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(s => s.SubjectId);
+    }
 }

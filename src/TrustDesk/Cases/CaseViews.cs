@@ -94,7 +94,7 @@ public static class CaseViews
 
     /// <param name="clear">False masks a contact's author name when it is an email address.</param>
     public static MessageView ToView(Message m, bool clear) =>
-        new(m.Id, m.Direction, m.Channel, m.AuthorType, clear || m.AuthorType != "contact" ? m.AuthorName : Web.PersonalData.MaskIfEmail(m.AuthorName),
+        new(m.Id, m.Direction, m.Channel, m.AuthorType, clear || m.AuthorType != "contact" ? m.AuthorName : Api.PersonalData.MaskIfEmail(m.AuthorName),
             m.Text, m.Html, m.ExternalId, m.DeliveryState, m.CreatedAt, m.QuotedText, m.DeliveryError,
             m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.DeclaredType, a.DetectedType, a.Size, a.Inline, a.ContentId, a.BlobHash is not null, a.Problem)).ToList());
 

@@ -6,7 +6,7 @@ using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

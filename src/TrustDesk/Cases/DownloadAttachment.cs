@@ -45,7 +45,7 @@ public sealed class DownloadAttachment(TrustDeskDb db, CaseAccess access, BlobSt
         }
 
         var attachment = await db.MessageAttachments.AsNoTracking()
-            .Where(a => a.Id == attachmentId && a.MessageId == messageId && db.Messages.Any(m => m.Id == messageId && m.CaseId == caseId))
+            .Where(a => a.Id == attachmentId && a.MessageId == messageId && db.Set<Message>().Any(m => m.Id == messageId && m.CaseId == caseId))
             .FirstOrDefaultAsync(cancellationToken);
         if (attachment is null)
         {

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Cases;
 
 /// <summary>
@@ -34,10 +36,27 @@ public sealed class Escalation
     public DateTime CreatedAt { get; private set; }
 }
 
-[System.Text.Json.Serialization.JsonConverter(typeof(Web.SnakeCaseEnumConverter<EscalationStatus>))]
+[System.Text.Json.Serialization.JsonConverter(typeof(Api.SnakeCaseEnumConverter<EscalationStatus>))]
 public enum EscalationStatus
 {
     Open,
     Answered,
     Closed,
+}
+
+/// <summary>How <see cref="Escalation"/> is stored.</summary>
+internal sealed class EscalationConfiguration : IEntityTypeConfiguration<Escalation>
+{
+    public void Configure(EntityTypeBuilder<Escalation> b)
+    {
+        b.ToTable("Escalations");
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Department).HasMaxLength(40);
+        b.Property(e => e.Note).HasMaxLength(Escalation.NoteMaxLength);
+        b.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(e => e.CreatedById).HasMaxLength(64);
+        b.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(e => new { e.Department, e.CaseId });
+        b.HasIndex(e => e.CaseId);
+    }
 }

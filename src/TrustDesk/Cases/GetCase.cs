@@ -1,9 +1,11 @@
+using TrustDesk.Contacts;
+using TrustDesk.Triage;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Identity;
 using TrustDesk.Taxonomy;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

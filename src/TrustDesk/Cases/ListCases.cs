@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 
@@ -116,7 +116,7 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAcces
             if (parts.Length == 2 && Enum.TryParse<SubjectKind>(parts[0], ignoreCase: true, out var kind) && !int.TryParse(parts[0], out _) && parts[1].Length > 0)
             {
                 var externalId = parts[1];
-                cases = cases.Where(c => db.CaseSubjects.Any(s => s.CaseId == c.Id && s.Subject!.Kind == kind && s.Subject.ExternalId == externalId));
+                cases = cases.Where(c => db.Set<CaseSubject>().Any(s => s.CaseId == c.Id && s.Subject!.Kind == kind && s.Subject.ExternalId == externalId));
             }
             else
             {

@@ -1,5 +1,8 @@
+using TrustDesk.Data;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Serialization;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 
@@ -57,6 +60,7 @@ public sealed class Message
     public string AuthorType { get; private set; } = "";
     public string AuthorId { get; private set; } = "";
     public string AuthorName { get; private set; } = "";
+    [FullTextSearched("IX_Messages_Text_Search")]
     public string Text { get; private set; } = "";
 
     /// <summary>Sanitised HTML, when the message came with HTML.</summary>
@@ -113,4 +117,27 @@ public sealed class Message
     }
 
     internal Case? Case { get; private set; }
+}
+
+/// <summary>How <see cref="Message"/> is stored.</summary>
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> b)
+    {
+        b.ToTable("Messages");
+        b.Property(m => m.Id).ValueGeneratedNever();
+        b.Property(m => m.Direction).HasConversion<string>().HasMaxLength(20);
+        b.Property(m => m.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(m => m.AuthorType).HasMaxLength(20);
+        b.Property(m => m.AuthorId).HasMaxLength(64);
+        b.Property(m => m.AuthorName).HasMaxLength(200);
+        b.Property(m => m.ExternalId).HasMaxLength(998);
+        b.Property(m => m.DeliveryState).HasMaxLength(20);
+        b.HasIndex(m => new { m.CaseId, m.CreatedAt });
+        // Partial: only email messages have one (their Message-ID); a report's message would add an entry for nothing.
+        b.HasIndex(m => m.ExternalId).HasFilter("\"ExternalId\" IS NOT NULL");
+        b.Property(m => m.DeliveryError).HasMaxLength(Message.DeliveryErrorMaxLength);
+        b.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(m => m.Attachments).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Cases;
 
 /// <summary>
@@ -55,4 +57,21 @@ public sealed class MessageAttachment
     internal void PlaceAt(int position) => Position = position;
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+}
+
+/// <summary>How <see cref="MessageAttachment"/> is stored.</summary>
+internal sealed class MessageAttachmentConfiguration : IEntityTypeConfiguration<MessageAttachment>
+{
+    public void Configure(EntityTypeBuilder<MessageAttachment> b)
+    {
+        b.ToTable("MessageAttachments");
+        b.Property(a => a.Id).ValueGeneratedNever();
+        b.Property(a => a.FileName).HasMaxLength(MessageAttachment.FileNameMaxLength);
+        b.Property(a => a.DeclaredType).HasMaxLength(MessageAttachment.ContentTypeMaxLength);
+        b.Property(a => a.DetectedType).HasMaxLength(MessageAttachment.ContentTypeMaxLength);
+        b.Property(a => a.BlobHash).HasMaxLength(64);
+        b.Property(a => a.ContentId).HasMaxLength(255);
+        b.Property(a => a.Problem).HasMaxLength(400);
+        b.HasIndex(a => a.MessageId);
+    }
 }

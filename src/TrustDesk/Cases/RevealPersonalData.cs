@@ -1,9 +1,9 @@
+using TrustDesk.Contacts;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Subjects;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cases;
 

@@ -4,7 +4,7 @@ using TrustDesk.Data;
 using TrustDesk.Demo;
 using TrustDesk.Triage;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Cli;
 
@@ -238,7 +238,7 @@ public static class CommandLine
         var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-        var result = await AuditChain.VerifyAsync(db, CancellationToken.None);
+        var result = await VerifyAuditChain.VerifyAsync(db, CancellationToken.None);
         if (result.Intact)
         {
             Console.WriteLine($"Audit trail intact: {result.Entries} entries; head hash {result.HeadHash}.");

@@ -1,9 +1,10 @@
+using TrustDesk.Contacts;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.AgentConsole;
 
@@ -46,13 +47,13 @@ public sealed class LoadInbox(TrustDeskDb db, ListCases listCases, CaseAccess ac
             case ListCases.Listed listed:
                 var ids = listed.Page.Items.Select(c => c.Id).ToList();
                 var extras = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new
-                    {
-                        c.Id,
-                        Requester = db.Contacts.Where(r => r.Id == c.RequesterId).Select(r => new { r.Name, r.Email }).FirstOrDefault(),
-                        Subject = db.CaseSubjects.Where(s => s.CaseId == c.Id).OrderBy(s => s.Role).Select(s => s.Subject!.DisplayName).FirstOrDefault(),
-                        Last = db.Messages.Where(m => m.CaseId == c.Id).OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+                {
+                    c.Id,
+                    Requester = db.Set<Contact>().Where(r => r.Id == c.RequesterId).Select(r => new { r.Name, r.Email }).FirstOrDefault(),
+                    Subject = db.Set<CaseSubject>().Where(s => s.CaseId == c.Id).OrderBy(s => s.Role).Select(s => s.Subject!.DisplayName).FirstOrDefault(),
+                    Last = db.Set<Message>().Where(m => m.CaseId == c.Id).OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
                             .Select(m => new { m.Text, m.CreatedAt }).FirstOrDefault(),
-                    })
+                })
                     .ToDictionaryAsync(x => x.Id, cancellationToken);
                 var rows = listed.Page.Items.Select(c =>
                 {

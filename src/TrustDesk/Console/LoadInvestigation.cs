@@ -1,3 +1,4 @@
+using TrustDesk.Intake;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -60,7 +61,7 @@ public sealed class LoadInvestigation(TrustDeskDb db, CaseAccess access, GetSubj
                 continue;
             }
 
-            var prior = await visible.Where(c => c.Id != caseId && db.CaseSubjects.Any(s => s.CaseId == c.Id && s.SubjectId == subject.Id))
+            var prior = await visible.Where(c => c.Id != caseId && db.Set<CaseSubject>().Any(s => s.CaseId == c.Id && s.SubjectId == subject.Id))
                 .OrderByDescending(c => c.Id).Take(MaxPriorCases)
                 .Select(c => new { c.Id, c.Title, c.Status, c.Resolution }).ToListAsync(cancellationToken);
             var reports = await db.Reports.AsNoTracking().CountAsync(r => r.SubjectId == subject.Id, cancellationToken);
@@ -126,7 +127,7 @@ public sealed class LoadInvestigation(TrustDeskDb db, CaseAccess access, GetSubj
 
         var shown = found.Linked.Take(MaxLinkedAccounts).ToList();
         var ids = shown.Select(l => l.Id).ToList();
-        var caseCounts = await visible.SelectMany(c => db.CaseSubjects.Where(s => s.CaseId == c.Id && ids.Contains(s.SubjectId)))
+        var caseCounts = await visible.SelectMany(c => db.Set<CaseSubject>().Where(s => s.CaseId == c.Id && ids.Contains(s.SubjectId)))
             .GroupBy(s => s.SubjectId).Select(g => new { g.Key, Count = g.Select(s => s.CaseId).Distinct().Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var views = shown.Select(l =>
@@ -170,7 +171,7 @@ public sealed class LoadInvestigation(TrustDeskDb db, CaseAccess access, GetSubj
             .Join(db.Events.Where(e => e.Type == "stream.started" || e.Type == "stream.ended"), s => s.EventId, e => e.Id, (s, e) => new { e.Type, e.OccurredAt })
             .GroupBy(e => e.Type).Select(g => new { g.Key, Last = g.Max(e => e.OccurredAt) })
             .ToDictionaryAsync(g => g.Key, g => g.Last, cancellationToken);
-        var cases = await visible.CountAsync(c => db.CaseSubjects.Any(s => s.CaseId == c.Id && s.SubjectId == stream.Id), cancellationToken);
+        var cases = await visible.CountAsync(c => db.Set<CaseSubject>().Any(s => s.CaseId == c.Id && s.SubjectId == stream.Id), cancellationToken);
         var started = stream.LiveSince ?? (times.TryGetValue("stream.started", out var s) ? s : null);
         DateTime? ended = stream.IsLive ? null : times.TryGetValue("stream.ended", out var e) ? e : null;
         return new LivestreamView(host?.DisplayName, host?.ExternalId, stream.IsLive, started, ended, reports, cases);

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.AgentConsole;
 
 /// <summary>
@@ -41,5 +43,21 @@ public sealed class Macro
         Template = template;
         UpdatedBy = updatedBy;
         UpdatedAt = now;
+    }
+}
+
+/// <summary>How <see cref="Macro"/> is stored.</summary>
+internal sealed class MacroConfiguration : IEntityTypeConfiguration<Macro>
+{
+    public void Configure(EntityTypeBuilder<Macro> b)
+    {
+        b.ToTable("Macros");
+        b.Property(m => m.Id).ValueGeneratedNever();
+        b.Property(m => m.Name).HasMaxLength(Macro.NameMaxLength);
+        b.Property(m => m.Type).HasMaxLength(10);
+        b.Property(m => m.Template).HasMaxLength(Macro.TemplateMaxLength);
+        b.Property(m => m.UpdatedBy).HasMaxLength(256);
+        b.HasIndex(m => m.Name).IsUnique();
+        b.HasData(Macros.Defaults.Select(m => new { m.Id, m.Name, m.Type, m.Template, m.UpdatedBy, m.UpdatedAt }));
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.AgentConsole;
 

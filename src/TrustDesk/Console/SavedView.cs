@@ -1,3 +1,6 @@
+using TrustDesk.Identity;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.AgentConsole;
 
 /// <summary>An agent's named set of inbox filters. Each agent has their own; nobody else sees or changes them.</summary>
@@ -50,3 +53,22 @@ public sealed class SavedView
 
 /// <summary>The inbox's filters as the inbox holds them: <c>me</c> and <c>none</c> for the assignee, comma lists for status and severity.</summary>
 public sealed record InboxFilters(string? Status, string? Severity, string? Assignee, string? Queue, string? Search);
+
+/// <summary>How <see cref="SavedView"/> is stored.</summary>
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> b)
+    {
+        b.ToTable("SavedViews");
+        b.Property(v => v.Id).ValueGeneratedNever();
+        b.Property(v => v.Name).HasMaxLength(SavedView.NameMaxLength);
+        b.Property(v => v.Status).HasMaxLength(SavedView.FilterMaxLength);
+        b.Property(v => v.Severity).HasMaxLength(SavedView.FilterMaxLength);
+        b.Property(v => v.Assignee).HasMaxLength(SavedView.FilterMaxLength);
+        b.Property(v => v.Queue).HasMaxLength(SavedView.FilterMaxLength);
+        b.Property(v => v.Search).HasMaxLength(SavedView.SearchMaxLength);
+        b.Ignore(v => v.Filters);
+        b.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
+        b.HasOne<TrustDeskUser>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

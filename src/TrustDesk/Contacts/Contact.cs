@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Contacts;
 
 /// <summary>A person who writes in.</summary>
@@ -36,5 +38,19 @@ public sealed class Contact
         {
             Name = name.Trim().Length <= 200 ? name.Trim() : name.Trim()[..200];
         }
+    }
+}
+
+/// <summary>How <see cref="Contact"/> is stored.</summary>
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> b)
+    {
+        b.ToTable("Contacts");
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.Email).HasMaxLength(320);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Locale).HasMaxLength(35);
+        b.HasIndex(c => c.Email);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using TrustDesk.Cases;
 
 namespace TrustDesk.Data;
 
@@ -11,13 +10,20 @@ public sealed class PostgresTrustDeskDb(DbContextOptions<PostgresTrustDeskDb> op
     /// <summary>The text search configuration of the expression indexes; queries must name the same one to use them.</summary>
     public const string TextSearchConfig = "english";
 
-    protected override void OnModelCreating(ModelBuilder builder)
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        base.OnModelCreating(builder);
-        builder.Entity<Case>().HasIndex(c => c.Title).HasMethod("GIN").IsTsVectorExpressionIndex(TextSearchConfig)
-            .HasDatabaseName("IX_Cases_Title_Search");
-        builder.Entity<Message>().HasIndex(m => m.Text).HasMethod("GIN").IsTsVectorExpressionIndex(TextSearchConfig)
-            .HasDatabaseName("IX_Messages_Text_Search");
+        base.OnModelCreating(modelBuilder);
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes().ToList())
+        {
+            foreach (var property in entityType.GetProperties().Where(p => p.PropertyInfo is not null))
+            {
+                if (property.PropertyInfo!.GetCustomAttributes(typeof(FullTextSearchedAttribute), inherit: false) is [FullTextSearchedAttribute searched])
+                {
+                    modelBuilder.Entity(entityType.ClrType).HasIndex(property.Name).HasMethod("GIN").IsTsVectorExpressionIndex(TextSearchConfig)
+                        .HasDatabaseName(searched.IndexName);
+                }
+            }
+        }
     }
 }
 

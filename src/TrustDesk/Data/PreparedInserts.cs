@@ -62,7 +62,7 @@ public static class PreparedInserts
             else if (entry.State == EntityState.Added)
             {
                 // A table this path does not take: let EF Core write everything, in its own order.
-                                return await saveChanges(cancellationToken);
+                return await saveChanges(cancellationToken);
             }
             else if (entry.State is EntityState.Modified or EntityState.Deleted)
             {

@@ -1,3 +1,4 @@
+using TrustDesk.Triage;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Access;
@@ -5,7 +6,7 @@ using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Intake;
 using TrustDesk.Subjects;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Demo;
 
@@ -264,7 +265,7 @@ public static class DemoMarketplace
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-            flagged = await db.Cases.Where(c => db.RuleHits.Any(h => h.CaseId == c.Id && !h.Shadow)).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
+            flagged = await db.Set<Case>().Where(c => db.Set<RecordedRuleHit>().Any(h => h.CaseId == c.Id && !h.Shadow)).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
         }
 
         for (var i = 0; i < flagged.Count; i++)

@@ -1,5 +1,5 @@
+using TrustDesk.Api;
 using Microsoft.AspNetCore.Identity;
-using TrustDesk.Audit;
 using TrustDesk.Identity;
 
 namespace TrustDesk.Demo;

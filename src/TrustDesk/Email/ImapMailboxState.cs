@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Email;
 
 /// <summary>How far a mailbox has been read: the last UID stored, valid while the folder's UIDVALIDITY stays the same.</summary>
@@ -34,5 +36,16 @@ public sealed class ImapMailboxState
             LastUid = uid;
             UpdatedAt = now;
         }
+    }
+}
+
+/// <summary>How <see cref="ImapMailboxState"/> is stored.</summary>
+internal sealed class ImapMailboxStateConfiguration : IEntityTypeConfiguration<ImapMailboxState>
+{
+    public void Configure(EntityTypeBuilder<ImapMailboxState> b)
+    {
+        b.ToTable("ImapMailboxStates");
+        b.HasKey(s => s.Mailbox);
+        b.Property(s => s.Mailbox).HasMaxLength(100);
     }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Email;
 
 /// <summary>
@@ -122,4 +126,34 @@ public static class InboundEmailStates
 
     /// <summary>Processing failed repeatedly; kept with the error, never blocking the others.</summary>
     public const string Failed = "failed";
+}
+
+/// <summary>How <see cref="InboundEmail"/> is stored.</summary>
+internal sealed class InboundEmailConfiguration : IEntityTypeConfiguration<InboundEmail>
+{
+    public void Configure(EntityTypeBuilder<InboundEmail> b)
+    {
+        b.ToTable("InboundEmails");
+        b.Property(e => e.Id).ValueGeneratedNever();
+
+        // The raw message is set once and never changed in place. EF Core's default for byte arrays copies each one
+        // to snapshot it and compares them byte by byte to detect changes: ~20 KB per message, on the intake writer
+        // (every stored row becomes tracked as unchanged) and again for every row processing loads.
+        b.Property(e => e.Raw).Metadata.SetValueComparer(new ValueComparer<byte[]>(
+            (left, right) => ReferenceEquals(left, right), value => RuntimeHelpers.GetHashCode(value), value => value));
+        b.Property(e => e.DedupeKey).HasMaxLength(InboundEmail.DedupeKeyMaxLength);
+        b.Property(e => e.MessageIdHeader).HasMaxLength(998);
+        b.Property(e => e.Sha256).HasMaxLength(64);
+        b.Property(e => e.Source).HasMaxLength(10);
+        b.Property(e => e.SourceDetail).HasMaxLength(200);
+        b.Property(e => e.EnvelopeFrom).HasMaxLength(320);
+        b.Property(e => e.SenderAddress).HasMaxLength(320);
+        b.Property(e => e.State).HasMaxLength(20);
+        b.Property(e => e.Outcome).HasMaxLength(40);
+        b.Property(e => e.Error).HasMaxLength(1000);
+        b.HasIndex(e => e.DedupeKey).IsUnique();
+        b.HasIndex(e => new { e.State, e.ReceivedAt });
+        b.HasIndex(e => new { e.SenderAddress, e.ReceivedAt });
+        b.HasOne(e => e.Case).WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.SetNull);
+    }
 }

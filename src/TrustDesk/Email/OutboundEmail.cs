@@ -1,3 +1,6 @@
+using TrustDesk.Cases;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Email;
 
 /// <summary>
@@ -100,4 +103,24 @@ public static class OutboundEmailStates
     public const string Sending = "sending";
     public const string Sent = "sent";
     public const string Failed = "failed";
+}
+
+/// <summary>How <see cref="OutboundEmail"/> is stored.</summary>
+internal sealed class OutboundEmailConfiguration : IEntityTypeConfiguration<OutboundEmail>
+{
+    public void Configure(EntityTypeBuilder<OutboundEmail> b)
+    {
+        b.ToTable("OutboundEmails");
+        b.Property(o => o.Id).ValueGeneratedNever();
+        b.Property(o => o.ToAddress).HasMaxLength(320);
+        b.Property(o => o.ToName).HasMaxLength(200);
+        b.Property(o => o.Subject).HasMaxLength(400);
+        b.Property(o => o.MessageIdHeader).HasMaxLength(998);
+        b.Property(o => o.InReplyTo).HasMaxLength(998);
+        b.Property(o => o.State).HasMaxLength(20);
+        b.Property(o => o.LastError).HasMaxLength(1000);
+        b.HasIndex(o => new { o.State, o.NextAttemptAt });
+        b.HasIndex(o => o.MessageId).IsUnique();
+        b.HasOne<Message>().WithMany().HasForeignKey(o => o.MessageId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

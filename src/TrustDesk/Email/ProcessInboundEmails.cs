@@ -1,3 +1,4 @@
+using Case = TrustDesk.Cases.Case;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -146,7 +147,7 @@ public sealed class ProcessInboundEmails(
 
         // The cases it touched are published here when the save bypassed the interceptors (SQLite's prepared path).
         await batch.WriteBlobsAsync(services.GetRequiredService<BlobStore>(), cancellationToken);
-        var touchedCases = await db.SaveBatchAsync(() => batch.SaveAsync(cancellationToken));
+        var touchedCases = await db.SaveBatchAsync(() => batch.SaveAsync(cancellationToken), (Case c) => c.Id);
         services.GetService<CaseChanges>()?.Publish(touchedCases);
     }
 

@@ -73,7 +73,7 @@ public sealed class StoreInboundEmail(TrustDeskDb db, IntakeWriter writer, Proce
     private async Task<Guid?> FindAsync(string dedupeKey, CancellationToken cancellationToken) =>
         await FindByDedupeKey.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery(
             (TrustDeskDb context, string key, CancellationToken _) =>
-                context.InboundEmails.AsNoTracking().Where(e => e.DedupeKey == key).Select(e => (Guid?)e.Id).FirstOrDefault()))(db, dedupeKey, cancellationToken);
+                context.Set<InboundEmail>().AsNoTracking().Where(e => e.DedupeKey == key).Select(e => (Guid?)e.Id).FirstOrDefault()))(db, dedupeKey, cancellationToken);
 
     // Asked once per message on the SMTP session's thread: compiled, it skips building and looking up the LINQ query each
     // time, which cost more CPU than SQLite answering it. A compiled query serves one model, so one per provider's model.

@@ -1,3 +1,4 @@
+using TrustDesk.Queues;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;

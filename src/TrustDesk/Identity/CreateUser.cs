@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using TrustDesk.Audit;
 using TrustDesk.Data;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Identity;
 
@@ -63,8 +62,13 @@ public sealed class CreateUser(TrustDeskDb db, UserManager<TrustDeskUser> users,
             TwoFactorEnabled = enrolMfa,
             LockoutEnabled = true,
         };
-        db.Audit(actor with { Action = "user.created", TargetType = "user", TargetId = user.Id.ToString(),
-            Detail = $"role {role}{(user.Department is null ? "" : " of " + user.Department)}" });
+        db.Audit(actor with
+        {
+            Action = "user.created",
+            TargetType = "user",
+            TargetId = user.Id.ToString(),
+            Detail = $"role {role}{(user.Department is null ? "" : " of " + user.Department)}"
+        });
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {

@@ -1,9 +1,9 @@
+using TrustDesk.Api;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 
 namespace TrustDesk.Identity;

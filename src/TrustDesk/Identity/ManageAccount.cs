@@ -2,9 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using TrustDesk.Audit;
 using TrustDesk.Data;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Identity;
 

@@ -149,5 +149,5 @@ public static class Permissions
     public static string? DepartmentOf(ClaimsPrincipal caller) => caller.FindFirstValue(DepartmentClaim);
 
     public static Guid? UserIdOf(ClaimsPrincipal caller) =>
-        caller.FindFirstValue("actor_type") == "user" && Guid.TryParse(caller.FindFirstValue(Web.Caller.ClientIdClaim), out var id) ? id : null;
+        caller.FindFirstValue("actor_type") == "user" && Guid.TryParse(caller.FindFirstValue(Api.Caller.ClientIdClaim), out var id) ? id : null;
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
 using TrustDesk.Access;
 
@@ -41,4 +43,20 @@ public sealed class PersonalAccessToken
     }
 
     public void Revoke(DateTime now) => RevokedAt ??= now;
+}
+
+/// <summary>How <see cref="PersonalAccessToken"/> is stored.</summary>
+internal sealed class PersonalAccessTokenConfiguration : IEntityTypeConfiguration<PersonalAccessToken>
+{
+    public void Configure(EntityTypeBuilder<PersonalAccessToken> b)
+    {
+        b.ToTable("PersonalAccessTokens");
+        b.Property(t => t.Id).ValueGeneratedNever();
+        b.Property(t => t.Name).HasMaxLength(PersonalAccessToken.NameMaxLength);
+        b.Property(t => t.Hash).HasMaxLength(64);
+        b.Property(t => t.DisplayPrefix).HasMaxLength(16);
+        b.HasIndex(t => t.Hash).IsUnique();
+        b.HasIndex(t => t.UserId);
+        b.HasOne<TrustDeskUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Identity;
 

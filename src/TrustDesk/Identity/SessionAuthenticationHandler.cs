@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Identity;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 
 namespace TrustDesk.Identity;
@@ -36,7 +35,7 @@ public sealed class SignIn(
 
     public async Task<Result> HandleAsync(SignInRequest request, string? ip, CancellationToken cancellationToken)
     {
-        var errors = new Web.ValidationErrors();
+        var errors = new Api.ValidationErrors();
         errors.Required("email", request.Email, 320);
         if (string.IsNullOrEmpty(request.Password))
         {

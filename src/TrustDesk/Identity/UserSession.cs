@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -50,5 +52,21 @@ public sealed class UserSession
     {
         EndedAt ??= now;
         EndReason ??= reason;
+    }
+}
+
+/// <summary>How <see cref="UserSession"/> is stored.</summary>
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.ToTable("UserSessions");
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.Hash).HasMaxLength(64);
+        b.Property(s => s.EndReason).HasMaxLength(20);
+        b.Property(s => s.Ip).HasMaxLength(64);
+        b.HasIndex(s => s.Hash).IsUnique();
+        b.HasIndex(s => new { s.UserId, s.EndedAt });
+        b.HasOne<TrustDeskUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

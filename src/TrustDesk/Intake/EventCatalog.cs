@@ -80,7 +80,7 @@ public static class EventCatalog
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>Checks one event's subjects and data against its type.</summary>
-    public static void Validate(Web.ValidationErrors errors, string prefix, EventRequest item)
+    public static void Validate(Api.ValidationErrors errors, string prefix, EventRequest item)
     {
         if (item.Type is null || !Types.TryGetValue(item.Type, out var type))
         {

@@ -5,7 +5,7 @@ using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Intake;
 
@@ -96,23 +96,23 @@ public sealed class IntakeBatch
     // lists as one array parameter (SingleWriterContexts), so their SQL does not change with their length.
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<SubjectKind>, List<string>, IAsyncEnumerable<Subject>>> SubjectsByKey = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<SubjectKind> kinds, List<string> ids) =>
-            db.Subjects.AsNoTracking().Where(s => kinds.Contains(s.Kind) && ids.Contains(s.ExternalId))));
+            db.Set<Subject>().AsNoTracking().Where(s => kinds.Contains(s.Kind) && ids.Contains(s.ExternalId))));
 
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<string>, IAsyncEnumerable<Case>>> CasesByCluster = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<string> keys) =>
-            db.Cases.AsNoTracking().Where(c => c.ClusterKey != null && keys.Contains(c.ClusterKey))));
+            db.Set<Case>().AsNoTracking().Where(c => c.ClusterKey != null && keys.Contains(c.ClusterKey))));
 
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<string>, IAsyncEnumerable<Case>>> TrackedCasesByCluster = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<string> keys) =>
-            db.Cases.AsTracking().Where(c => c.ClusterKey != null && keys.Contains(c.ClusterKey))));
+            db.Set<Case>().AsTracking().Where(c => c.ClusterKey != null && keys.Contains(c.ClusterKey))));
 
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<long>, List<Guid>, IAsyncEnumerable<CaseSubject>>> CaseLinks = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<long> caseIds, List<Guid> subjectIds) =>
-            db.CaseSubjects.AsNoTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
+            db.Set<CaseSubject>().AsNoTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
 
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<long>, List<Guid>, IAsyncEnumerable<CaseSubject>>> TrackedCaseLinks = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<long> caseIds, List<Guid> subjectIds) =>
-            db.CaseSubjects.AsTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
+            db.Set<CaseSubject>().AsTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
 
     internal static async Task<IntakeBatch> LoadAsync(
         TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)

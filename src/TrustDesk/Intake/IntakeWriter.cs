@@ -1,9 +1,9 @@
+using Case = TrustDesk.Cases.Case;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TrustDesk.AgentConsole;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -256,7 +256,7 @@ public sealed class IntakeWriter : BackgroundService
 
         // Entities and signal counters commit together, or not at all.
         IReadOnlyCollection<long> writtenCases = [];
-        var touchedCases = await db.SaveBatchAsync(async () =>
+        var touchedCases = await db.SaveBatchAsync<Case, long>(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
@@ -270,7 +270,7 @@ public sealed class IntakeWriter : BackgroundService
 
             await batch.Signals.FlushAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
-        });
+        }, (Case c) => c.Id);
         _checkpointer?.Nudge();
         _caseChanges?.Publish(writtenCases.Count == 0 ? touchedCases : [.. touchedCases.Union(writtenCases)]);
 
@@ -305,7 +305,7 @@ public sealed class IntakeWriter : BackgroundService
     private static async Task<IReadOnlyCollection<long>> AuditAsync(TrustDeskDb db, UntrackedWrites writes, UntrackedWrites.Saved saved)
     {
         var ip = db.RequestIp;
-        var records = saved.Inserted.OfType<Cases.CaseEvent>().Select(e => AuditChain.FromCaseEvent(e, ip)).ToList();
+        var records = saved.Inserted.OfType<IAuditedChange>().Select(e => e.ToAuditRecord(ip)).ToList();
         if (records.Count > 0)
         {
             foreach (var entry in await AuditChain.ChainAsync(db, records, CancellationToken.None))

@@ -1,3 +1,6 @@
+using TrustDesk.Subjects;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Intake;
 
 /// <summary>Something that happened on the platform; the timeline of its subjects and the input of signals and rules.</summary>
@@ -61,4 +64,33 @@ public sealed class PlatformEventSubject
     public Guid EventId { get; private set; }
     public Guid SubjectId { get; private set; }
     public string Role { get; private set; } = "";
+}
+
+/// <summary>How <see cref="PlatformEvent"/> is stored.</summary>
+internal sealed class PlatformEventConfiguration : IEntityTypeConfiguration<PlatformEvent>
+{
+    public void Configure(EntityTypeBuilder<PlatformEvent> b)
+    {
+        b.ToTable("Events");
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
+        b.Property(e => e.Type).HasMaxLength(PlatformEvent.TypeMaxLength);
+        b.HasIndex(e => e.ExternalId).IsUnique();
+        b.HasIndex(e => new { e.Type, e.OccurredAt });
+        b.HasMany(e => e.Subjects).WithOne().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(e => e.Subjects).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+/// <summary>How <see cref="PlatformEventSubject"/> is stored.</summary>
+internal sealed class PlatformEventSubjectConfiguration : IEntityTypeConfiguration<PlatformEventSubject>
+{
+    public void Configure(EntityTypeBuilder<PlatformEventSubject> b)
+    {
+        b.ToTable("EventSubjects");
+        b.HasKey(s => new { s.EventId, s.SubjectId, s.Role });
+        b.Property(s => s.Role).HasMaxLength(PlatformEventSubject.RoleMaxLength);
+        b.HasOne<Subject>().WithMany().HasForeignKey(s => s.SubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(s => s.SubjectId);
+    }
 }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using TrustDesk.Cases;
 using TrustDesk.Signals;
 using TrustDesk.Subjects;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Intake;
 

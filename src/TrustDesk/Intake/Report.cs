@@ -1,3 +1,6 @@
+using TrustDesk.Subjects;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Intake;
 
 /// <summary>A user's complaint about a subject. It always belongs to a case; reports about one problem share one.</summary>
@@ -41,4 +44,23 @@ public sealed class Report
     public DateTime CreatedAt { get; private set; }
 
     internal void AttachTo(Cases.Case @case) => Case = @case;
+}
+
+/// <summary>How <see cref="Report"/> is stored.</summary>
+internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
+{
+    public void Configure(EntityTypeBuilder<Report> b)
+    {
+        b.ToTable("Reports");
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.Category).HasMaxLength(64);
+        b.Property(r => r.ReasonCode).HasMaxLength(Report.ReasonMaxLength);
+        b.Property(r => r.Text).HasMaxLength(Report.TextMaxLength);
+        b.Property(r => r.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
+        b.HasOne(r => r.Case).WithMany().HasForeignKey(r => r.CaseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Subject>().WithMany().HasForeignKey(r => r.SubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Subject>().WithMany().HasForeignKey(r => r.ReporterSubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(r => new { r.SubjectId, r.CreatedAt });
+        b.HasIndex(r => r.CaseId);
+    }
 }

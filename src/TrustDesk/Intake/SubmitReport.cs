@@ -5,7 +5,7 @@ using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Intake;
 

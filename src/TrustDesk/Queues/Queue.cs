@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Queues;
 
 /// <summary>Where cases wait to be worked.</summary>
@@ -38,4 +40,18 @@ public static class DefaultQueues
         new(new Guid("0193a000-0000-7000-8000-000000000008"), "conduct", "Harassment, hate, spam"),
         new(new Guid("0193a000-0000-7000-8000-000000000009"), "legal", "Law-enforcement requests, IP claims"),
     ];
+}
+
+/// <summary>How <see cref="Queue"/> is stored.</summary>
+internal sealed class QueueConfiguration : IEntityTypeConfiguration<Queue>
+{
+    public void Configure(EntityTypeBuilder<Queue> b)
+    {
+        b.ToTable("Queues");
+        b.Property(q => q.Id).ValueGeneratedNever();
+        b.Property(q => q.Name).HasMaxLength(64);
+        b.Property(q => q.Description).HasMaxLength(400);
+        b.HasIndex(q => q.Name).IsUnique();
+        b.HasData(DefaultQueues.All.Select(q => new { q.Id, q.Name, q.Description }));
+    }
 }

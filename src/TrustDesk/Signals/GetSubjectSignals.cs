@@ -59,7 +59,7 @@ public sealed class GetSubjectSignals(TrustDeskDb db, TimeProvider time, IOption
     /// <summary>Accounts sharing any identifier of this type with the subject, the subject included.</summary>
     public Task<int> DistinctAccountsAsync(Guid subjectId, IdentifierType type, CancellationToken cancellationToken) =>
         db.SubjectIdentifiers
-            .Where(other => other.Type == type && db.SubjectIdentifiers.Any(own => own.SubjectId == subjectId && own.Type == type && own.Value == other.Value))
+            .Where(other => other.Type == type && db.Set<SubjectIdentifier>().Any(own => own.SubjectId == subjectId && own.Type == type && own.Value == other.Value))
             .Select(other => other.SubjectId).Distinct().CountAsync(cancellationToken);
 
     public static string FormatWindow(TimeSpan window) =>

@@ -1,3 +1,6 @@
+using TrustDesk.Subjects;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Signals;
 
 /// <summary>
@@ -58,4 +61,18 @@ public static class SignalResolutions
         window <= MinuteRetention ? SignalResolution.Minute : window <= HourRetention ? SignalResolution.Hour : SignalResolution.Day;
 
     public static string Name(string eventType, string role) => $"{eventType}|{role}";
+}
+
+/// <summary>How <see cref="SignalBucket"/> is stored.</summary>
+internal sealed class SignalBucketConfiguration : IEntityTypeConfiguration<SignalBucket>
+{
+    public void Configure(EntityTypeBuilder<SignalBucket> b)
+    {
+        b.ToTable("SignalBuckets");
+        b.HasKey(x => new { x.SubjectId, x.Name, x.Resolution, x.BucketStart });
+        b.Property(x => x.Name).HasMaxLength(120);
+        b.Property(x => x.Resolution).HasConversion<int>();
+        b.HasOne<Subject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.Resolution, x.BucketStart });
+    }
 }

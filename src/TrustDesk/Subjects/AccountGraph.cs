@@ -34,13 +34,13 @@ public sealed class AccountGraph(TrustDeskDb db)
     // Compiled (once per model): triage walks from most reported accounts, and looking these queries up in EF Core's
     // cache cost the intake writer more than SQLite took to answer them (most walks end after the first, empty, one).
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, IEnumerable<Owned>>> IdentifiersOf = new(() =>
-        EF.CompileQuery((TrustDeskDb db, List<Guid> subjectIds) => db.SubjectIdentifiers.AsNoTracking()
+        EF.CompileQuery((TrustDeskDb db, List<Guid> subjectIds) => db.Set<SubjectIdentifier>().AsNoTracking()
             .Where(i => subjectIds.Contains(i.SubjectId) && i.Type != IdentifierType.TrackingNumber)
             .Select(i => new Owned(i.SubjectId, i.Type, i.Value))));
 
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<string>, IEnumerable<Sharing>>> AccountsSharing = new(() =>
-        EF.CompileQuery((TrustDeskDb db, List<string> values) => db.SubjectIdentifiers.AsNoTracking().Where(i => values.Contains(i.Value))
-            .Join(db.Subjects.Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id,
+        EF.CompileQuery((TrustDeskDb db, List<string> values) => db.Set<SubjectIdentifier>().AsNoTracking().Where(i => values.Contains(i.Value))
+            .Join(db.Set<Subject>().Where(s => s.Kind == SubjectKind.Account), i => i.SubjectId, s => s.Id,
                 (i, s) => new Sharing(i.SubjectId, i.Type, i.Value, s.ExternalId, s.Status))));
 
     // The identifiers of the frontier's subjects. Triage walks from every reported account that is not new, so on the

@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Serialization;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Subjects;
 
@@ -124,5 +126,25 @@ public sealed class Subject
         }
 
         _identifiers.Add(new SubjectIdentifier(Id, type, normalised, now));
+    }
+}
+
+/// <summary>How <see cref="Subject"/> is stored.</summary>
+internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
+{
+    public void Configure(EntityTypeBuilder<Subject> b)
+    {
+        b.ToTable("Subjects");
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.ExternalId).HasMaxLength(Subject.ExternalIdMaxLength);
+        b.Property(s => s.DisplayName).HasMaxLength(Subject.DisplayNameMaxLength);
+        b.Property(s => s.Status).HasMaxLength(20);
+        b.HasIndex(s => new { s.Kind, s.ExternalId }).IsUnique();
+        b.Property<DateTime?>("_liveChangedAt").HasColumnName("LiveChangedAt");
+        b.HasMany(s => s.Links).WithOne().HasForeignKey(l => l.FromSubjectId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(s => s.Identifiers).WithOne().HasForeignKey(i => i.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(s => s.Links).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.Navigation(s => s.Identifiers).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }

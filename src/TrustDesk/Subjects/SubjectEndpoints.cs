@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using System.Security.Claims;
 using TrustDesk.Cases;
 using TrustDesk.Identity;
-using TrustDesk.Web;
+using TrustDesk.Api;
 using TrustDesk.Data;
 using TrustDesk.Signals;
 

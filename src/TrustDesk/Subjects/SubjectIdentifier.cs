@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Serialization;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Subjects;
 
@@ -63,4 +65,18 @@ public static class SubjectIdentifierNames
 {
     /// <summary>The snake_case name the API and the rules use: <c>payment_fingerprint</c>.</summary>
     public static string Of(IdentifierType type) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
+}
+
+/// <summary>How <see cref="SubjectIdentifier"/> is stored.</summary>
+internal sealed class SubjectIdentifierConfiguration : IEntityTypeConfiguration<SubjectIdentifier>
+{
+    public void Configure(EntityTypeBuilder<SubjectIdentifier> b)
+    {
+        b.ToTable("SubjectIdentifiers");
+        b.Property(i => i.Id).ValueGeneratedNever();
+        b.Property(i => i.Type).HasConversion<string>().HasMaxLength(24);
+        b.Property(i => i.Value).HasMaxLength(SubjectIdentifier.ValueMaxLength);
+        b.HasIndex(i => new { i.Type, i.Value });
+        b.HasIndex(i => new { i.SubjectId, i.Type, i.Value }).IsUnique();
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Subjects;
 
 /// <summary>A directed relation between two subjects: host_of, bought, sold, ships, pays, lists.</summary>
@@ -24,4 +26,18 @@ public sealed class SubjectLink
     public Guid ToSubjectId { get; private set; }
     public Subject? To { get; private set; }
     public DateTime CreatedAt { get; private set; }
+}
+
+/// <summary>How <see cref="SubjectLink"/> is stored.</summary>
+internal sealed class SubjectLinkConfiguration : IEntityTypeConfiguration<SubjectLink>
+{
+    public void Configure(EntityTypeBuilder<SubjectLink> b)
+    {
+        b.ToTable("SubjectLinks");
+        b.Property(l => l.Id).ValueGeneratedNever();
+        b.Property(l => l.Relation).HasMaxLength(SubjectLink.RelationMaxLength);
+        b.HasOne(l => l.To).WithMany().HasForeignKey(l => l.ToSubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(l => new { l.FromSubjectId, l.Relation, l.ToSubjectId }).IsUnique();
+        b.HasIndex(l => l.ToSubjectId);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using TrustDesk.Intake;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Subjects;
 

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 
 namespace TrustDesk.Taxonomy;
@@ -31,4 +33,28 @@ public sealed class Category
 
     /// <summary>Only Specialists and above may see cases of a restricted category.</summary>
     public bool Restricted { get; private set; }
+}
+
+/// <summary>How <see cref="Category"/> is stored.</summary>
+internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
+{
+    public void Configure(EntityTypeBuilder<Category> b)
+    {
+        b.ToTable("Categories");
+        b.HasKey(c => c.Code);
+        b.Property(c => c.Code).HasMaxLength(64);
+        b.Property(c => c.Title).HasMaxLength(200);
+        b.Property(c => c.DefaultSeverity).HasConversion<int>();
+        b.Property(c => c.DefaultQueue).HasMaxLength(64);
+        b.Property(c => c.Departments).HasMaxLength(400);
+        b.HasData(DefaultTaxonomy.All.Select(c => new
+        {
+            c.Code,
+            c.Title,
+            c.DefaultSeverity,
+            c.DefaultQueue,
+            c.Departments,
+            c.Restricted,
+        }));
+    }
 }

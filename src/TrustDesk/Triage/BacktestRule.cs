@@ -1,7 +1,9 @@
+using TrustDesk.Intake;
+using TrustDesk.Cases;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 using TrustDesk.Subjects;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Triage;
 

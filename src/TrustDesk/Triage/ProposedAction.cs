@@ -1,3 +1,6 @@
+using TrustDesk.Subjects;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Triage;
 
 /// <summary>
@@ -40,4 +43,22 @@ public sealed class ProposedAction
     public DateTime CreatedAt { get; private set; }
 
     public void AttachTo(Cases.Case @case) => Case = @case;
+}
+
+/// <summary>How <see cref="ProposedAction"/> is stored.</summary>
+internal sealed class ProposedActionConfiguration : IEntityTypeConfiguration<ProposedAction>
+{
+    public void Configure(EntityTypeBuilder<ProposedAction> b)
+    {
+        b.ToTable("ProposedActions");
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.Property(p => p.Action).HasMaxLength(32);
+        b.Property(p => p.Target).HasMaxLength(200);
+        b.Property(p => p.Policy).HasMaxLength(64);
+        b.Property(p => p.Rule).HasMaxLength(120);
+        b.Property(p => p.Status).HasMaxLength(20);
+        b.HasOne(p => p.Case).WithMany().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Subject>().WithMany().HasForeignKey(p => p.TargetSubjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(p => new { p.CaseId, p.Status });
+    }
 }

@@ -1,3 +1,6 @@
+using TrustDesk.Subjects;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Triage;
 
 /// <summary>
@@ -40,4 +43,20 @@ public sealed class RecordedRuleHit
     public DateTime At { get; private set; }
 
     public void AttachTo(Cases.Case @case) => Case = @case;
+}
+
+/// <summary>How <see cref="RecordedRuleHit"/> is stored.</summary>
+internal sealed class RecordedRuleHitConfiguration : IEntityTypeConfiguration<RecordedRuleHit>
+{
+    public void Configure(EntityTypeBuilder<RecordedRuleHit> b)
+    {
+        b.ToTable("RuleHits");
+        b.Property(h => h.Id).ValueGeneratedNever();
+        b.Property(h => h.Rule).HasMaxLength(120);
+        b.Property(h => h.Trigger).HasMaxLength(80);
+        b.HasOne(h => h.Case).WithMany().HasForeignKey(h => h.CaseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Subject>().WithMany().HasForeignKey(h => h.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(h => new { h.CaseId, h.At });
+        b.HasIndex(h => new { h.Rule, h.At });
+    }
 }

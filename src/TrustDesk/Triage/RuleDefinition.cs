@@ -1,7 +1,7 @@
 namespace TrustDesk.Triage;
 
 /// <summary>A rule's life: drafts are checked but never run; shadow rules run and record hits without acting; active rules act.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(Web.SnakeCaseEnumConverter<RuleState>))]
+[System.Text.Json.Serialization.JsonConverter(typeof(Api.SnakeCaseEnumConverter<RuleState>))]
 public enum RuleState
 {
     Draft,

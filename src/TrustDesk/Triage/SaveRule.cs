@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Triage;
 
@@ -84,7 +84,7 @@ public sealed class SaveRule(TrustDeskDb db, TriageEngine engine, TimeProvider t
         }
 
         db.Rules.Add(stored);
-        db.Audit(Audit.AuditRecords.By(caller, stored.CreatedAt, existing is null ? "rule.created" : "rule.changed", "rule", stored.Name,
+        db.Audit(Api.AuditRecords.By(caller, stored.CreatedAt, existing is null ? "rule.created" : "rule.changed", "rule", stored.Name,
             $"version {stored.Version}, {stored.State.ToString().ToLowerInvariant()}", db.RequestIp));
         try
         {

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 namespace TrustDesk.Triage;
 
 /// <summary>
@@ -34,4 +36,20 @@ public sealed class StoredRule
     public string? Description { get; private set; }
     public string Author { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
+}
+
+/// <summary>How <see cref="StoredRule"/> is stored.</summary>
+internal sealed class StoredRuleConfiguration : IEntityTypeConfiguration<StoredRule>
+{
+    public void Configure(EntityTypeBuilder<StoredRule> b)
+    {
+        b.ToTable("Rules");
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.Name).HasMaxLength(120);
+        b.Property(r => r.State).HasConversion<string>().HasMaxLength(10);
+        b.Property(r => r.Text).HasMaxLength(StoredRule.TextMaxLength);
+        b.Property(r => r.Description).HasMaxLength(1_000);
+        b.Property(r => r.Author).HasMaxLength(200);
+        b.HasIndex(r => new { r.Name, r.Version }).IsUnique();
+    }
 }

@@ -85,7 +85,7 @@ public sealed class TriageEngine(IServiceScopeFactory scopes, TimeProvider time,
 
     public static async Task<List<StoredRule>> LatestStoredAsync(TrustDeskDb db, CancellationToken cancellationToken) =>
         await db.Rules.AsNoTracking()
-            .Where(r => r.Version == db.Rules.Where(o => o.Name == r.Name).Max(o => o.Version))
+            .Where(r => r.Version == db.Set<StoredRule>().Where(o => o.Name == r.Name).Max(o => o.Version))
             .OrderBy(r => r.Name)
             .ToListAsync(cancellationToken);
 

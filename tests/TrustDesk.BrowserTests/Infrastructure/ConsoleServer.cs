@@ -9,7 +9,6 @@ using Microsoft.Playwright;
 using TrustDesk.Data;
 using TrustDesk.Demo;
 using TrustDesk.Identity;
-using TrustDesk.Web;
 
 [assembly: AssemblyFixture(typeof(TrustDesk.BrowserTests.Infrastructure.ConsoleServer))]
 

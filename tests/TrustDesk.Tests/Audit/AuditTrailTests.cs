@@ -38,7 +38,7 @@ public abstract class AuditTrailTests(TrustDeskFactory app)
         var reveal = Assert.Single(entries, e => e.Str("action") == "personal_data.revealed");
         Assert.Contains("need to call the reporter back", reveal.Str("detail"), StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - reveal.GetProperty("at").GetDateTime().ToUniversalTime() < TimeSpan.FromMinutes(5));
-        var verification = await app.WithDbAsync(db => AuditChain.VerifyAsync(db, CancellationToken.None));
+        var verification = await app.WithDbAsync(db => VerifyAuditChain.VerifyAsync(db, CancellationToken.None));
         Assert.True(verification.Intact, verification.Problem);
     }
 
@@ -104,7 +104,7 @@ public abstract class AuditTrailTests(TrustDeskFactory app)
             }
         }));
 
-        var verification = await app.WithDbAsync(db => AuditChain.VerifyAsync(db, CancellationToken.None));
+        var verification = await app.WithDbAsync(db => VerifyAuditChain.VerifyAsync(db, CancellationToken.None));
         Assert.True(verification.Intact, verification.Problem);
         Assert.True(succeeded >= 12);
         Assert.True(verification.Entries >= before + succeeded);

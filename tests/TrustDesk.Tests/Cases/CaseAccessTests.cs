@@ -1,3 +1,4 @@
+using TrustDesk.Cases;
 using System.Net;
 using TrustDesk.Identity;
 using TrustDesk.Tests.Infrastructure;

@@ -6,7 +6,7 @@ using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
 using TrustDesk.Triage;
-using TrustDesk.Web;
+using TrustDesk.Api;
 
 namespace TrustDesk.Tests.Data;
 
@@ -35,7 +35,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             Assert.True(PreparedInserts.Takes(prepared, typeof(RecordedRuleHit)));
             Assert.True(PreparedInserts.Takes(prepared, typeof(ProposedAction)));
             prepared.AddRange(entities);
-            await prepared.SaveBatchAsync(() => prepared.SaveChangesAsync(cancellationToken));
+            await prepared.SaveBatchAsync(() => prepared.SaveChangesAsync(cancellationToken), (Case c) => c.Id);
         }
 
         // The same objects, now carrying the case id the first database gave them, saved by EF Core itself.
@@ -59,7 +59,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         {
             var @case = await db.Cases.SingleAsync(c => c.Id == caseId, cancellationToken);
             @case.AddReport("Again.", null, actor, Now.AddMinutes(1));
-            await db.SaveBatchAsync(() => db.SaveChangesAsync(cancellationToken));
+            await db.SaveBatchAsync(() => db.SaveChangesAsync(cancellationToken), (Case c) => c.Id);
         }
 
         await using (var db = await OpenAsync("trustdesk.db"))

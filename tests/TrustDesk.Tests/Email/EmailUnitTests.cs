@@ -98,9 +98,9 @@ public sealed class EmailUnitTests
         var data = Path.Combine(Path.GetTempPath(), "trustdesk-demo-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var demo = TrustDesk.Web.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}"], defaults: CommandLine.DemoEmailDefaults);
-            var configured = TrustDesk.Web.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}", "--TrustDesk:Email:Smtp:Port=2600"], defaults: CommandLine.DemoEmailDefaults);
-            var serve = TrustDesk.Web.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}"]);
+            var demo = TrustDesk.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}"], defaults: CommandLine.DemoEmailDefaults);
+            var configured = TrustDesk.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}", "--TrustDesk:Email:Smtp:Port=2600"], defaults: CommandLine.DemoEmailDefaults);
+            var serve = TrustDesk.TrustDeskApp.Build([$"--TrustDesk:DataDirectory={data}"]);
 
             var options = Options(demo);
             Assert.Equal(2525, options.Smtp.Port);

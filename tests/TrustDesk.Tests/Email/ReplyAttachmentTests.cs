@@ -1,3 +1,4 @@
+using TrustDesk.Email;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;

@@ -1,3 +1,4 @@
+using TrustDesk.Cases;
 using System.Diagnostics;
 using System.Text;
 using MailKit.Net.Smtp;

@@ -1,3 +1,4 @@
+using TrustDesk.Api;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TrustDesk.Access;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Identity;
 

@@ -1,3 +1,4 @@
+using TrustDesk.Intake;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Tests.Infrastructure;
@@ -26,7 +27,7 @@ public abstract class EventApiTests(TrustDeskFactory app)
         var json = await (await client.PostJsonAsync("/api/v1/events", Event(id, order: order))).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(1, json.Int("accepted"));
-        var involved = await app.WithDbAsync(db => db.EventSubjects.Where(s => db.Events.Any(e => e.Id == s.EventId && e.ExternalId == id)).CountAsync());
+        var involved = await app.WithDbAsync(db => db.Set<PlatformEventSubject>().Where(s => db.Set<PlatformEvent>().Any(e => e.Id == s.EventId && e.ExternalId == id)).CountAsync());
         Assert.Equal(2, involved);
         var subject = await client.GetJsonAsync($"/api/v1/subjects/order/{order}");
         Assert.Equal(order, subject.Str("externalId"));

@@ -1,3 +1,5 @@
+using TrustDesk.Cases;
+using TrustDesk.Intake;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using System.Net;

@@ -1007,7 +1007,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Web.IdempotencyRecord", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)

@@ -1313,7 +1313,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Web.IdempotencyRecord", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)

@@ -1158,7 +1158,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.ToTable("Rules");
                 });
 
-            modelBuilder.Entity("TrustDesk.Web.IdempotencyRecord", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)

@@ -992,7 +992,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Web.IdempotencyRecord", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)

@@ -1837,7 +1837,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.ToTable("Rules");
                 });
 
-            modelBuilder.Entity("TrustDesk.Web.IdempotencyRecord", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)

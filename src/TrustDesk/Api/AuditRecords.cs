@@ -1,7 +1,7 @@
+using TrustDesk.Data;
 using System.Security.Claims;
-using TrustDesk.Web;
 
-namespace TrustDesk.Audit;
+namespace TrustDesk.Api;
 
 /// <summary>Builds audit records for the caller of a request.</summary>
 public static class AuditRecords

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>The Idempotency-Key header on creating POSTs.</summary>
 public static class Idempotency

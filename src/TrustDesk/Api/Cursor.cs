@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>
 /// Opaque keyset cursors: the sort key of the last item seen, so a page never skips or repeats rows when cases are

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>Collects what is wrong with a request, keyed by the JSON path of the field (<c>subject.kind</c>).</summary>
 public sealed class ValidationErrors

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>
 /// Refuses bodies over the limit with a 413 problem before anything reads them. Kestrel enforces the same limit on

@@ -1,6 +1,6 @@
 using MudBlazor;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.AgentConsole;
 
 public static class ConsoleTheme
 {

@@ -2,9 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using TrustDesk.Cases;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>
 /// Turns every exception into a problem document. Bad JSON names the field it broke at; anything unexpected is a
@@ -23,10 +22,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
                 Detail = bad.Message,
             },
-            CaseRuleException rule => new ValidationProblemDetails(new Dictionary<string, string[]> { [rule.Field] = [rule.Message] })
+            DomainRuleException rule => new ValidationProblemDetails(new Dictionary<string, string[]> { [rule.Field] = [rule.Message] })
             {
                 Status = StatusCodes.Status409Conflict,
-                Title = "The case does not allow this change.",
+                Title = rule.Title,
                 Detail = rule.Message,
             },
             DbUpdateConcurrencyException => new ProblemDetails

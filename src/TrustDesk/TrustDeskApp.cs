@@ -2,6 +2,8 @@ using Scalar.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using TrustDesk.Access;
+using TrustDesk.AgentConsole;
+using TrustDesk.Api;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Data;
@@ -13,7 +15,7 @@ using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
 
-namespace TrustDesk.Web;
+namespace TrustDesk;
 
 /// <summary>Builds the one web application every command runs: services, middleware and endpoints.</summary>
 public static class TrustDeskApp
@@ -91,7 +93,7 @@ public static class TrustDeskApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Client errors we answered on purpose are not server errors: keep them out of the error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or CaseRuleException,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or DomainRuleException,
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);

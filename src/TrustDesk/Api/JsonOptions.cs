@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 public static class JsonOptions
 {

@@ -1,4 +1,6 @@
-namespace TrustDesk.Web;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
+namespace TrustDesk.Api;
 
 /// <summary>
 /// Remembers a creating POST by its Idempotency-Key, per client: a replay with the same body answers with the resource
@@ -30,4 +32,20 @@ public sealed class IdempotencyRecord
     public string Operation { get; private set; } = "";
     public string ResourceId { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
+}
+
+/// <summary>How <see cref="IdempotencyRecord"/> is stored.</summary>
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.ToTable("IdempotencyRecords");
+        b.HasKey(r => new { r.ClientId, r.Key });
+        b.Property(r => r.ClientId).HasMaxLength(64);
+        b.Property(r => r.Key).HasMaxLength(IdempotencyRecord.KeyMaxLength);
+        b.Property(r => r.RequestHash).HasMaxLength(64);
+        b.Property(r => r.Operation).HasMaxLength(64);
+        b.Property(r => r.ResourceId).HasMaxLength(64);
+        b.HasIndex(r => r.CreatedAt);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.Api;
 
 /// <summary>
 /// Masks personal data for people who have not asked to see it: <c>j***@example.com</c>, <c>+*******4567</c>,

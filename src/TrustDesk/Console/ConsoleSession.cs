@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using TrustDesk.Identity;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.AgentConsole;
 
 /// <summary>The session has ended (signed out elsewhere, timed out, user disabled): the action did not run.</summary>
 public sealed class SessionEndedException() : Exception("The session has ended. Sign in again.");

@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using TrustDesk.Cases;
-using TrustDesk.Data;
 
-namespace TrustDesk.Audit;
+namespace TrustDesk.Data;
 
 /// <summary>
 /// Appends entries to the chain. Appends are serialised so the chain stays one line: on PostgreSQL by a
@@ -69,67 +67,5 @@ public static class AuditChain
         }
 
         return entries;
-    }
-
-    /// <summary>A case event as an audit record. Contacts are named by id only: the audit trail holds no personal data.</summary>
-    internal static AuditRecord FromCaseEvent(CaseEvent e, string? ip) => new(
-        e.At,
-        e.ActorType,
-        e.ActorId,
-        e.ActorType == "contact" ? "contact" : e.ActorName,
-        "case." + e.Kind,
-        "case",
-        e.CaseId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Describe(e),
-        ip);
-
-    private static string? Describe(CaseEvent e) =>
-        e.Kind is CaseEventKinds.MessageAdded or CaseEventKinds.ReportAdded
-            ? e.To
-            : string.Join(" ", new[] { e.From is null ? null : "from " + e.From, e.To is null ? null : "to " + e.To, e.Detail }.Where(p => p is not null));
-
-    /// <summary>The result of checking the whole chain.</summary>
-    public sealed record Verification(bool Intact, long Entries, string HeadHash, long? BrokenAt, string? Problem);
-
-    /// <summary>Walks the chain in order, recomputing each hash; names the first entry that does not fit.</summary>
-    public static async Task<Verification> VerifyAsync(TrustDeskDb db, CancellationToken cancellationToken)
-    {
-        var previous = AuditEntry.GenesisHash;
-        long expected = 1;
-        long last = 0;
-        while (true)
-        {
-            var page = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > last).OrderBy(e => e.Sequence).Take(1_000)
-                .ToListAsync(cancellationToken);
-            if (page.Count == 0)
-            {
-                return new Verification(true, expected - 1, previous, null, null);
-            }
-
-            foreach (var entry in page)
-            {
-                if (entry.Sequence != expected)
-                {
-                    return new Verification(false, expected - 1, previous, entry.Sequence,
-                        $"entry #{entry.Sequence} follows #{expected - 1}: entries #{expected}..#{entry.Sequence - 1} are missing");
-                }
-
-                if (entry.PreviousHash != previous)
-                {
-                    return new Verification(false, expected - 1, previous, entry.Sequence,
-                        $"entry #{entry.Sequence} does not point back to entry #{entry.Sequence - 1} (previous hash differs)");
-                }
-
-                if (entry.ComputeHash() != entry.Hash)
-                {
-                    return new Verification(false, expected - 1, previous, entry.Sequence,
-                        $"entry #{entry.Sequence} ({entry.Action} at {entry.At:O}) was changed after it was written (its hash does not match its content)");
-                }
-
-                previous = entry.Hash;
-                expected++;
-                last = entry.Sequence;
-            }
-        }
     }
 }

@@ -1,9 +1,11 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace TrustDesk.Audit;
+namespace TrustDesk.Data;
 
 /// <summary>
 /// One row of the audit trail: who did what to what, when (UTC) and from where. Rows are never updated or deleted
@@ -81,3 +83,28 @@ public sealed record AuditRecord(
     string? TargetId,
     string? Detail,
     string? Ip);
+
+/// <summary>How <see cref="AuditEntry"/> is stored.</summary>
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("AuditEntries");
+        b.HasKey(e => e.Sequence);
+        b.Property(e => e.Sequence).ValueGeneratedNever();
+        b.Property(e => e.ActorType).HasMaxLength(20);
+        b.Property(e => e.ActorId).HasMaxLength(64);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
+        b.Property(e => e.TargetType).HasMaxLength(40);
+        b.Property(e => e.TargetId).HasMaxLength(200);
+        b.Property(e => e.Detail).HasMaxLength(AuditEntry.DetailMaxLength);
+        b.Property(e => e.Ip).HasMaxLength(64);
+        b.Property(e => e.PreviousHash).HasMaxLength(64);
+        b.Property(e => e.Hash).HasMaxLength(64);
+        b.HasIndex(e => e.At);
+        b.HasIndex(e => new { e.Action, e.Sequence });
+        b.HasIndex(e => new { e.TargetType, e.TargetId });
+        b.HasIndex(e => new { e.ActorId, e.Sequence });
+    }
+}

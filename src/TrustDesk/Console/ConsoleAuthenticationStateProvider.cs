@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Identity;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.AgentConsole;
 
 /// <summary>
 /// A console circuit outlives the request that opened it, so its session is checked again every half minute: signing

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
-using TrustDesk.AgentConsole;
 using TrustDesk.Data;
 using TrustDesk.Identity;
-using TrustDesk.Web.Components;
+using TrustDesk.AgentConsole.Shell;
 
-namespace TrustDesk.Web;
+namespace TrustDesk.AgentConsole;
 
 /// <summary>
 /// The agent console: Blazor with interactive server rendering over the same use cases the API calls, in-process.
