@@ -11,6 +11,7 @@ using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
+using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -65,7 +66,8 @@ public static class TrustDeskApp
         services.AddData(builder.Configuration);
         services.AddTaxonomy();
         services.AddIntake(builder.Configuration);
-        services.AddSubjects(builder.Configuration);
+        services.AddSubjects();
+        services.AddSignals(builder.Configuration);
         services.AddCases();
         services.AddRules();
         services.AddEmail(builder.Configuration);
@@ -103,6 +105,8 @@ public static class TrustDeskApp
         app.MapHealthEndpoints();
         app.MapIntakeEndpoints();
         app.MapSubjectEndpoints();
+        app.MapSubjectIntakeEndpoints();
+        app.MapSignalEndpoints();
         app.MapCaseEndpoints();
         app.MapInboundEmailEndpoints();
         app.MapTaxonomyEndpoints();

@@ -1,4 +1,3 @@
-using TrustDesk.Intake;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

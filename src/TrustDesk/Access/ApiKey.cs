@@ -1,7 +1,7 @@
+using TrustDesk.Api;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace TrustDesk.Access;
 
@@ -42,11 +42,8 @@ public sealed class ApiKey
     {
         var secret = SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', 'A').Replace('/', 'B');
-        return (new ApiKey(name, HashSecret(secret), secret[..10], scopes, now), secret);
+        return (new ApiKey(name, SecretHash.Of(secret), secret[..10], scopes, now), secret);
     }
-
-    public static string HashSecret(string secret) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     public void Revoke(DateTime now) => RevokedAt ??= now;
 }

@@ -54,7 +54,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Not a TrustDesk API key.");
         }
 
-        var hash = ApiKey.HashSecret(secret);
+        var hash = SecretHash.Of(secret);
         if (!cache.TryGetValue<CachedKey>("apikey:" + hash, out var key) || key is null)
         {
             var stored = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
@@ -81,7 +81,7 @@ public sealed class ApiKeyAuthenticationHandler(
     // Not cached: a revoked token or a disabled person stops at the next request. Tokens serve scripts, not intake.
     private async Task<AuthenticateResult> AuthenticateTokenAsync(string secret)
     {
-        var hash = ApiKey.HashSecret(secret);
+        var hash = SecretHash.Of(secret);
         var now = time.GetUtcNow().UtcDateTime;
         var token = await db.PersonalAccessTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
         var user = token is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);

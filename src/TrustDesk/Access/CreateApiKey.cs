@@ -1,3 +1,4 @@
+using TrustDesk.Identity;
 using TrustDesk.Data;
 using TrustDesk.Api;
 

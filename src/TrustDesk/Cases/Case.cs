@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using TrustDesk.Contacts;
 using TrustDesk.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

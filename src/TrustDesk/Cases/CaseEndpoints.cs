@@ -1,3 +1,4 @@
+using TrustDesk.Data;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,16 +9,35 @@ namespace TrustDesk.Cases;
 
 public static class CaseEndpoints
 {
-    public static IServiceCollection AddCases(this IServiceCollection services) => services
-        .AddScoped<ListCases>()
-        .AddScoped<GetCase>()
-        .AddScoped<CreateCase>()
-        .AddScoped<UpdateCase>()
-        .AddScoped<AddMessage>()
-        .AddScoped<CaseAccess>()
-        .AddScoped<EscalateCase>()
-        .AddScoped<RevealPersonalData>()
-        .AddScoped<DownloadAttachment>();
+    public static IServiceCollection AddCases(this IServiceCollection services)
+    {
+        // Every commit that touches a case tells open consoles, whichever writer made it (intake, API, console).
+        services.AddSingleton<CaseChanges>();
+        services.AddSingleton<CaseChangeInterceptor>();
+        services.ConfigureDbContext<SqliteTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
+        services.ConfigureDbContext<PostgresTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
+
+        // Several nodes over one PostgreSQL hear each other's changes; on SQLite the relay does nothing.
+        services.AddSingleton<PostgresCaseChangeRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresCaseChangeRelay>());
+
+        return services
+            .AddScoped<ListCases>()
+            .AddScoped<GetCase>()
+            .AddScoped<CreateCase>()
+            .AddScoped<UpdateCase>()
+            .AddScoped<AddMessage>()
+            .AddScoped<CaseAccess>()
+            .AddScoped<EscalateCase>()
+            .AddScoped<RevealPersonalData>()
+            .AddScoped<DownloadAttachment>();
+    }
+
+    private static void AddCaseChangeInterceptors(IServiceProvider provider, Microsoft.EntityFrameworkCore.DbContextOptionsBuilder options)
+    {
+        var interceptor = provider.GetRequiredService<CaseChangeInterceptor>();
+        options.AddInterceptors(interceptor, interceptor.Transactions);
+    }
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {

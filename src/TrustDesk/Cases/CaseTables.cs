@@ -8,6 +8,9 @@ public static class CaseTables
 {
     extension(TrustDeskDb db)
     {
+        public DbSet<Report> Reports => db.Set<Report>();
+        public DbSet<RecordedRuleHit> RuleHits => db.Set<RecordedRuleHit>();
+        public DbSet<ProposedAction> ProposedActions => db.Set<ProposedAction>();
         public DbSet<Case> Cases => db.Set<Case>();
         public DbSet<CaseEvent> CaseEvents => db.Set<CaseEvent>();
         public DbSet<Message> Messages => db.Set<Message>();

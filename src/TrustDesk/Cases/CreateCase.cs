@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Contacts;
 using TrustDesk.Data;
-using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
@@ -176,7 +175,7 @@ public sealed class CreateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
         errors.Count("subjects", request.Subjects, 0, MaxSubjects);
         for (var i = 0; request.Subjects is not null && i < request.Subjects.Count && i < MaxSubjects; i++)
         {
-            SubmitReport.ValidateSubjectRef(errors, $"subjects[{i}]", new SubjectRef(request.Subjects[i].Kind, request.Subjects[i].ExternalId), required: true);
+            SubjectRef.Validate(errors, $"subjects[{i}]", new SubjectRef(request.Subjects[i].Kind, request.Subjects[i].ExternalId), required: true);
         }
 
         errors.MaxLength("text", request.Text, AddMessage.TextMaxLength);

@@ -1,5 +1,4 @@
 using TrustDesk.Contacts;
-using TrustDesk.Triage;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;

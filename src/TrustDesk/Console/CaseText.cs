@@ -19,13 +19,13 @@ public static class CaseText
         _ => code,
     };
 
-    public static string SeverityClass(Cases.Severity severity) => "td-sev td-sev-" + severity.ToString().ToLowerInvariant();
+    public static string SeverityClass(Taxonomy.Severity severity) => "td-sev td-sev-" + severity.ToString().ToLowerInvariant();
 
-    public static string SeverityMeaning(Cases.Severity severity) => severity switch
+    public static string SeverityMeaning(Taxonomy.Severity severity) => severity switch
     {
-        Cases.Severity.S1 => "S1: risk to life, a child, threats, or harm happening live",
-        Cases.Severity.S2 => "S2: ban-level (counterfeits, scams, shill bidding, takeover)",
-        Cases.Severity.S3 => "S3: standard investigation",
+        Taxonomy.Severity.S1 => "S1: risk to life, a child, threats, or harm happening live",
+        Taxonomy.Severity.S2 => "S2: ban-level (counterfeits, scams, shill bidding, takeover)",
+        Taxonomy.Severity.S3 => "S3: standard investigation",
         _ => "S4: low",
     };
 

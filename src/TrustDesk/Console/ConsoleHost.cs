@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
-using TrustDesk.Data;
 using TrustDesk.Identity;
 using TrustDesk.AgentConsole.Shell;
 
@@ -27,16 +26,6 @@ public static class ConsoleHost
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
         services.AddScoped<ConsoleSession>();
 
-        // Every commit that touches a case tells open consoles, whichever writer made it (intake, API, console).
-        services.AddSingleton<CaseChanges>();
-        services.AddSingleton<CaseChangeInterceptor>();
-        services.ConfigureDbContext<SqliteTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
-        services.ConfigureDbContext<PostgresTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
-
-        // Several nodes over one PostgreSQL hear each other's changes; on SQLite the relay does nothing.
-        services.AddSingleton<PostgresCaseChangeRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<PostgresCaseChangeRelay>());
-
         services.AddSingleton<CasePresence>();
         // Presence too crosses nodes on PostgreSQL (its own channel, with expiry); on SQLite it stays in process.
         services.Configure<PresenceOptions>(builder.Configuration.GetSection(PresenceOptions.Section));
@@ -49,12 +38,6 @@ public static class ConsoleHost
         services.AddScoped<StoreUpload>();
         services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
         return builder;
-    }
-
-    private static void AddCaseChangeInterceptors(IServiceProvider provider, Microsoft.EntityFrameworkCore.DbContextOptionsBuilder options)
-    {
-        var interceptor = provider.GetRequiredService<CaseChangeInterceptor>();
-        options.AddInterceptors(interceptor, interceptor.Transactions);
     }
 
     public static WebApplication MapConsole(this WebApplication app)

@@ -1,4 +1,3 @@
-using TrustDesk.Intake;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;

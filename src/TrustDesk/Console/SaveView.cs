@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;

@@ -1,4 +1,4 @@
-using TrustDesk.Triage;
+using TrustDesk.Identity;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Access;

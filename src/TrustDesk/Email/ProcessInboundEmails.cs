@@ -1,8 +1,8 @@
 using Case = TrustDesk.Cases.Case;
+using CaseChanges = TrustDesk.Cases.CaseChanges;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using TrustDesk.AgentConsole;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;

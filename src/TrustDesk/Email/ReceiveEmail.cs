@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TrustDesk.Cases;

@@ -21,9 +21,9 @@ public static class TriageEmail
         // A sender without a platform account is a contact: rules read their words, and lookups about them find nothing.
         var author = account is null
             ? new SubjectFacts(new SubjectHandle(Guid.Empty, "contact", contact.Id.ToString("N")))
-            : IntakeTriageContext.Facts(account);
+            : TriageFacts.Of(account);
         var input = TriageInput.ForMessage(
-            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email), subject is null ? null : IntakeTriageContext.Facts(subject), target.Category);
+            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email), subject is null ? null : TriageFacts.Of(subject), target.Category);
         var outcome = batch.Rules.Evaluate(input, batch.History);
         if (outcome.Hits.Count == 0)
         {

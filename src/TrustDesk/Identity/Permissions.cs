@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Security.Claims;
-using TrustDesk.Access;
 
 namespace TrustDesk.Identity;
 

@@ -1,7 +1,7 @@
+using TrustDesk.Api;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
-using TrustDesk.Access;
 
 namespace TrustDesk.Identity;
 
@@ -35,7 +35,7 @@ public sealed class PersonalAccessToken
             Id = Guid.CreateVersion7(now),
             UserId = userId,
             Name = name,
-            Hash = ApiKey.HashSecret(secret),
+            Hash = SecretHash.Of(secret),
             DisplayPrefix = secret[..11],
             CreatedAt = now,
             ExpiresAt = expiresAt,

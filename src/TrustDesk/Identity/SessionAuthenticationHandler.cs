@@ -40,7 +40,7 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.Fail("Not a session.");
         }
 
-        var hash = UserSession.HashSecret(secret);
+        var hash = SecretHash.Of(secret);
         var session = await db.UserSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Hash == hash, Context.RequestAborted);
         if (session is null || session.EndedAt is not null)
         {

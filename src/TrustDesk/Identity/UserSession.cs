@@ -1,7 +1,7 @@
+using TrustDesk.Api;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace TrustDesk.Identity;
 
@@ -36,7 +36,7 @@ public sealed class UserSession
         {
             Id = Guid.CreateVersion7(now),
             UserId = userId,
-            Hash = HashSecret(secret),
+            Hash = SecretHash.Of(secret),
             CreatedAt = now,
             LastSeenAt = now,
             MfaSatisfied = mfaSatisfied,
@@ -44,7 +44,6 @@ public sealed class UserSession
         }, secret);
     }
 
-    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     public void SatisfyMfa() => MfaSatisfied = true;
 

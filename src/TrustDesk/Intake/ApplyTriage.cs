@@ -107,7 +107,8 @@ public static class ApplyTriage
 
         foreach (var proposal in outcome.Proposals)
         {
-            var action = new ProposedAction(proposal, proposal.Target.Id == Guid.Empty ? null : proposal.Target.Id, now);
+            var action = new ProposedAction(proposal.Action, proposal.Target.ToString(), proposal.Target.Id == Guid.Empty ? null : proposal.Target.Id,
+                proposal.Policy, proposal.Automatic, proposal.Rule, now);
             action.AttachTo(@case);
             add(action);
         }
@@ -123,7 +124,7 @@ public static class ApplyTriage
     {
         foreach (var hit in outcome.Hits)
         {
-            var recorded = new RecordedRuleHit(hit, trigger, subjectId, now);
+            var recorded = new RecordedRuleHit(hit.Rule, hit.Version, hit.Shadow, trigger, subjectId, hit.Values.Select(v => v.ToString()), hit.Actions, now);
             if (@case is not null)
             {
                 recorded.AttachTo(@case);

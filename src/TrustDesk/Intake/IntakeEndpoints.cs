@@ -17,6 +17,7 @@ public static class IntakeEndpoints
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddScoped<SubmitReport>();
         services.AddScoped<RecordEvents>();
+        services.AddScoped<UpsertSubjects>();
         return services;
     }
 

@@ -51,25 +51,11 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
     // The graph is walked in the database, where a subject new in this batch has no identifiers yet: no walk for it.
     public LinkPath? FindLink(SubjectHandle from, SubjectHandle to, int maxHops) =>
         from.Id == Guid.Empty || to.Id == Guid.Empty || batch.IsNewSubject(from.Id) || batch.IsNewSubject(to.Id) ? null
-        : ToPath(from, new AccountGraph(batch.Db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
+        : TriageFacts.ToPath(from, new AccountGraph(batch.Db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
 
     public LinkPath? FindLinkToBanned(SubjectHandle from, int maxHops) =>
         from.Id == Guid.Empty || batch.IsNewSubject(from.Id) ? null
-        : ToPath(from, new AccountGraph(batch.Db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
-
-    /// <summary>The facts rules read about a subject without a lookup.</summary>
-    public static SubjectFacts Facts(Subject subject) => new(SubjectHandle.For(subject.Kind, subject.Id, subject.ExternalId))
-    {
-        CreatedAt = subject.CreatedOnPlatformAt is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : null,
-        Live = subject.IsLive,
-        Banned = subject.IsBanned,
-    };
-
-    /// <summary>A walk of the account graph as rules report it.</summary>
-    internal static LinkPath? ToPath(SubjectHandle from, ReachedAccount? reached) =>
-        reached is null ? null
-        : new LinkPath(from, [.. reached.Path.Select(step => new Triage.LinkStep(
-            SubjectIdentifierNames.Of(step.Via), new SubjectHandle(Guid.Empty, "account", step.To)))]);
+        : TriageFacts.ToPath(from, new AccountGraph(batch.Db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
 
     private static bool TryParseIdentifierType(string name, out IdentifierType type)
     {

@@ -1,9 +1,9 @@
 using Case = TrustDesk.Cases.Case;
+using CaseChanges = TrustDesk.Cases.CaseChanges;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using TrustDesk.AgentConsole;
 using TrustDesk.Data;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;

@@ -1,3 +1,4 @@
+using TrustDesk.Triage;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TrustDesk.Cases;
@@ -26,8 +27,8 @@ public sealed record RecordedEvent(string Id, string Status);
 /// <summary>Records platform events on the timeline of their subjects, once per platform event id.</summary>
 public sealed partial class RecordEvents(IntakeWriter writer)
 {
-    public const string StreamStarted = "stream.started";
-    public const string StreamEnded = "stream.ended";
+    public const string StreamStarted = PlatformEvent.StreamStarted;
+    public const string StreamEnded = PlatformEvent.StreamEnded;
 
     public const int MaxBatch = 500;
     public const int MaxSubjectsPerEvent = 20;
@@ -145,7 +146,7 @@ public sealed partial class RecordEvents(IntakeWriter writer)
                         ApplyLiveState(batch, subject, item.Type == StreamStarted, occurredAt);
                     }
 
-                    roles.Add(new(role, IntakeTriageContext.Facts(subject)));
+                    roles.Add(new(role, TriageFacts.Of(subject)));
                 }
 
                 RecordTrackingNumber(batch, item);

@@ -1,3 +1,4 @@
+using TrustDesk.Triage;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,6 @@ using TrustDesk.Taxonomy;
 using TrustDesk.Api;
 
 namespace TrustDesk.Intake;
-
-/// <summary>A reference to a platform object: its kind and the platform's id for it.</summary>
-public sealed record SubjectRef(SubjectKind? Kind, string? ExternalId);
 
 /// <summary>A user's report about a subject.</summary>
 /// <param name="Subject">What is reported. Created on the fly when the platform has not sent it yet.</param>
@@ -101,8 +99,8 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
     public static ValidationErrors Validate(SubmitReportRequest request, CategoryCatalog.Snapshot catalog)
     {
         var errors = new ValidationErrors();
-        ValidateSubjectRef(errors, "subject", request.Subject, required: true);
-        ValidateSubjectRef(errors, "reporter", request.Reporter, required: false);
+        SubjectRef.Validate(errors, "subject", request.Subject, required: true);
+        SubjectRef.Validate(errors, "reporter", request.Reporter, required: false);
         if (request.Category is not null && !catalog.Categories.ContainsKey(request.Category))
         {
             errors.Add("category", $"Unknown category '{Truncate(request.Category)}'. See GET /api/v1/categories.");
@@ -124,26 +122,6 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
         }
 
         return errors;
-    }
-
-    public static void ValidateSubjectRef(ValidationErrors errors, string field, SubjectRef? subject, bool required)
-    {
-        if (subject is null)
-        {
-            if (required)
-            {
-                errors.Add(field, "Required.");
-            }
-
-            return;
-        }
-
-        if (subject.Kind is null)
-        {
-            errors.Add($"{field}.kind", "Required: one of account, livestream, listing, order, shipment, payment.");
-        }
-
-        errors.Identifier($"{field}.externalId", subject.ExternalId, Subject.ExternalIdMaxLength);
     }
 
     private async Task<SubmitReportResponse> LoadResponseAsync(Guid reportId, CategoryCatalog.Snapshot snapshot, CancellationToken cancellationToken)
@@ -207,7 +185,7 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             }
 
             var outcome = ApplyTriage.Evaluate(batch, Triage.TriageInput.ForReport(
-                now, IntakeTriageContext.Facts(subject), reporter is null ? null : IntakeTriageContext.Facts(reporter), text, request.Category, request.Reason, scan));
+                now, TriageFacts.Of(subject), reporter is null ? null : TriageFacts.Of(reporter), text, request.Category, request.Reason, scan));
             var category = ApplyTriage.Category(batch, request.Category, outcome);
             var (@case, caseCreated) = ApplyTriage.OpenOrJoin(batch, subject, category, outcome, Channel.Report, actor);
 

@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using System.Security.Claims;
-using TrustDesk.Cases;
 using TrustDesk.Identity;
 using TrustDesk.Api;
 using TrustDesk.Data;
-using TrustDesk.Signals;
 
 namespace TrustDesk.Subjects;
 
@@ -30,26 +28,12 @@ public sealed record SubjectIdentifierView(IdentifierType Type, string Value);
 
 public static class SubjectEndpoints
 {
-    public static IServiceCollection AddSubjects(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.Configure<SignalOptions>(configuration.GetSection("TrustDesk:Signals"));
-        services.AddHostedService<PruneSignalBuckets>();
-        return services.AddScoped<UpsertSubjects>().AddScoped<FindLinkedAccounts>().AddScoped<GetSubjectSignals>();
-    }
+    public static IServiceCollection AddSubjects(this IServiceCollection services) =>
+        services.AddScoped<FindLinkedAccounts>().AddScoped<RevealSubjectIdentifiers>();
 
     public static IEndpointRouteBuilder MapSubjectEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/subjects").WithTags("Subjects");
-
-        api.MapPut("/{kind}/{externalId}", UpsertOneAsync)
-            .RequirePermission(Permissions.SubjectsWrite)
-            .WithName("UpsertSubject")
-            .WithSummary("Create or update one platform object, with its links and identifiers");
-
-        api.MapPut("/", UpsertBatchAsync)
-            .RequirePermission(Permissions.SubjectsWrite)
-            .WithName("UpsertSubjects")
-            .WithSummary("Create or update up to 500 platform objects in one commit");
 
         api.MapGet("/{kind}/{externalId}", GetAsync)
             .RequirePermission(Permissions.SubjectsRead)
@@ -61,29 +45,12 @@ public static class SubjectEndpoints
             .WithName("RevealSubjectIdentifiers")
             .WithSummary("The subject's identifiers in clear; needs a reason, which the audit trail keeps");
 
-        api.MapGet("/{kind}/{externalId}/signals", GetSignalsAsync)
-            .RequirePermission(Permissions.SubjectsRead)
-            .WithName("GetSubjectSignals")
-            .WithSummary("The subject's signals: windowed counts, ratios and shared-identifier counts, as defined");
-
         api.MapGet("/account/{externalId}/linked", GetLinkedAsync)
             .RequirePermission(Permissions.SubjectsRead)
             .WithName("GetLinkedAccounts")
             .WithSummary("Accounts linked to this one through shared identifiers, up to `hops` (1-4, default 2), with the path that links each");
 
         return app;
-    }
-
-    private static async Task<Results<Ok<IReadOnlyList<SignalValue>>, NotFound, ValidationProblem>> GetSignalsAsync(
-        string kind, string externalId, GetSubjectSignals getSignals, CancellationToken cancellationToken)
-    {
-        if (ParseKind(kind) is not { } parsedKind)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
-        }
-
-        var signals = await getSignals.HandleAsync(parsedKind, externalId, cancellationToken);
-        return signals is null ? TypedResults.NotFound() : TypedResults.Ok(signals);
     }
 
     private static async Task<Results<Ok<LinkedAccounts>, NotFound, ValidationProblem>> GetLinkedAsync(
@@ -106,28 +73,6 @@ public static class SubjectEndpoints
             Linked = [.. linked.Linked.Select(l => l with { Path = [.. l.Path.Select(step => step with { Value = Mask(step.Via, step.Value) })] })],
         });
     }
-
-    private static async Task<Results<Ok<UpsertedSubject>, ValidationProblem>> UpsertOneAsync(
-        string kind, string externalId, UpsertSubjectRequest request, UpsertSubjects upsert, CancellationToken cancellationToken)
-    {
-        var parsedKind = ParseKind(kind);
-        var item = new UpsertSubjectBatchItem(parsedKind, externalId, request.DisplayName, request.CreatedAt, request.Attributes, request.Links, request.Identifiers, request.Status);
-        return await upsert.HandleAsync([item], single: true, cancellationToken) switch
-        {
-            UpsertSubjects.Upserted upserted => TypedResults.Ok(upserted.Response.Items[0]),
-            UpsertSubjects.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
-            _ => throw new InvalidOperationException("Unexpected result."),
-        };
-    }
-
-    private static async Task<Results<Ok<UpsertSubjectsResponse>, ValidationProblem>> UpsertBatchAsync(
-        UpsertSubjectsBatchRequest request, UpsertSubjects upsert, CancellationToken cancellationToken) =>
-        await upsert.HandleAsync(request.Items, single: false, cancellationToken) switch
-        {
-            UpsertSubjects.Upserted upserted => TypedResults.Ok(upserted.Response),
-            UpsertSubjects.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
-            _ => throw new InvalidOperationException("Unexpected result."),
-        };
 
     private static async Task<Results<Ok<SubjectView>, NotFound, ValidationProblem>> GetAsync(
         string kind, string externalId, ClaimsPrincipal user, TrustDeskDb db, CancellationToken cancellationToken)
@@ -160,17 +105,17 @@ public static class SubjectEndpoints
     };
 
     private static async Task<Results<Ok<List<SubjectIdentifierView>>, NotFound, ValidationProblem>> RevealAsync(
-        string kind, string externalId, RevealRequest request, ClaimsPrincipal user, RevealPersonalData reveal, CancellationToken cancellationToken)
+        string kind, string externalId, RevealRequest request, ClaimsPrincipal user, RevealSubjectIdentifiers reveal, CancellationToken cancellationToken)
     {
         if (ParseKind(kind) is not { } parsedKind)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["route.kind"] = ["One of account, livestream, listing, order, shipment, payment."] });
         }
 
-        return await reveal.SubjectAsync(parsedKind, externalId, request, user, cancellationToken) switch
+        return await reveal.HandleAsync(parsedKind, externalId, request, user, cancellationToken) switch
         {
-            RevealPersonalData.Revealed<List<SubjectIdentifierView>> revealed => TypedResults.Ok(revealed.View),
-            RevealPersonalData.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            RevealSubjectIdentifiers.Revealed revealed => TypedResults.Ok(revealed.Identifiers),
+            RevealSubjectIdentifiers.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             _ => TypedResults.NotFound(),
         };
     }

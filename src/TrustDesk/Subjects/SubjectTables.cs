@@ -8,6 +8,8 @@ public static class SubjectTables
 {
     extension(TrustDeskDb db)
     {
+        public DbSet<PlatformEvent> Events => db.Set<PlatformEvent>();
+        public DbSet<PlatformEventSubject> EventSubjects => db.Set<PlatformEventSubject>();
         public DbSet<Subject> Subjects => db.Set<Subject>();
         public DbSet<SubjectLink> SubjectLinks => db.Set<SubjectLink>();
         public DbSet<SubjectIdentifier> SubjectIdentifiers => db.Set<SubjectIdentifier>();

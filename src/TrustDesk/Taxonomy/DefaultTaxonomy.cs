@@ -1,4 +1,3 @@
-using TrustDesk.Cases;
 
 namespace TrustDesk.Taxonomy;
 

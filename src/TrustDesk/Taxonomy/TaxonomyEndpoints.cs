@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TrustDesk.Identity;
-using TrustDesk.Cases;
 
 namespace TrustDesk.Taxonomy;
 

@@ -1,4 +1,3 @@
-using TrustDesk.Intake;
 using TrustDesk.Cases;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;

@@ -1,6 +1,6 @@
+using TrustDesk.Taxonomy;
 using System.Buffers;
 using System.Globalization;
-using TrustDesk.Cases;
 using TrustDesk.Triage.Language;
 using TrustDesk.Triage.Lexicons;
 

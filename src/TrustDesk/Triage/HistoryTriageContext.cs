@@ -1,6 +1,6 @@
+using TrustDesk.Cases;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Data;
-using TrustDesk.Intake;
 using TrustDesk.Subjects;
 
 namespace TrustDesk.Triage;
@@ -71,15 +71,15 @@ public sealed class HistoryTriageContext(TrustDeskDb db) : ITriageContext
     }
 
     public LinkPath? FindLink(SubjectHandle from, SubjectHandle to, int maxHops) =>
-        IntakeTriageContext.ToPath(from, new AccountGraph(db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
+        TriageFacts.ToPath(from, new AccountGraph(db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
 
     public LinkPath? FindLinkToBanned(SubjectHandle from, int maxHops) =>
-        IntakeTriageContext.ToPath(from, new AccountGraph(db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
+        TriageFacts.ToPath(from, new AccountGraph(db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
 
     /// <summary>A subject as rules saw it at the moment: a stream was live if its last stream event by then was a start.</summary>
     public SubjectFacts Facts(Subject subject)
     {
-        var facts = IntakeTriageContext.Facts(subject);
+        var facts = TriageFacts.Of(subject);
         if (subject.Kind != SubjectKind.Livestream)
         {
             return facts;
@@ -88,8 +88,8 @@ public sealed class HistoryTriageContext(TrustDeskDb db) : ITriageContext
         var at = At;
         var last = db.EventSubjects.AsNoTracking().Where(s => s.SubjectId == subject.Id)
             .Join(db.Events, s => s.EventId, e => e.Id, (s, e) => e)
-            .Where(e => (e.Type == RecordEvents.StreamStarted || e.Type == RecordEvents.StreamEnded) && e.OccurredAt <= at)
+            .Where(e => (e.Type == PlatformEvent.StreamStarted || e.Type == PlatformEvent.StreamEnded) && e.OccurredAt <= at)
             .OrderByDescending(e => e.OccurredAt).Select(e => e.Type).FirstOrDefault();
-        return facts with { Live = last == RecordEvents.StreamStarted };
+        return facts with { Live = last == PlatformEvent.StreamStarted };
     }
 }

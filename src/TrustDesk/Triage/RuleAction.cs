@@ -1,6 +1,6 @@
+using TrustDesk.Taxonomy;
 using System.Text;
 using System.Text.RegularExpressions;
-using TrustDesk.Cases;
 using TrustDesk.Triage.Language;
 
 namespace TrustDesk.Triage;

@@ -107,7 +107,7 @@ public static partial class RuleCompiler
                 .Select(o => (Label: Label(rule.When.Text, o.Syntax), Bound: o))
                 .DistinctBy(o => o.Label)
                 .ToList();
-            var severity = actions.OfType<SeverityAction>().Select(a => (Cases.Severity?)a.Severity).Min();
+            var severity = actions.OfType<SeverityAction>().Select(a => (Taxonomy.Severity?)a.Severity).Min();
             compiled.Add(new CompiledRule
             {
                 Definition = rule,

@@ -1,4 +1,4 @@
-using TrustDesk.Cases;
+using TrustDesk.Taxonomy;
 
 namespace TrustDesk.Triage;
 

@@ -9,7 +9,5 @@ public static class TriageTables
     extension(TrustDeskDb db)
     {
         public DbSet<StoredRule> Rules => db.Set<StoredRule>();
-        public DbSet<RecordedRuleHit> RuleHits => db.Set<RecordedRuleHit>();
-        public DbSet<ProposedAction> ProposedActions => db.Set<ProposedAction>();
     }
 }

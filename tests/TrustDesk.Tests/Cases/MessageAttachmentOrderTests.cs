@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using TrustDesk.Cases;
 using TrustDesk.Queues;
 

@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using TrustDesk.AgentConsole;
+using TrustDesk.Cases;
+using System.Net;
 using TrustDesk.Tests.Infrastructure;
 
 namespace TrustDesk.Tests.AgentConsole;

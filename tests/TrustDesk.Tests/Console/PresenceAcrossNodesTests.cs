@@ -1,3 +1,4 @@
+using TrustDesk.Cases;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TrustDesk.AgentConsole;

@@ -1,3 +1,4 @@
+using TrustDesk.Taxonomy;
 using Microsoft.Extensions.DependencyInjection;
 using TrustDesk.AgentConsole;
 using TrustDesk.Cases;

@@ -1,11 +1,11 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using TrustDesk.Cases;
 using TrustDesk.Data;
 using TrustDesk.Intake;
 using TrustDesk.Queues;
 using TrustDesk.Subjects;
-using TrustDesk.Triage;
+using TrustDesk.Taxonomy;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Cases;
 using TrustDesk.Api;
 
 namespace TrustDesk.Tests.Data;

@@ -43,7 +43,7 @@ public abstract class EmailTriageTests(EmailApp app)
             }
         }
 
-        var changes = app.Factory.Services.GetRequiredService<TrustDesk.AgentConsole.CaseChanges>();
+        var changes = app.Factory.Services.GetRequiredService<TrustDesk.Cases.CaseChanges>();
         changes.Changed += OnChanged;
         long caseId;
         try

@@ -1,4 +1,4 @@
-using TrustDesk.Intake;
+using TrustDesk.Subjects;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Tests.Infrastructure;

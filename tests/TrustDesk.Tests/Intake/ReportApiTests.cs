@@ -1,5 +1,4 @@
 using TrustDesk.Cases;
-using TrustDesk.Intake;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using System.Net;
@@ -54,7 +53,7 @@ public abstract class ReportApiTests(TrustDeskFactory app)
             }
         }
 
-        var changes = app.Services.GetRequiredService<TrustDesk.AgentConsole.CaseChanges>();
+        var changes = app.Services.GetRequiredService<TrustDesk.Cases.CaseChanges>();
         changes.Changed += OnChanged;
         JsonElement first, second;
         int afterFirst;

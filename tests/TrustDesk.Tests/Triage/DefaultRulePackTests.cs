@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TrustDesk.Cases;
+using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
 using static TrustDesk.Tests.Triage.Subjects;
 

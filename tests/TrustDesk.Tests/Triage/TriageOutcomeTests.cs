@@ -1,4 +1,4 @@
-using TrustDesk.Cases;
+using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
 using static TrustDesk.Tests.Triage.RuleTestKit;
 

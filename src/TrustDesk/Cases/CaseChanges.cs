@@ -1,12 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using TrustDesk.Cases;
-
-namespace TrustDesk.AgentConsole;
-
-// The folder is Console/, the namespace AgentConsole: a TrustDesk.Console namespace would hide System.Console in every
-// file of the app.
+namespace TrustDesk.Cases;
 
 /// <summary>
 /// Tells open consoles which cases changed, after the change is committed. In-process on one node; with PostgreSQL,

@@ -1,11 +1,14 @@
-using TrustDesk.Subjects;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
-namespace TrustDesk.Intake;
+namespace TrustDesk.Subjects;
 
 /// <summary>Something that happened on the platform; the timeline of its subjects and the input of signals and rules.</summary>
 public sealed class PlatformEvent
 {
+    /// <summary>The events that start and end a livestream: they set its live flag.</summary>
+    public const string StreamStarted = "stream.started";
+    public const string StreamEnded = "stream.ended";
+
     public const int TypeMaxLength = 64;
 
     private readonly List<PlatformEventSubject> _subjects = [];

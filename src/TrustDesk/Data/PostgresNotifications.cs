@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using TrustDesk.Data;
 
-namespace TrustDesk.AgentConsole;
+namespace TrustDesk.Data;
 
 /// <summary>
-/// LISTEN and NOTIFY as the console's cross-node relays use them (<see cref="PostgresCaseChangeRelay"/>,
-/// <see cref="PostgresPresenceRelay"/>): a listening connection that comes back after the database went away, and
+/// LISTEN and NOTIFY as the cross-node relays use them (case changes, console presence, chat): a listening connection that comes back after the database went away, and
 /// notifications sent on a pooled connection. Payloads are hints between nodes, so a failure is logged, not thrown.
 /// </summary>
 internal static class PostgresNotifications

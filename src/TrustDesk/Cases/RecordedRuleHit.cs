@@ -1,7 +1,7 @@
 using TrustDesk.Subjects;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
-namespace TrustDesk.Triage;
+namespace TrustDesk.Cases;
 
 /// <summary>
 /// A rule that fired, kept: which rule and version, active or shadow, on what, the values that made it fire and what it
@@ -13,16 +13,16 @@ public sealed class RecordedRuleHit
     {
     }
 
-    public RecordedRuleHit(RuleHit hit, string trigger, Guid? subjectId, DateTime now)
+    public RecordedRuleHit(string rule, int version, bool shadow, string trigger, Guid? subjectId, IEnumerable<string> values, IEnumerable<string> actions, DateTime now)
     {
         Id = Guid.CreateVersion7(now);
-        Rule = hit.Rule;
-        Version = hit.Version;
-        Shadow = hit.Shadow;
+        Rule = rule;
+        Version = version;
+        Shadow = shadow;
         Trigger = trigger;
         SubjectId = subjectId;
-        Values = [.. hit.Values.Select(v => v.ToString())];
-        Actions = [.. hit.Actions];
+        Values = [.. values];
+        Actions = [.. actions];
         At = now;
     }
 

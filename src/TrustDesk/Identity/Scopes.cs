@@ -1,4 +1,4 @@
-namespace TrustDesk.Access;
+namespace TrustDesk.Identity;
 
 /// <summary>
 /// What a platform API key may do. <see cref="Identity.Permissions.ByScope"/> says which permissions each scope grants.

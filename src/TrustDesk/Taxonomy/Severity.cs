@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TrustDesk.Cases;
+namespace TrustDesk.Taxonomy;
 
 /// <summary>S1 is the most urgent. Stored as its number so that ordering by severity is ordering by the column.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Severity>))]

@@ -1,7 +1,7 @@
 using TrustDesk.Subjects;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
-namespace TrustDesk.Intake;
+namespace TrustDesk.Cases;
 
 /// <summary>A user's complaint about a subject. It always belongs to a case; reports about one problem share one.</summary>
 public sealed class Report

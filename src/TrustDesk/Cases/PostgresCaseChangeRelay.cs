@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 
-namespace TrustDesk.AgentConsole;
+namespace TrustDesk.Cases;
 
 /// <summary>
 /// Carries <see cref="CaseChanges"/> between nodes that share one PostgreSQL: each node NOTIFYs the cases its commits

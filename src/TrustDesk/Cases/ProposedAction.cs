@@ -1,7 +1,7 @@
 using TrustDesk.Subjects;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
-namespace TrustDesk.Triage;
+namespace TrustDesk.Cases;
 
 /// <summary>
 /// An enforcement action a rule proposed for people to decide (warn, restrict, suspend...). Rules never act on accounts
@@ -15,15 +15,15 @@ public sealed class ProposedAction
     {
     }
 
-    public ProposedAction(EnforcementProposal proposal, Guid? targetSubjectId, DateTime now)
+    public ProposedAction(string action, string target, Guid? targetSubjectId, string? policy, bool automatic, string rule, DateTime now)
     {
         Id = Guid.CreateVersion7(now);
-        Action = proposal.Action;
+        Action = action;
         TargetSubjectId = targetSubjectId;
-        Target = proposal.Target.ToString();
-        Policy = proposal.Policy;
-        Automatic = proposal.Automatic;
-        Rule = proposal.Rule;
+        Target = target;
+        Policy = policy;
+        Automatic = automatic;
+        Rule = rule;
         Status = Proposed;
         CreatedAt = now;
     }

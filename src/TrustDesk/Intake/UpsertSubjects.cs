@@ -1,8 +1,8 @@
+using TrustDesk.Subjects;
 using System.Text.Json;
-using TrustDesk.Intake;
 using TrustDesk.Api;
 
-namespace TrustDesk.Subjects;
+namespace TrustDesk.Intake;
 
 /// <summary>A link from this subject to another: <c>host_of</c>, <c>bought</c>, <c>sold</c>, <c>ships</c>...</summary>
 public sealed record SubjectLinkRequest(string? Relation, SubjectKind? Kind, string? ExternalId);
