@@ -18,7 +18,7 @@ public sealed record MessageAuthorView(Guid MessageId, string AuthorName);
 /// Shows one record's personal data in clear to someone allowed to ask, with a reason, and writes an audit entry in
 /// the same transaction: no reveal without its record.
 /// </summary>
-public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, TimeProvider time)
+public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, Identity.StepUpThrottle throttle, TimeProvider time)
 {
     public const int ReasonMinLength = 5;
     public const int ReasonMaxLength = 500;
@@ -39,6 +39,8 @@ public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, TimePr
         {
             return invalid;
         }
+
+        throttle.Acquire(Identity.StepUp.Reveal, caller, db.RequestIp);
 
         var @case = await db.Cases.AsNoTracking().FirstAsync(c => c.Id == caseId, cancellationToken);
         var requester = @case.RequesterId is { } id
@@ -62,6 +64,8 @@ public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, TimePr
         {
             return invalid;
         }
+
+        throttle.Acquire(Identity.StepUp.Reveal, caller, db.RequestIp);
 
         await AuditAsync(caller, "subject", $"{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())}:{externalId}", "identifiers", request.Reason!, cancellationToken);
         return new Revealed<List<SubjectIdentifierView>>(subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList());

@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using TrustDesk.Access;
+using TrustDesk.AgentConsole;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Data;
@@ -9,6 +10,7 @@ using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
+using TrustDesk.Security;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -68,6 +70,8 @@ public static class TrustDeskApp
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();
+        services.AddApiKeyRevocation();
+        services.AddWebSecurity(builder.Configuration);
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
 
@@ -88,10 +92,11 @@ public static class TrustDeskApp
         }));
 
         var app = builder.Build();
+        app.UseWebSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Client errors we answered on purpose are not server errors: keep them out of the error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or CaseRuleException,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or CaseRuleException or StepUpThrottledException,
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);
