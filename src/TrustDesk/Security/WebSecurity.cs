@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace TrustDesk.Security;
 
 /// <summary>
-/// The HTTP-level defences every request passes: forwarded headers from known proxies only, security headers, and
-/// no cross-site writes. Registered once in <c>TrustDeskApp</c>.
+/// The HTTP-level defences every request passes: forwarded headers from known proxies only, security headers, no
+/// cross-site writes, and 415 (not 401) for a body of the wrong type. Registered once in <c>TrustDeskApp</c>.
 /// </summary>
 public static class WebSecurity
 {
@@ -44,6 +44,7 @@ public static class WebSecurity
 
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<CrossSiteWriteProtection>();
+        app.UseMiddleware<UnsupportedMediaType>();
         return app;
     }
 }

@@ -72,6 +72,7 @@ public static class TrustDeskApp
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
+        services.AddAuditCheckpoints(builder.Configuration);
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
 
