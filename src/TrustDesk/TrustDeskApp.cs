@@ -11,6 +11,7 @@ using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
+using TrustDesk.Security;
 using TrustDesk.Signals;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
@@ -72,6 +73,9 @@ public static class TrustDeskApp
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();
+        services.AddApiKeyRevocation();
+        services.AddWebSecurity(builder.Configuration);
+        services.AddAuditCheckpoints(builder.Configuration);
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
 
@@ -92,10 +96,11 @@ public static class TrustDeskApp
         }));
 
         var app = builder.Build();
+        app.UseWebSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Client errors we answered on purpose are not server errors: keep them out of the error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or DomainRuleException,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or DomainRuleException or StepUpThrottledException,
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TrustDesk.Data;
 using TrustDesk.Identity;
@@ -11,8 +10,8 @@ using TrustDesk.Api;
 namespace TrustDesk.Access;
 
 /// <summary>
-/// <c>Authorization: Bearer td_...</c>. The secret is hashed and looked up; a found key is cached for 30 seconds so
-/// intake does not pay a query per request (a revoked key stops working within that time).
+/// <c>Authorization: Bearer td_...</c>. The secret is hashed and looked up; a found key is kept in <see cref="ApiKeyCache"/>
+/// so intake does not pay a query per request, and leaves it at once when revoked on any node.
 /// <c>Bearer tdp_...</c> is a person's <see cref="PersonalAccessToken"/>: it acts as that person, and stops working at once
 /// when the token is revoked or the person disabled.
 /// </summary>
@@ -21,15 +20,11 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     TrustDeskDb db,
-    IMemoryCache cache,
+    ApiKeyCache cache,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-
-    private sealed record CachedKey(Guid Id, string Name, string[] Scopes);
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -55,16 +50,17 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = SecretHash.Of(secret);
-        if (!cache.TryGetValue<CachedKey>("apikey:" + hash, out var key) || key is null)
+        if (!cache.TryGet(hash, out var key) || key is null)
         {
+            var generation = cache.Generation;
             var stored = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
             if (stored is null || stored.RevokedAt is not null)
             {
                 return AuthenticateResult.Fail("Unknown or revoked API key.");
             }
 
-            key = new CachedKey(stored.Id, stored.Name, [.. stored.Scopes]);
-            cache.Set("apikey:" + hash, key, time.GetUtcNow() + CacheFor);
+            key = new ApiKeyCache.CachedKey(stored.Id, stored.Name, [.. stored.Scopes]);
+            cache.Store(hash, key, generation);
         }
 
         var claims = new List<Claim>

@@ -40,7 +40,7 @@ public static class ApiKeyEndpoints
             .WithSummary("A new key; its secret is shown once");
 
         api.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (
-                Guid id, ClaimsPrincipal user, TrustDeskDb db, TimeProvider time, CancellationToken cancellationToken) =>
+                Guid id, ClaimsPrincipal user, TrustDeskDb db, ApiKeyCache cache, TimeProvider time, CancellationToken cancellationToken) =>
             {
                 var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
                 if (key is null)
@@ -52,10 +52,11 @@ public static class ApiKeyEndpoints
                 key.Revoke(now);
                 db.Audit(AuditRecords.By(user, now, "api_key.revoked", "api_key", id.ToString(), key.Name, db.RequestIp));
                 await db.SaveChangesAsync(cancellationToken);
+                cache.Revoked(key.Hash);
                 return TypedResults.NoContent();
             })
             .WithName("RevokeApiKey")
-            .WithSummary("Revoke a key; it stops working within 30 seconds");
+            .WithSummary("Revoke a key; it stops working at once, on every node");
 
         return app;
     }

@@ -16,12 +16,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var problem = exception switch
         {
             BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
-            BadHttpRequestException bad => new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
-                Detail = bad.Message,
-            },
+            BadHttpRequestException bad => UnreadableProblem(bad),
+            StepUpThrottledException throttled => Throttled(httpContext, throttled),
             DomainRuleException rule => new ValidationProblemDetails(new Dictionary<string, string[]> { [rule.Field] = [rule.Message] })
             {
                 Status = StatusCodes.Status409Conflict,
@@ -61,6 +57,22 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private static ProblemDetails Throttled(HttpContext httpContext, StepUpThrottledException throttled)
+    {
+        httpContext.Response.OnStarting(() =>
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many attempts.", Detail = throttled.Message };
+    }
+
+    private static ValidationProblemDetails UnreadableProblem(BadHttpRequestException bad)
+    {
+        var (status, title, field, message) = StrictJson.DescribeUnreadableRequest(bad);
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = status, Title = title, Detail = message };
     }
 
     private static ValidationProblemDetails JsonProblem(JsonException json)

@@ -17,6 +17,8 @@ public static class JsonOptions
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.MaxDepth = 32;
+        // {"amount": 1, "amount": 1e6}: which one counts would depend on the reader; refuse instead.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 }

@@ -72,6 +72,10 @@ public sealed class ValidationErrors
         {
             Add(field, $"At most {maxBytes} bytes of JSON.");
         }
+        else if (StrictJson.FirstNonFiniteNumber(element, field) is { } path)
+        {
+            Add(path, "Not a finite number: numbers must fit a 64-bit floating point value.");
+        }
     }
 
     public void Count<T>(string field, IReadOnlyCollection<T>? items, int min, int max)

@@ -14,7 +14,7 @@ public sealed record MessageAuthorView(Guid MessageId, string AuthorName);
 /// Shows a case's personal data in clear to someone allowed to ask, with a reason, and writes an audit entry in
 /// the same transaction: no reveal without its record.
 /// </summary>
-public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, TimeProvider time)
+public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, Identity.StepUpThrottle throttle, TimeProvider time)
 {
     public abstract record Result;
     public sealed record Revealed<T>(T View) : Result;
@@ -32,6 +32,8 @@ public sealed class RevealPersonalData(TrustDeskDb db, CaseAccess access, TimePr
         {
             return new Invalid(errors);
         }
+
+        throttle.Acquire(Identity.StepUp.Reveal, caller, db.RequestIp);
 
         var @case = await db.Cases.AsNoTracking().FirstAsync(c => c.Id == caseId, cancellationToken);
         var requester = @case.RequesterId is { } id

@@ -1,5 +1,4 @@
 using TrustDesk.Access;
-using TrustDesk.Audit;
 using TrustDesk.Data;
 using TrustDesk.Demo;
 using TrustDesk.Triage;
@@ -9,7 +8,7 @@ using TrustDesk.Api;
 namespace TrustDesk.Cli;
 
 /// <summary>
-/// <c>trustdesk serve | demo | migrate | apikey create | admin create | audit verify</c>. With no command (or only options) it serves, which is also
+/// <c>trustdesk serve | demo | migrate | apikey create | admin create | audit verify | audit checkpoint</c>. With no command (or only options) it serves, which is also
 /// how the integration tests start it.
 /// </summary>
 public static class CommandLine
@@ -27,8 +26,11 @@ public static class CommandLine
                                                            create a user (the first admin); prints a generated password
                                                            unless one comes on stdin (--password-stdin) or in
                                                            TRUSTDESK_ADMIN_PASSWORD, and the TOTP secret when MFA is required
-          trustdesk audit verify [--data DIR]              check the audit trail's hash chain; exits 1 naming the first
-                                                           broken entry
+          trustdesk audit verify [--checkpoint FILE [--public-key FILE]] [--data DIR]
+                                                           check the audit trail's hash chain (and that it still matches
+                                                           signed checkpoints); exits 1 naming what broke
+          trustdesk audit checkpoint [--out FILE] [--data DIR]
+                                                           sign the chain's head now; prints the checkpoint as JSON
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
         Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, cases:restricted, pii:read, rules:read, rules:write, email:write
         Roles: agent, specialist, lead, admin, department_member (with --department), auditor
@@ -75,7 +77,9 @@ public static class CommandLine
                 case "admin" when args.Length > 1 && args[1] == "create":
                     return await CreateUserAsync(CliArguments.Parse(NormaliseFlags(args[2..], "password-stdin"), AdminOptions));
                 case "audit" when args.Length > 1 && args[1] == "verify":
-                    return await VerifyAuditAsync(CliArguments.Parse(args[2..], DataOptions));
+                    return await AuditCommands.VerifyAsync(CliArguments.Parse(args[2..], AuditCommands.VerifyOptions));
+                case "audit" when args.Length > 1 && args[1] == "checkpoint":
+                    return await AuditCommands.CheckpointAsync(CliArguments.Parse(args[2..], AuditCommands.CheckpointOptions));
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;
@@ -231,24 +235,6 @@ public static class CommandLine
         }
 
         return 0;
-    }
-
-    private static async Task<int> VerifyAuditAsync(CliArguments options)
-    {
-        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-        var result = await VerifyAuditChain.VerifyAsync(db, CancellationToken.None);
-        if (result.Intact)
-        {
-            Console.WriteLine($"Audit trail intact: {result.Entries} entries; head hash {result.HeadHash}.");
-            Console.WriteLine("Keep the head hash somewhere else: rows removed from the end can only be noticed against it.");
-            return 0;
-        }
-
-        Console.WriteLine($"Audit trail BROKEN at entry #{result.BrokenAt}: {result.Problem}.");
-        Console.WriteLine($"The {result.Entries} entries before it are intact.");
-        return 1;
     }
 
     private static async Task<int> CreateApiKeyAsync(CliArguments options)

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MudBlazor.Services;
 using TrustDesk.Identity;
 using TrustDesk.AgentConsole.Shell;
@@ -47,8 +49,15 @@ public static class ConsoleHost
         app.MapStaticAssets("trustdesk.staticwebassets.endpoints.json").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymous();
 
-        app.MapPost("/console/signout", async (HttpContext http, ManageAccount account, CancellationToken cancellationToken) =>
+        app.MapPost("/console/signout", async Task<Results<RedirectHttpResult, ProblemHttpResult>> (
+                HttpContext http, ManageAccount account, IAntiforgery antiforgery, CancellationToken cancellationToken) =>
             {
+                // The form carries an antiforgery token: another site cannot sign a person out (or in) behind their back.
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired.", detail: "Reload the page and try again.");
+                }
+
                 if (http.User.Identity?.IsAuthenticated == true && Permissions.UserIdOf(http.User) is not null)
                 {
                     await account.SignOutAsync(http.User, cancellationToken);

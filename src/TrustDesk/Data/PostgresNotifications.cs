@@ -102,8 +102,17 @@ public abstract class PostgresNodeRelay(string channel, IOptions<DatabaseOptions
 
         var connectionString = configuration.GetConnectionString("TrustDesk")!;
         await Task.WhenAll(
-            PostgresNotifications.ListenAsync(connectionString, channel, Receive, () => _listening.TrySetResult(), logger, stoppingToken),
+            PostgresNotifications.ListenAsync(connectionString, channel, Receive, () =>
+            {
+                OnListening();
+                _listening.TrySetResult();
+            }, logger, stoppingToken),
             SendAsync(connectionString, stoppingToken));
+    }
+
+    /// <summary>Called each time the node listens again, after a start or a lost connection (notes may have been missed).</summary>
+    protected virtual void OnListening()
+    {
     }
 
     /// <summary>A note from any node, this one included.</summary>

@@ -58,6 +58,7 @@ public static class IdentityEndpoints
             .AddPasswordValidator<PasswordPolicy>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<SignInRateLimiter>();
+        services.Configure<StepUpSettings>(configuration.GetSection("TrustDesk:Identity")).AddSingleton<StepUpThrottle>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddScoped<SignIn>();
         services.AddScoped<CreateUser>();

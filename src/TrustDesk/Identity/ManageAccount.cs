@@ -8,7 +8,8 @@ using TrustDesk.Api;
 namespace TrustDesk.Identity;
 
 /// <summary>What a signed-in person does to their own account: MFA enrolment, recovery codes, password, tokens, sign-out.</summary>
-public sealed class ManageAccount(TrustDeskDb db, UserManager<TrustDeskUser> users, PasswordPolicy policy, IOptions<IdentitySettings> settings, TimeProvider time)
+public sealed class ManageAccount(
+    TrustDeskDb db, UserManager<TrustDeskUser> users, PasswordPolicy policy, IOptions<IdentitySettings> settings, StepUpThrottle throttle, TimeProvider time)
 {
     public sealed record Enrolment(string Secret, string OtpAuthUri);
 
@@ -40,6 +41,7 @@ public sealed class ManageAccount(TrustDeskDb db, UserManager<TrustDeskUser> use
     /// <summary>Turns MFA on with a first code; the current session is then complete. Null when the code is wrong.</summary>
     public async Task<Confirmed?> ConfirmEnrolmentAsync(ClaimsPrincipal caller, string? code, CancellationToken cancellationToken)
     {
+        throttle.Acquire(StepUp.Credential, caller, db.RequestIp);
         var user = await UserAsync(caller);
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (user.TwoFactorEnabled || key is null || !Totp.TryVerify(key, code, Now, user.LastTotpStep, out var step))
@@ -77,10 +79,18 @@ public sealed class ManageAccount(TrustDeskDb db, UserManager<TrustDeskUser> use
     public async Task<Dictionary<string, string[]>?> ChangePasswordAsync(ClaimsPrincipal caller, string? current, string? next, CancellationToken cancellationToken)
     {
         var user = await UserAsync(caller);
+        if (user.LockoutEnd is { } lockedUntil && lockedUntil.UtcDateTime > Now)
+        {
+            throw new StepUpThrottledException(lockedUntil.UtcDateTime - Now,
+                "The account is locked after too many wrong passwords. Wait for the time in Retry-After, then try again.");
+        }
+
+        throttle.Acquire(StepUp.Credential, caller, db.RequestIp);
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(current) || user.PasswordHash is null
             || users.PasswordHasher.VerifyHashedPassword(user, user.PasswordHash, current) == PasswordVerificationResult.Failed)
         {
+            await WrongPasswordAsync(caller, user, cancellationToken);
             errors.Add("currentPassword", "Wrong password.");
         }
 
@@ -102,6 +112,22 @@ public sealed class ManageAccount(TrustDeskDb db, UserManager<TrustDeskUser> use
         await db.UserSessions.Where(s => s.UserId == user.Id && s.EndedAt == null && s.Id != sessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, "password_changed"), cancellationToken);
         return null;
+    }
+
+    // A wrong current password counts towards the same lock-out as a wrong sign-in: guessing through a stolen session
+    // is no cheaper than guessing at the sign-in form.
+    private async Task WrongPasswordAsync(ClaimsPrincipal caller, TrustDeskUser user, CancellationToken cancellationToken)
+    {
+        db.Audit(Record(caller, "password.change_failed", "wrong current password"));
+        user.AccessFailedCount++;
+        if (user.AccessFailedCount >= settings.Value.LockoutThreshold)
+        {
+            user.AccessFailedCount = 0;
+            user.LockoutEnd = new DateTimeOffset(Now + settings.Value.LockoutDuration, TimeSpan.Zero);
+            db.Audit(Record(caller, "account.locked", $"{settings.Value.LockoutThreshold} wrong passwords in a row; locked until {user.LockoutEnd:O}"));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task SignOutAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)

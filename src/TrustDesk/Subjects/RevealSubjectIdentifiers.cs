@@ -9,7 +9,7 @@ namespace TrustDesk.Subjects;
 /// Shows a subject's identifiers in clear to someone allowed to ask, with a reason, and writes an audit entry first:
 /// no reveal without its record.
 /// </summary>
-public sealed class RevealSubjectIdentifiers(TrustDeskDb db, TimeProvider time)
+public sealed class RevealSubjectIdentifiers(TrustDeskDb db, Identity.StepUpThrottle throttle, TimeProvider time)
 {
     public abstract record Result;
     public sealed record Revealed(List<SubjectIdentifierView> Identifiers) : Result;
@@ -29,6 +29,7 @@ public sealed class RevealSubjectIdentifiers(TrustDeskDb db, TimeProvider time)
             return new Invalid(errors);
         }
 
+        throttle.Acquire(Identity.StepUp.Reveal, caller, db.RequestIp);
         await request.AuditAsync(db, caller, time.GetUtcNow().UtcDateTime, "subject",
             $"{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())}:{externalId}", "identifiers", cancellationToken);
         return new Revealed(subject.Identifiers.Select(i => new SubjectIdentifierView(i.Type, i.Value)).ToList());

@@ -3,6 +3,14 @@
 (() => {
   const typingIn = el => el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
+  // Buttons that show or hide another element (no inline handlers: the Content-Security-Policy forbids them).
+  document.addEventListener('click', event => {
+    const toggle = event.target.closest?.('[data-toggles]');
+    if (toggle) {
+      document.querySelector(toggle.dataset.toggles)?.toggleAttribute('hidden');
+    }
+  });
+
   document.addEventListener('keydown', event => {
     if (event.ctrlKey && event.key === 'Enter' && event.target.matches('textarea[data-send]')) {
       event.preventDefault();
