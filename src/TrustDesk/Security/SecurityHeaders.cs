@@ -36,8 +36,13 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<WebSecuritySe
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference", StringComparison.OrdinalIgnoreCase)
-            ? ReferencePolicy : ConsolePolicy;
+        // An endpoint that sandboxes its response keeps its own policy (attachments are served under "sandbox"); Blazor's
+        // default ("frame-ancestors 'self'") is replaced by the stricter one below.
+        if (!headers.ContentSecurityPolicy.ToString().Contains("sandbox", StringComparison.Ordinal))
+        {
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference", StringComparison.OrdinalIgnoreCase)
+                ? ReferencePolicy : ConsolePolicy;
+        }
         if (context.Request.IsHttps && settings.Value.HstsMaxAge > TimeSpan.Zero)
         {
             headers.StrictTransportSecurity = "max-age=" + ((long)settings.Value.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
