@@ -225,6 +225,7 @@ public static partial class EmailCharsets
     }
 
     private static readonly Encoding Utf8Strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Encoding> StrictEncodings = new();
     private static Encoding Windows1252 => Encoding.GetEncoding(1252);
 
     private sealed record Detection(Encoding Encoding, float Confidence)
@@ -248,8 +249,12 @@ public static partial class EmailCharsets
     /// <summary>True when <paramref name="bytes"/> decode in <paramref name="encoding"/> without an invalid sequence.</summary>
     private static bool Fits(Encoding encoding, ReadOnlySpan<byte> bytes)
     {
-        var strict = (Encoding)encoding.Clone();
-        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        var strict = StrictEncodings.GetOrAdd(encoding.CodePage, static (_, source) =>
+        {
+            var clone = (Encoding)source.Clone();
+            clone.DecoderFallback = DecoderFallback.ExceptionFallback;
+            return clone;
+        }, encoding);
         try
         {
             strict.GetCharCount(bytes);
