@@ -86,6 +86,24 @@ public sealed class CharsetTests(SqliteEmailApp app) : IClassFixture<SqliteEmail
     }
 
     [Fact]
+    public async Task HtmlOnly_WithMetaCharsetAndNoLabel_ReadsRight()
+    {
+        var messageId = Mail.NewId("meta.example");
+        var text = "こんにちは。注文した商品がまだ届きません。";
+        var head = Encoding.ASCII.GetBytes($"From: meta.{messageId[..12]}@example.com\r\nTo: {EmailApp.Support}\r\nSubject: Meta charset\r\n" +
+            $"Message-ID: <{messageId}>\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+        var html = Encoding.GetEncoding("shift_jis").GetBytes($"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"></head><body><p>{text}</p></body></html>\r\n");
+        var content = new ByteArrayContent([.. head, .. html]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
+
+        await (await app.Api.PostAsync("/api/v1/inbound/email", content, TestContext.Current.CancellationToken)).ExpectAsync(HttpStatusCode.Accepted);
+
+        var message = (await app.GetCaseAsync(await app.CaseOfAsync(messageId))).GetProperty("messages")[0];
+        Assert.Contains(text, message.Str("text"), StringComparison.Ordinal);
+        Assert.Contains(text, message.Str("html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EncodedControlCharacters_SubjectGetsSpaces_BodyLosesNulAndControls()
     {
         var messageId = Mail.NewId();
