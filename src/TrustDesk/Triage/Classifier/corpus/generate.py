@@ -202,7 +202,8 @@ cat("payments.fake_tracking", "S2", "en",
      "c": ["checked the carrier site: {k}", "seller {k} so funds released", "{k}, seen it with 3 buyers"]})
 cat("conduct.harassment", "S3", "en",
     ["keeps harassing me", "sending me nasty messages", "wont stop messaging me", "bullying me in chat",
-     "insulting me in every stream", "calling me names", "stalking my streams to mock me"],
+     "insulting me in every stream", "calling me names", "stalking my streams to mock me", "keeps mocking buyers on air",
+     "making fun of people in chat"],
     {"a": ["{s} {k}", "this user {k}", "{k} after i left feedback"],
      "b": ["{k}. blocked and they made a new one", "{k}!!", "{k}, please do something"],
      "c": ["for weeks now someone {k}", "every time i go live this guy {k}", "since the sale they {k}"]})
