@@ -65,9 +65,9 @@ public static partial class OwnWords
                 break;
             }
 
-            if (kept.Count > 0 && IsClosing(lower) && lines.Length - i <= 8)
+            if (kept.Count > 0 && IsClosing(lower) && ShortBlockFollows(lines, i + 1))
             {
-                break; // "Thanks," then name, company, phone, address
+                break; // "Thanks," then name, company, phone, address (and whatever comes below a signature)
             }
 
             kept.Add(line);
@@ -84,6 +84,21 @@ public static partial class OwnWords
     {
         var own = Of(text);
         return own.AsSpan().IndexOfAnyInRange('0', '9') < 0 ? own : Identifier().Replace(own, static m => KeepIdentifier(m.Value) ? m.Value : " ");
+    }
+
+    /// <summary>The lines after a closing, up to a blank line, look like a signature: at most seven, each short.</summary>
+    private static bool ShortBlockFollows(string[] lines, int from)
+    {
+        var count = 0;
+        for (var i = from; i < lines.Length && lines[i].Trim().Length > 0; i++)
+        {
+            if (++count > 7 || lines[i].Length > 80)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsClosing(string lower)
