@@ -63,6 +63,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        await CaseObservers.NotifyAsync(this, cancellationToken);
         var newEvents = ChangeTracker.Entries<CaseEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         if (newEvents.Count == 0 && _pendingAudit.Count == 0)
         {
@@ -475,6 +476,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
         });
 
         builder.ConfigureEmailModel();
+        builder.ApplyConfigurationsFromAssembly(typeof(TrustDeskDb).Assembly);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

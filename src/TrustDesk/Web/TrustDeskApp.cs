@@ -9,6 +9,7 @@ using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
+using TrustDesk.Sla;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -65,6 +66,7 @@ public static class TrustDeskApp
         services.AddIntake(builder.Configuration);
         services.AddSubjects(builder.Configuration);
         services.AddCases();
+        services.AddSla(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();
