@@ -216,7 +216,8 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAcces
     /// </summary>
     private static async Task<List<Case>> ListByDueAsync(IQueryable<Case> cases, string[]? cursor, int limit, CancellationToken cancellationToken)
     {
-        cases = cases.Where(c => OpenStatuses.Contains(c.Status));
+        // No status test on the cases with a due time: they are open (solving meets every target), and with the test in the
+        // query SQLite chose the status index and sorted all open cases (EXPLAIN QUERY PLAN on the bench's file).
         var ticks = cursor is null ? 0 : long.Parse(cursor[1], CultureInfo.InvariantCulture);
         var id = cursor is null ? 0 : long.Parse(cursor[2], CultureInfo.InvariantCulture);
         var page = new List<Case>();
@@ -235,7 +236,7 @@ public sealed class ListCases(TrustDeskDb db, CategoryCatalog catalog, CaseAcces
 
         if (page.Count <= limit)
         {
-            page.AddRange(await cases.Where(c => c.DueAt == null && c.Id > id).OrderBy(c => c.Id).Take(limit + 1 - page.Count).ToListAsync(cancellationToken));
+            page.AddRange(await cases.Where(c => OpenStatuses.Contains(c.Status) && c.DueAt == null && c.Id > id).OrderBy(c => c.Id).Take(limit + 1 - page.Count).ToListAsync(cancellationToken));
         }
 
         return page;
