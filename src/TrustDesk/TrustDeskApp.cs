@@ -13,6 +13,7 @@ using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Security;
 using TrustDesk.Signals;
+using TrustDesk.Sla;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -70,6 +71,7 @@ public static class TrustDeskApp
         services.AddSubjects();
         services.AddSignals(builder.Configuration);
         services.AddCases();
+        services.AddSla(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddScoped<CreateApiKey>();

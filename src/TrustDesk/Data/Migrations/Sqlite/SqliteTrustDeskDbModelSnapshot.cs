@@ -329,6 +329,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("FirstRepliedAt")
                         .HasColumnType("TEXT");
 
@@ -364,6 +367,12 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SlaCheckAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SlaState")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("SolvedAt")
@@ -406,7 +415,13 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("RequesterId")
                         .HasFilter("\"RequesterId\" IS NOT NULL");
 
+                    b.HasIndex("SlaCheckAt")
+                        .HasFilter("\"SlaCheckAt\" IS NOT NULL");
+
                     b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("DueAt", "Id")
+                        .HasFilter("\"DueAt\" IS NOT NULL");
 
                     b.HasIndex("QueueId", "Status");
 
@@ -479,6 +494,58 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("SubjectId");
 
                     b.ToTable("CaseSubjects");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("BreachedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Calendar")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("Elapsed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MetAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RunningSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("Target")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WarnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("CaseTargets", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Escalation", b =>
@@ -1949,6 +2016,15 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("Subject");
                 });
 
+            modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TrustDesk.Cases.Escalation", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", null)
@@ -2124,6 +2200,8 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("Messages");
 
                     b.Navigation("Subjects");
+
+                    b.Navigation("Targets");
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Message", b =>
