@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using TrustDesk.Access;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
+using TrustDesk.Chat;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -67,6 +68,7 @@ public static class TrustDeskApp
         services.AddCases();
         services.AddRules();
         services.AddEmail(builder.Configuration);
+        services.AddChat(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
@@ -95,6 +97,8 @@ public static class TrustDeskApp
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -103,6 +107,7 @@ public static class TrustDeskApp
         app.MapSubjectEndpoints();
         app.MapCaseEndpoints();
         app.MapInboundEmailEndpoints();
+        app.MapChatEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapRuleEndpoints();
         app.MapIdentityEndpoints();
