@@ -51,6 +51,7 @@ public static class ChatEndpoints
             .WithSummary("WebSocket transport: the same events as /events, and messages, typing and reads from the visitor");
 
         app.MapGet("/chat/widget.js", WidgetScript).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/chat/console.js", () => TypedResults.Bytes(ChatWidget.ConsoleScript, "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/chat/demo", DemoPage).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

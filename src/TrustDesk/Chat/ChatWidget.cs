@@ -7,11 +7,14 @@ public static class ChatWidget
 {
     public const string DemoPlatform = "demo";
 
-    public static readonly byte[] Script = Load();
+    public static readonly byte[] Script = Load("TrustDesk.Chat.widget.js");
 
-    private static byte[] Load()
+    /// <summary>The console's crisis alert (a sound), loaded as a module by the live chat list.</summary>
+    public static readonly byte[] ConsoleScript = Load("TrustDesk.Chat.console.js");
+
+    private static byte[] Load(string name)
     {
-        using var stream = typeof(ChatWidget).Assembly.GetManifestResourceStream("TrustDesk.Chat.widget.js")
+        using var stream = typeof(ChatWidget).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException("The chat widget is missing from the build.");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
