@@ -3,7 +3,12 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using TrustDesk.Bench;
 
-// The intake benchmark: see BenchOptions.Usage and docs/benchmarks.md.
+// The intake benchmark: see BenchOptions.Usage and docs/benchmarks.md. `chat` is the chat benchmark (ChatBench).
+if (args.Length > 0 && args[0] == "chat")
+{
+    return await ChatBench.RunAsync(args[1..]);
+}
+
 BenchOptions options;
 try
 {
