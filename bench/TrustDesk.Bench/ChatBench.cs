@@ -50,8 +50,12 @@ public static class ChatBench
 
         // Sessions, a few at a time, then one first message each (so every session has its case) before streams open.
         var visitors = new Visitor[connections];
-        await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stop.Token }, async (i, ct) =>
+        await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop.Token }, async (i, ct) =>
         {
+          for (var attempt = 1; ; attempt++)
+          {
+           try
+           {
             using var response = await http.PostAsJsonAsync("api/v1/chat/sessions", new { visitor = new { name = $"Visitor {i}", email = $"v{i}@bench.example" } }, ct);
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -60,6 +64,14 @@ public static class ChatBench
             var posted = await first.Content.ReadFromJsonAsync<JsonElement>(ct);
             visitor.CaseId = posted.GetProperty("caseId").GetInt64();
             visitors[i] = visitor;
+            return;
+           }
+           catch (HttpRequestException) when (attempt < 5)
+           {
+               // Setup on a busy machine: try the visitor again rather than abort the run.
+               await Task.Delay(200 * attempt, ct);
+           }
+          }
         });
         Console.WriteLine($"{connections} sessions started");
 

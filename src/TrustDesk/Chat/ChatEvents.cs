@@ -45,7 +45,8 @@ public static class ChatEvents
             {
                 return await attempt();
             }
-            catch (DbUpdateException) when (tries < 8)
+            // DbException: SQLite answers "database is locked" when its one writer stays busy past the timeout.
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException && tries < 8)
             {
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * tries), cancellationToken);
