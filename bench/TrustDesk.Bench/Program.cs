@@ -40,6 +40,12 @@ if (args.Length > 0 && args[0] == "next-case")
     return await NextCaseBench.RunAsync(openCases, nextCaseSeconds, keep, CancellationToken.None);
 }
 
+// `chat` is the chat benchmark (ChatBench).
+if (args.Length > 0 && args[0] == "chat")
+{
+    return await ChatBench.RunAsync(args[1..]);
+}
+
 BenchOptions options;
 try
 {

@@ -150,7 +150,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static async Task<string> CreateApiKeyAsync(string serverDll, string dataDirectory, CancellationToken cancellationToken)
     {
-        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read", "--data", dataDirectory]);
+        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read,cases:write", "--data", dataDirectory]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);

@@ -6,6 +6,7 @@ using TrustDesk.AgentConsole;
 using TrustDesk.Api;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
+using TrustDesk.Chat;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -74,6 +75,7 @@ public static class TrustDeskApp
         services.AddSla(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
+        services.AddChat(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
@@ -106,6 +108,8 @@ public static class TrustDeskApp
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -116,6 +120,7 @@ public static class TrustDeskApp
         app.MapSignalEndpoints();
         app.MapCaseEndpoints();
         app.MapInboundEmailEndpoints();
+        app.MapChatEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapRuleEndpoints();
         app.MapIdentityEndpoints();
