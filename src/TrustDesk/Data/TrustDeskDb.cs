@@ -475,6 +475,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
         });
 
         builder.ConfigureEmailModel();
+        builder.ApplyConfigurationsFromAssembly(typeof(TrustDeskDb).Assembly);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

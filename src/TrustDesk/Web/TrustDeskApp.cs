@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using TrustDesk.Access;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
+using TrustDesk.Enforcement;
+using TrustDesk.Webhooks;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -67,6 +69,8 @@ public static class TrustDeskApp
         services.AddCases();
         services.AddRules();
         services.AddEmail(builder.Configuration);
+        services.AddWebhooks(builder.Configuration);
+        services.AddEnforcement(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddIdentityAndAccess(builder.Configuration);
         builder.AddConsole();
@@ -108,6 +112,8 @@ public static class TrustDeskApp
         app.MapIdentityEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuditEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapEnforcementEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
