@@ -84,10 +84,10 @@ public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffect
     }
 
     /// <summary>Accepts a rule's proposal on a case: it becomes an action (automated detection), decided as any other.</summary>
-    public async Task<Result> AcceptProposalAsync(long caseId, Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<Result> AcceptProposalAsync(Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
-        var proposal = await FindProposalAsync(caseId, proposalId, caller, cancellationToken);
-        if (proposal is null)
+        var proposal = await FindProposalAsync(proposalId, caller, cancellationToken);
+        if (proposal?.CaseId is not { } caseId)
         {
             return new NotFound();
         }
@@ -119,10 +119,10 @@ public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffect
         };
     }
 
-    public async Task<Result> DeclineProposalAsync(long caseId, Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<Result> DeclineProposalAsync(Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
-        var proposal = await FindProposalAsync(caseId, proposalId, caller, cancellationToken);
-        if (proposal is null)
+        var proposal = await FindProposalAsync(proposalId, caller, cancellationToken);
+        if (proposal?.CaseId is not { } caseId)
         {
             return new NotFound();
         }
@@ -140,10 +140,11 @@ public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffect
         return new Declined();
     }
 
-    private async Task<ProposedAction?> FindProposalAsync(long caseId, Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken) =>
-        await access.CanSeeAsync(caseId, caller, cancellationToken)
-            ? await db.ProposedActions.FirstOrDefaultAsync(p => p.Id == proposalId && p.CaseId == caseId, cancellationToken)
-            : null;
+    private async Task<ProposedAction?> FindProposalAsync(Guid proposalId, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var proposal = await db.ProposedActions.FirstOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        return proposal?.CaseId is { } caseId && await access.CanSeeAsync(caseId, caller, cancellationToken) ? proposal : null;
+    }
 
     /// <summary>An action is visible with its case, and to approvers (who judge the evidence, whichever department's case it is).</summary>
     internal static async Task<bool> CanSeeAsync(EnforcementAction action, ClaimsPrincipal caller, CaseAccess access, CancellationToken cancellationToken) =>

@@ -37,7 +37,7 @@ public static class EnforcementEndpoints
                 a.Kind, a.Title, subjectKinds = a.SubjectKinds.Select(k => k.ToString().ToLowerInvariant()), a.Reversible, a.Permission, a.Severity,
                 a.Restriction, duration = a.Duration.ToString().ToLowerInvariant(), amount = a.Amount.ToString().ToLowerInvariant(),
             })))
-            .RequireAuthorization()
+            .RequirePermission(Permissions.ActionsRead)
             .WithName("GetActionCatalogue")
             .WithSummary("The kinds of action, the subjects each applies to, reversibility and the permission each needs");
 
@@ -49,7 +49,7 @@ public static class EnforcementEndpoints
 
         actions.MapGet("/{id:guid}", async Task<Results<Ok<ActionView>, NotFound>> (Guid id, ClaimsPrincipal user, ReadActions read, CancellationToken cancellationToken) =>
                 await read.GetAsync(id, user, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
-            .RequireAuthorization()
+            .RequirePermission(Permissions.ActionsRead)
             .WithName("GetAction")
             .WithSummary("One action; 404 unless you may see its case (or approve actions)");
 
@@ -72,7 +72,7 @@ public static class EnforcementEndpoints
 
         actions.MapGet("/{id:guid}/statement", async Task<Results<Ok<StatementView>, NotFound>> (Guid id, ClaimsPrincipal user, ReadActions read, CancellationToken cancellationToken) =>
                 await read.StatementAsync(id, user, cancellationToken) is { } statement ? TypedResults.Ok(statement) : TypedResults.NotFound())
-            .RequireAuthorization()
+            .RequirePermission(Permissions.ActionsRead)
             .WithName("GetStatementOfReasons")
             .WithSummary("The statement of reasons (DSA Art. 17) of a decided action, with its Transparency Database export");
 
@@ -81,22 +81,22 @@ public static class EnforcementEndpoints
             .WithName("ForwardAppeal")
             .WithSummary("The platform forwards a user's appeal; subjectExternalId must be the user the action was taken against (else 403)");
 
-        app.MapGet("/api/v1/cases/{caseId:long}/enforcement", async Task<Results<Ok<CaseEnforcementView>, NotFound>> (long caseId, ClaimsPrincipal user, ReadActions read, CancellationToken cancellationToken) =>
-                await read.ForCaseAsync(caseId, user, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+        app.MapGet("/api/v1/cases/{id:long}/enforcement", async Task<Results<Ok<CaseEnforcementView>, NotFound>> (long id, ClaimsPrincipal user, ReadActions read, CancellationToken cancellationToken) =>
+                await read.ForCaseAsync(id, user, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .WithTags("Enforcement")
             .RequirePermission(Permissions.CasesRead)
             .WithName("GetCaseEnforcement")
             .WithSummary("A case's actions, its rules' proposals and, for an appeal's case, the appeal");
 
-        app.MapPost("/api/v1/cases/{caseId:long}/proposals/{proposalId:guid}/accept", (long caseId, Guid proposalId, ClaimsPrincipal user, DecideAction decide, CancellationToken cancellationToken) =>
-                ProposalAsync(decide.AcceptProposalAsync(caseId, proposalId, user, cancellationToken)))
+        app.MapPost("/api/v1/proposals/{id:guid}/accept", (Guid id, ClaimsPrincipal user, DecideAction decide, CancellationToken cancellationToken) =>
+                ProposalAsync(decide.AcceptProposalAsync(id, user, cancellationToken)))
             .WithTags("Enforcement")
             .RequirePermission(Permissions.ActionsTake)
             .WithName("AcceptProposal")
             .WithSummary("A rule's proposed action becomes an action, decided as any other (four eyes when severe)");
 
-        app.MapPost("/api/v1/cases/{caseId:long}/proposals/{proposalId:guid}/decline", (long caseId, Guid proposalId, ClaimsPrincipal user, DecideAction decide, CancellationToken cancellationToken) =>
-                ProposalAsync(decide.DeclineProposalAsync(caseId, proposalId, user, cancellationToken)))
+        app.MapPost("/api/v1/proposals/{id:guid}/decline", (Guid id, ClaimsPrincipal user, DecideAction decide, CancellationToken cancellationToken) =>
+                ProposalAsync(decide.DeclineProposalAsync(id, user, cancellationToken)))
             .WithTags("Enforcement")
             .RequirePermission(Permissions.ActionsTake)
             .WithName("DeclineProposal")
@@ -110,7 +110,7 @@ public static class EnforcementEndpoints
 
         app.MapGet("/api/v1/strikes", StandingAsync)
             .WithTags("Enforcement")
-            .RequireAuthorization()
+            .RequirePermission(Permissions.ActionsRead)
             .WithName("GetStanding")
             .WithSummary("A subject's strikes, standing and the ladder's next step: ?subject=account:u-123");
 
@@ -207,7 +207,7 @@ internal static class PublicAppealPage
                 if (!Guid.TryParseExact(action ?? "", "N", out var actionId) || expires is not { } until
                     || !AppealLinks.Verify(await statements.KeyAsync(cancellationToken), actionId, until, signature))
                 {
-                    return Page(HttpStatusCode.Forbidden, "This appeal link is not valid", "<p>Use the link in your statement of reasons exactly as it is.</p>");
+                    return Page(HttpStatusCode.BadRequest, "This appeal link is not valid", "<p>Use the link in your statement of reasons exactly as it is.</p>");
                 }
 
                 if (time.GetUtcNow().ToUnixTimeSeconds() > until)
@@ -244,7 +244,7 @@ internal static class PublicAppealPage
                     SubmitAppeal.Invalid => Page(HttpStatusCode.BadRequest, "Please write your appeal", "<p>The appeal text is required (at most 4,000 characters).</p>"),
                     SubmitAppeal.Gone => Page(HttpStatusCode.Gone, "The time to appeal has passed", "<p>This decision can no longer be appealed here.</p>"),
                     SubmitAppeal.Conflict conflict => Page(HttpStatusCode.Conflict, "This decision cannot be appealed now", $"<p>{WebUtility.HtmlEncode(conflict.Reason)}</p>"),
-                    _ => Page(HttpStatusCode.Forbidden, "This appeal link is not valid", "<p>Use the link in your statement of reasons exactly as it is.</p>"),
+                    _ => Page(HttpStatusCode.BadRequest, "This appeal link is not valid", "<p>Use the link in your statement of reasons exactly as it is.</p>"),
                 };
             })
             .AllowAnonymous()

@@ -51,6 +51,9 @@ public static class Permissions
     /// <summary>Write and delete the reply macros every agent uses.</summary>
     public const string MacrosManage = "macros.manage";
 
+    /// <summary>Read actions, their statements of reasons, strikes and standing (per record, as their case).</summary>
+    public const string ActionsRead = "actions.read";
+
     /// <summary>Take enforcement actions on a case (warn, remove a listing, end a stream, restrict).</summary>
     public const string ActionsTake = "actions.take";
 
@@ -89,7 +92,7 @@ public static class Permissions
     [
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
-        RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
+        RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
         WebhooksManage,
     ];
 
@@ -99,13 +102,13 @@ public static class Permissions
     /// <summary>Role to permissions. Admin manages the system and reads the audit trail but does not work cases (separation of duties).</summary>
     public static readonly FrozenDictionary<UserRole, FrozenSet<string>> ByRole = new Dictionary<UserRole, FrozenSet<string>>
     {
-        [UserRole.Agent] = AgentPermissions.Append(ActionsTake).ToFrozenSet(),
-        [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide]).ToFrozenSet(),
+        [UserRole.Agent] = AgentPermissions.Concat([ActionsRead, ActionsTake]).ToFrozenSet(),
+        [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsRead, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide]).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
-        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead }.ToFrozenSet(),
+        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead }.ToFrozenSet(),
         // Admin approves severe actions (the second pair of eyes) and manages webhooks, still without working cases.
-        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsApprove, WebhooksManage }.ToFrozenSet(),
+        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -124,7 +127,7 @@ public static class Permissions
         [Scopes.RulesRead] = new[] { RulesRead }.ToFrozenSet(),
         [Scopes.RulesWrite] = new[] { RulesRead, RulesManage }.ToFrozenSet(),
         [Scopes.EmailWrite] = new[] { EmailWrite }.ToFrozenSet(),
-        [Scopes.ActionsWrite] = new[] { ActionsConfirm }.ToFrozenSet(),
+        [Scopes.ActionsWrite] = new[] { ActionsRead, ActionsConfirm }.ToFrozenSet(),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Lead and Admin must use TOTP whatever the settings say.</summary>

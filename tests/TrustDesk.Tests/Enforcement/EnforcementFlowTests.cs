@@ -126,7 +126,7 @@ public abstract partial class EnforcementFlowTests(Provider provider, PostgresSe
         {
             ["action"] = fields["action"]!, ["expires"] = (long.Parse(fields["expires"]!) + 86400).ToString(), ["signature"] = fields["signature"]!, ["statement"] = "x",
         }), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
         var submitted = await App.CreateClient().PostAsync("/appeal", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["action"] = fields["action"]!, ["expires"] = fields["expires"]!, ["signature"] = fields["signature"]!,
