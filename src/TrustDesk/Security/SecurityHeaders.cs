@@ -36,8 +36,12 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<WebSecuritySe
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference", StringComparison.OrdinalIgnoreCase)
-            ? ReferencePolicy : ConsolePolicy;
+        // An endpoint that set its own, stricter policy keeps it (attachments are served under "sandbox").
+        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference", StringComparison.OrdinalIgnoreCase)
+                ? ReferencePolicy : ConsolePolicy;
+        }
         if (context.Request.IsHttps && settings.Value.HstsMaxAge > TimeSpan.Zero)
         {
             headers.StrictTransportSecurity = "max-age=" + ((long)settings.Value.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
