@@ -4,12 +4,6 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TrustDesk.Bench.Rules;
 
-if (args.Contains("--classifier"))
-{
-    ClassifierCost.Run();
-    return;
-}
-
 if (args.Contains("--quick"))
 {
     QuickCheck.Run();

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Identity;
 using TrustDesk.Data;
-using TrustDesk.Triage.Classifier;
 
 namespace TrustDesk.Triage;
 
@@ -14,7 +13,7 @@ public sealed record RuleHistory(RuleView Current, IReadOnlyList<RuleView> Versi
 public static class RuleEndpoints
 {
     public static IServiceCollection AddRules(this IServiceCollection services) =>
-        services.AddScoped<SaveRule>().AddScoped<BacktestRule>().AddTriageClassifier();
+        services.AddScoped<SaveRule>().AddScoped<BacktestRule>();
 
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
     {
