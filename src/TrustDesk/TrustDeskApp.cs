@@ -7,8 +7,6 @@ using TrustDesk.Api;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Chat;
-using TrustDesk.Enforcement;
-using TrustDesk.Webhooks;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -78,8 +76,6 @@ public static class TrustDeskApp
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddChat(builder.Configuration);
-        services.AddWebhooks(builder.Configuration);
-        services.AddEnforcement(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
@@ -130,8 +126,6 @@ public static class TrustDeskApp
         app.MapIdentityEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuditEndpoints();
-        app.MapWebhookEndpoints();
-        app.MapEnforcementEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
