@@ -36,8 +36,9 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<WebSecuritySe
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
-        // An endpoint that set its own, stricter policy keeps it (attachments are served under "sandbox").
-        if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        // An endpoint that sandboxes its response keeps its own policy (attachments are served under "sandbox"); Blazor's
+        // default ("frame-ancestors 'self'") is replaced by the stricter one below.
+        if (!headers.ContentSecurityPolicy.ToString().Contains("sandbox", StringComparison.Ordinal))
         {
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference", StringComparison.OrdinalIgnoreCase)
                 ? ReferencePolicy : ConsolePolicy;
