@@ -3,7 +3,49 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using TrustDesk.Bench;
 
-// The intake benchmark: see BenchOptions.Usage and docs/benchmarks.md.
+// The intake benchmark: see BenchOptions.Usage and docs/benchmarks.md. `email` is the SMTP benchmark (EmailBench.cs).
+if (args.Length > 0 && args[0] == "email")
+{
+    return await EmailBench.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "next-case")
+{
+    // next-case --open-cases N --seconds S [--keep-data]: see NextCaseBench.
+    var openCases = 1_000_000;
+    var nextCaseSeconds = 20;
+    var keep = false;
+    for (var i = 1; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--open-cases" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+                openCases = n;
+                i++;
+                break;
+            case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s) && s > 0:
+                nextCaseSeconds = s;
+                i++;
+                break;
+            case "--keep-data":
+                keep = true;
+                break;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: trustdesk-bench next-case [--open-cases N] [--seconds S] [--keep-data]");
+                return 2;
+        }
+    }
+
+    CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+    return await NextCaseBench.RunAsync(openCases, nextCaseSeconds, keep, CancellationToken.None);
+}
+
+// `chat` is the chat benchmark (ChatBench).
+if (args.Length > 0 && args[0] == "chat")
+{
+    return await ChatBench.RunAsync(args[1..]);
+}
+
 BenchOptions options;
 try
 {

@@ -64,7 +64,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return Path.GetFullPath(path);
     }
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, bool keepData, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string serverDll, bool keepData, CancellationToken cancellationToken, IEnumerable<string>? extraArgs = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("trustdesk-bench-").FullName;
         try
@@ -72,7 +72,7 @@ public sealed class ServerProcess : IAsyncDisposable
             var key = await CreateApiKeyAsync(serverDll, dataDirectory, cancellationToken);
             var port = FreeLoopbackPort();
             var url = new Uri($"http://127.0.0.1:{port}/");
-            var process = Start(serverDll, ["serve", "--urls", url.ToString().TrimEnd('/'), "--data", dataDirectory]);
+            var process = Start(serverDll, ["serve", "--urls", url.ToString().TrimEnd('/'), "--data", dataDirectory, .. extraArgs ?? []]);
             var server = new ServerProcess(process, dataDirectory, keepData, url, key);
             process.OutputDataReceived += (_, e) => server.Remember(e.Data);
             process.ErrorDataReceived += (_, e) => server.Remember(e.Data);
@@ -150,7 +150,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static async Task<string> CreateApiKeyAsync(string serverDll, string dataDirectory, CancellationToken cancellationToken)
     {
-        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read", "--data", dataDirectory]);
+        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read,cases:write", "--data", dataDirectory]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);

@@ -6,6 +6,7 @@ using TrustDesk.AgentConsole;
 using TrustDesk.Api;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
+using TrustDesk.Chat;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -13,6 +14,7 @@ using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Security;
 using TrustDesk.Signals;
+using TrustDesk.Sla;
 using TrustDesk.Subjects;
 using TrustDesk.Taxonomy;
 using TrustDesk.Triage;
@@ -70,8 +72,10 @@ public static class TrustDeskApp
         services.AddSubjects();
         services.AddSignals(builder.Configuration);
         services.AddCases();
+        services.AddSla(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
+        services.AddChat(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
@@ -104,6 +108,8 @@ public static class TrustDeskApp
         });
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>(maxBodyBytes);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -114,6 +120,7 @@ public static class TrustDeskApp
         app.MapSignalEndpoints();
         app.MapCaseEndpoints();
         app.MapInboundEmailEndpoints();
+        app.MapChatEndpoints();
         app.MapTaxonomyEndpoints();
         app.MapRuleEndpoints();
         app.MapIdentityEndpoints();

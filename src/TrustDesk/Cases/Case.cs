@@ -21,6 +21,7 @@ public sealed class Case
     private readonly List<CaseEvent> _events = [];
     private readonly List<Message> _messages = [];
     private readonly List<CaseSubject> _subjects = [];
+    private readonly List<CaseTarget> _targets = [];
     private List<string> _tags = [];
 
     private Case()
@@ -80,6 +81,18 @@ public sealed class Case
     public IReadOnlyList<CaseEvent> Events => _events;
     public IReadOnlyList<Message> Messages => _messages;
     public IReadOnlyList<CaseSubject> Subjects => _subjects;
+
+    /// <summary>The service-level targets and their clocks (kept by the SLA feature through <see cref="ICaseChangeObserver"/>).</summary>
+    public IReadOnlyList<CaseTarget> Targets => _targets;
+
+    /// <summary>The earliest due time of a running, unmet target; null when none runs. Indexed: the order of <c>n</c> and of sort=due.</summary>
+    public DateTime? DueAt { get; private set; }
+
+    /// <summary>When the next warning or breach of a running target comes; the breach monitor's work list.</summary>
+    public DateTime? SlaCheckAt { get; private set; }
+
+    /// <summary>The SLA state as last recorded; <see cref="SlaStateAt(DateTime)"/> says what it is now.</summary>
+    public CaseSlaState SlaState { get; private set; }
 
     public static string FormatNumber(long id) => $"TD-{id}";
 
@@ -371,6 +384,31 @@ public sealed class Case
         message.MarkFailed(reason);
         Append(now, CaseEventKinds.DeliveryFailed, actor, null, message.Id.ToString(), message.DeliveryError);
     }
+
+    public void AddTarget(CaseTarget target) => _targets.Add(target);
+
+    /// <summary>
+    /// The summary of the targets' clocks. Derived data, not a change of the case by anyone: the version (the ETag an agent
+    /// holds) stays, so a warning arriving while an agent edits does not make their save fail.
+    /// </summary>
+    public void SetSlaSummary(DateTime? dueAt, DateTime? checkAt, CaseSlaState state)
+    {
+        DueAt = dueAt;
+        SlaCheckAt = checkAt;
+        SlaState = state;
+    }
+
+    /// <summary>The SLA state at <paramref name="now"/>: exact even before the breach monitor has recorded a warning or breach that came.</summary>
+    public CaseSlaState SlaStateAt(DateTime now) => SlaStateAt(SlaState, DueAt, SlaCheckAt, now);
+
+    public static CaseSlaState SlaStateAt(CaseSlaState recorded, DateTime? dueAt, DateTime? checkAt, DateTime now) =>
+        recorded == CaseSlaState.Breached || dueAt <= now ? CaseSlaState.Breached
+        : recorded == CaseSlaState.AtRisk || checkAt <= now ? CaseSlaState.AtRisk
+        : recorded;
+
+    /// <summary>A target warned or breached: an event on the log (and so the timeline and the audit trail), by TrustDesk itself.</summary>
+    public void RecordSlaEvent(string kind, string targetKind, string? detail, DateTime at) =>
+        _events.Add(new CaseEvent(at, kind, Actor.System, null, targetKind, detail));
 
     public static List<string> NormaliseTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();

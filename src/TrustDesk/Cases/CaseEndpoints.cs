@@ -14,6 +14,8 @@ public static class CaseEndpoints
         // Every commit that touches a case tells open consoles, whichever writer made it (intake, API, console).
         services.AddSingleton<CaseChanges>();
         services.AddSingleton<CaseChangeInterceptor>();
+        // Features that keep something per case (SLA clocks) see each save's new case events before it is written.
+        services.AddSingleton<ISavingHook, CaseObservers>();
         services.ConfigureDbContext<SqliteTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
         services.ConfigureDbContext<PostgresTrustDeskDb>((provider, options) => AddCaseChangeInterceptors(provider, options));
 
@@ -49,7 +51,8 @@ public static class CaseEndpoints
             .WithSummary("List cases, in the order of work by default (severity, then age)")
             .WithDescription("Filters: status (comma list, or open_any), severity (S1,S2), category (code or family such as payments), " +
                 "queue (name), assignee (or none), subject (kind:externalId), q (full text over titles and messages, or a case number). " +
-                "sort: priority (default), newest, updated. Pages of up to 200 with nextCursor.");
+                "sla (breached, at_risk, ok, none; comma list). " +
+                "sort: priority (default), newest, updated, due (open cases by their earliest unmet SLA target's due time, none last). Pages of up to 200 with nextCursor.");
 
         api.MapGet("/{id:long}", GetAsync)
             .RequirePermission(Permissions.CasesRead)
@@ -235,8 +238,8 @@ public static class CaseEndpoints
     /// <summary>Query-string parameters of the case list.</summary>
     public sealed record ListCasesQueryParameters(
         string? Status, string? Severity, string? Category, string? Queue, string? Assignee, string? Subject, string? Q, string? Sort,
-        int? Limit, string? Cursor)
+        int? Limit, string? Cursor, string? Sla)
     {
-        public ListCasesQuery ToQuery() => new(Status, Severity, Category, Queue, Assignee, Subject, Q, Sort, Limit, Cursor);
+        public ListCasesQuery ToQuery() => new(Status, Severity, Category, Queue, Assignee, Subject, Q, Sort, Limit, Cursor, Sla);
     }
 }

@@ -71,6 +71,8 @@ public static class CaseEventKinds
     public const string Escalated = "escalated";
     public const string Linked = "linked";
     public const string DeliveryFailed = "delivery_failed";
+    public const string SlaWarning = "sla_warning";
+    public const string SlaBreached = "sla_breached";
 }
 
 /// <summary>How <see cref="CaseEvent"/> is stored.</summary>

@@ -19,7 +19,18 @@ public sealed record CaseSummary(
     CaseFlags Flags,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    int Version);
+    int Version,
+    DateTime? DueAt = null,
+    CaseSlaState SlaState = CaseSlaState.None,
+    IReadOnlyList<SlaTargetView>? Sla = null);
+
+/// <summary>
+/// One service-level target of a case. <c>kind</c>: first_reply, next_reply or resolution. <c>dueAt</c> is null while the
+/// clock is paused (the case waits for the user) and once the target is met; <c>breachedAt</c> is the due time it missed.
+/// </summary>
+public sealed record SlaTargetView(
+    string Kind, DateTime StartedAt, DateTime? DueAt, DateTime? MetAt, DateTime? BreachedAt, bool Paused, DateTime? WarnedAt, string Calendar,
+    double TargetMinutes, double UsedMinutes);
 
 public sealed record CaseFlags(bool LiveNow, bool Graphic, bool Minor, bool LegalHold);
 
@@ -50,7 +61,10 @@ public sealed record CaseDetail(
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<RuleHitView> RuleHits,
     IReadOnlyList<ProposalView> Proposals,
-    long? LinkedCaseId = null);
+    long? LinkedCaseId = null,
+    DateTime? DueAt = null,
+    CaseSlaState SlaState = CaseSlaState.None,
+    IReadOnlyList<SlaTargetView>? Sla = null);
 
 /// <summary>Why the case is where it is: a rule that fired, with the values that made it fire.</summary>
 public sealed record RuleHitView(string Rule, int Version, bool Shadow, string Trigger, IReadOnlyList<string> Values, IReadOnlyList<string> Actions, DateTime At);
@@ -85,9 +99,16 @@ public sealed record TimelineEntry(Guid Id, DateTime At, string Kind, string Act
 
 public static class CaseViews
 {
-    public static CaseSummary ToSummary(Case c, CategoryCatalog.Snapshot catalog) => new(
+    public static CaseSummary ToSummary(Case c, CategoryCatalog.Snapshot catalog, DateTime now, IEnumerable<CaseTarget> targets) => new(
         c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, QueueName(c.QueueId, catalog), c.Assignee,
-        c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt, c.UpdatedAt, c.Version);
+        c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt, c.UpdatedAt, c.Version,
+        c.DueAt, c.SlaStateAt(now), ToViews(targets, now));
+
+    /// <summary>The targets in the order they started; breaches that came but the monitor has not recorded yet are shown.</summary>
+    public static IReadOnlyList<SlaTargetView> ToViews(IEnumerable<CaseTarget> targets, DateTime now) =>
+        targets.OrderBy(t => t.StartedAt).ThenBy(t => t.Id).Select(t => new SlaTargetView(
+            t.Kind, t.StartedAt, t.DueAt, t.MetAt, t.BreachedAt ?? (t.MetAt is null && t.DueAt <= now ? t.DueAt : null), t.IsPaused, t.WarnedAt,
+            t.Calendar, t.Target.TotalMinutes, t.Elapsed.TotalMinutes)).ToList();
 
     public static string QueueName(Guid queueId, CategoryCatalog.Snapshot catalog) =>
         catalog.QueuesById.TryGetValue(queueId, out var queue) ? queue.Name : queueId.ToString();

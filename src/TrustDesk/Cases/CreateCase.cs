@@ -47,6 +47,16 @@ public sealed class CreateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
         var errors = Validate(request, snapshot);
+        string? assignee = null;
+        if (!string.IsNullOrWhiteSpace(request.Assignee) && request.Assignee.Length <= 200)
+        {
+            assignee = await CaseAssignees.FindAsync(db, request.Assignee, cancellationToken);
+            if (assignee is null)
+            {
+                errors.Add("assignee", CaseAssignees.NotAUser);
+            }
+        }
+
         if (errors.Any)
         {
             return new Invalid(errors.ToDictionary());
@@ -100,9 +110,9 @@ public sealed class CreateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
             @case.AttachSubject(subject.Id, subjectRequest.Role ?? SubjectRole.Involved);
         }
 
-        if (request.Assignee is not null)
+        if (assignee is not null)
         {
-            @case.Assign(request.Assignee, actor, now);
+            @case.Assign(assignee, actor, now);
         }
 
         if (request.Tags is { Count: > 0 })

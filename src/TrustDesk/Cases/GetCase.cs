@@ -12,7 +12,7 @@ namespace TrustDesk.Cases;
 /// One case with its messages, subjects and timeline, as the caller may see it: null when <see cref="CaseAccess"/> hides
 /// it, and personal data masked unless the caller reads it in clear (<see cref="Permissions.PersonalDataRead"/>).
 /// </summary>
-public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess access)
+public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess access, TimeProvider time)
 {
     public const int MaxMessages = 500;
     public const int MaxTimeline = 1_000;
@@ -44,6 +44,8 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
             .Select(h => new RuleHitView(h.Rule, h.Version, h.Shadow, h.Trigger, h.Values, h.Actions, h.At)).ToListAsync(cancellationToken);
         var proposals = await db.ProposedActions.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.CreatedAt)
             .Select(p => new ProposalView(p.Id, p.Action, p.Target, p.Policy, p.Automatic, p.Rule, p.Status, p.CreatedAt)).ToListAsync(cancellationToken);
+        var targets = await db.CaseTargets.AsNoTracking().Where(t => t.CaseId == id).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
         var clear = caller.Has(Permissions.PersonalDataRead);
         var requester = c.RequesterId is { } requesterId
             ? await db.Contacts.AsNoTracking().Where(r => r.Id == requesterId).Select(r => new ContactView(r.Id, r.Name, r.Email)).FirstOrDefaultAsync(cancellationToken)
@@ -58,6 +60,7 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
             c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, CaseViews.QueueName(c.QueueId, snapshot),
             c.Assignee, c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt,
             c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Resolution, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
-            requester, subjects, messages.Select(m => CaseViews.ToView(m, clear)).ToList(), timeline, hits, proposals, c.LinkedCaseId);
+            requester, subjects, messages.Select(m => CaseViews.ToView(m, clear)).ToList(), timeline, hits, proposals, c.LinkedCaseId,
+            c.DueAt, c.SlaStateAt(now), CaseViews.ToViews(targets, now));
     }
 }

@@ -67,6 +67,15 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
         }
 
         errors.MaxLength("assignee", request.Assignee, 200);
+        string? assignee = null;
+        if (!string.IsNullOrWhiteSpace(request.Assignee) && request.Assignee.Length <= 200)
+        {
+            assignee = await CaseAssignees.FindAsync(db, request.Assignee, cancellationToken);
+            if (assignee is null)
+            {
+                errors.Add("assignee", CaseAssignees.NotAUser);
+            }
+        }
         CreateCase.ValidateTags(errors, "tags", request.Tags);
         if (request.Resolution is not null && !Case.Resolutions.Contains(request.Resolution))
         {
@@ -118,7 +127,7 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
 
         if (request.Assignee is not null)
         {
-            @case.Assign(request.Assignee, actor, now);
+            @case.Assign(assignee ?? "", actor, now);
         }
 
         if (request.Tags is not null)

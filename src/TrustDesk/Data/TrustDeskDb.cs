@@ -28,6 +28,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        await SavingHooks.RunAsync(this, cancellationToken);
         var newEvents = ChangeTracker.Entries<IAuditedChange>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         if (newEvents.Count == 0 && _pendingAudit.Count == 0)
         {

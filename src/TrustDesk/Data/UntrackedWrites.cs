@@ -60,6 +60,17 @@ public sealed class UntrackedWrites(DbContext db)
         navigation.GetCollectionAccessor()!.Add(principal, child, forMaterialization: true);
     }
 
+    /// <summary>
+    /// A child read from the database after its principal was taken as <see cref="Loaded"/>: put into its collection as a
+    /// row (not inserted again) and remembered, so that the next save updates it if it changed.
+    /// </summary>
+    public void LoadedChild(object principal, string collection, object child)
+    {
+        AddLoadedChild(principal, collection, child);
+        _stored.Add(child);
+        Loaded(child);
+    }
+
     /// <summary>Writes what was inserted and changed since the last save, in the context's current transaction.</summary>
     public async Task<Saved> SaveAsync(CancellationToken cancellationToken)
     {

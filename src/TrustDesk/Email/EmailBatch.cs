@@ -43,6 +43,9 @@ public sealed class EmailBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Sna
     /// <summary>Message-ID to the case its message went to, for messages of this batch.</summary>
     public Dictionary<string, Case> CasesByMessageId { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What threading loaded beyond the look-ups here (participants of referenced cases, earlier cases by subject).</summary>
+    public ThreadEmail.Prepared Threading { get; } = new();
+
     /// <summary>The contact each sender address stands for: found in the database, or created by this batch.</summary>
     public Dictionary<string, Contact> ContactsByEmail { get; } = new(StringComparer.Ordinal);
 
@@ -139,6 +142,8 @@ public sealed class EmailBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Sna
                 _subjects[subject.Id] = subject;
             }
         }
+
+        await Threading.LoadAsync(this, emails, settings, cancellationToken);
     }
 
     /// <summary>True when the Message-ID is one of our own replies (our mail coming back).</summary>

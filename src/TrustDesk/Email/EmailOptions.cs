@@ -32,6 +32,12 @@ public sealed class EmailOptions
     /// <summary>A reply to a solved case within this many days reopens it; later, it opens a new case linked to the old one.</summary>
     public int ReopenWindowDays { get; set; } = 14;
 
+    /// <summary>
+    /// A message without threading headers from the same sender with the same subject (Re:/Fwd: and the case token aside)
+    /// joins that sender's case last active within this many days (0 turns it off); a closed one gets a linked new case.
+    /// </summary>
+    public int FollowUpWindowDays { get; set; } = 30;
+
     /// <summary>More than this many messages from one sender within <see cref="FloodWindowMinutes"/> are set aside, not turned into cases.</summary>
     public int FloodMaxPerSender { get; set; } = 30;
 

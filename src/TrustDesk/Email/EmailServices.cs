@@ -7,6 +7,8 @@ public static class EmailServices
     /// <summary>The email channel: the three ways in, processing into cases, and the reply outbox.</summary>
     public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration)
     {
+        // Once at start-up: mail arrives in Windows-1252, GB2312, Shift_JIS, … which .NET reads only with this provider.
+        EmailCharsets.Register();
         services.Configure<EmailOptions>(configuration.GetSection(EmailOptions.Section));
         services.AddSingleton<Data.BlobStore>();
         services.AddSingleton<ComposeEmail>();

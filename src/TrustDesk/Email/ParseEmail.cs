@@ -111,7 +111,14 @@ public static partial class ParseEmail
     public static ParsedEmail Parse(byte[] raw, EmailOptions options, IReadOnlyCollection<string> ownAddresses)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        var message = MimeMessage.Load(ParserOptionsFor(options), stream);
+        var parserOptions = ParserOptionsFor(options);
+        if (EmailCharsets.HeaderEncoding(raw) is { } headerEncoding)
+        {
+            // Unencoded 8-bit headers (old clients, the corpus's Chinese and Russian mail) in the charset their bytes are in.
+            parserOptions.CharsetEncoding = headerEncoding;
+        }
+
+        var message = MimeMessage.Load(parserOptions, stream);
 
         var (fromAddress, fromName) = Sender(message.From);
         if (fromAddress is null)
@@ -159,8 +166,25 @@ public static partial class ParseEmail
 
         var (kind, reason) = Classify(message, fromAddress, ownAddresses);
         return new ParsedEmail(
-            NormaliseMessageId(message.MessageId), references, fromAddress, fromName, CleanLine(message.Subject, 998) ?? "",
+            NormaliseMessageId(message.MessageId), references, fromAddress, fromName, SubjectOf(message, parserOptions),
             fresh, quoted, html, walk.Files, kind, reason, kind == EmailKind.Bounce ? walk.Bounce : null);
+    }
+
+    /// <summary>
+    /// The first Subject header, decoded (encoded words in any charset, raw 8-bit bytes in the message's header charset) and
+    /// on one line. Not <see cref="MimeMessage.Subject"/>: MimeKit drops an encoded CR/LF while unfolding, which glued
+    /// "Hello" and "Bcc: …" together; raw line breaks are folding and go, encoded ones become a space.
+    /// </summary>
+    public static string SubjectOf(MimeMessage message, ParserOptions options)
+    {
+        var header = message.Headers.FirstOrDefault(h => h.Id == HeaderId.Subject);
+        if (header is null)
+        {
+            return "";
+        }
+
+        var raw = header.RawValue.Where(b => b is not (byte)'\r' and not (byte)'\n').ToArray();
+        return CleanLine(Rfc2047.DecodeText(options, raw), 998) ?? "";
     }
 
     /// <summary>The subject as a case title: without Re:/Fwd: and without our [TD-n] token.</summary>
@@ -392,17 +416,10 @@ public static partial class ParseEmail
 
         private static string Decode(TextPart part)
         {
-            try
-            {
-                return part.Text ?? "";
-            }
-            catch (Exception error) when (error is ArgumentException or NotSupportedException or DecoderFallbackException)
-            {
-                // An unknown or lying charset: read the bytes as UTF-8, with replacement characters where they are not.
-                using var buffer = new MemoryStream();
-                part.Content?.DecodeTo(buffer);
-                return Encoding.UTF8.GetString(buffer.ToArray());
-            }
+            // Not part.Text: it trusts the label, and an unknown or lying one is common (EmailCharsets decides).
+            using var buffer = new MemoryStream();
+            part.Content?.DecodeTo(buffer);
+            return EmailCharsets.DecodePart(part, buffer.GetBuffer().AsSpan(0, (int)buffer.Length).ToArray());
         }
 
         private static string DefaultName(string mimeType) => mimeType switch

@@ -33,8 +33,12 @@ public sealed class QueueEmailReply(IOptions<EmailOptions> options, DispatchEmai
             return;
         }
 
+        // Only our own messages and the requester's: the reply goes to the requester, and a message anyone else managed to
+        // put on the case (before threading checked senders) must never shape the headers of the customer's thread.
+        var requesterActor = requester.Id.ToString();
         var thread = await db.Messages.AsNoTracking()
-            .Where(m => m.CaseId == @case.Id && m.Channel == Channel.Email && m.ExternalId != null && m.Id != message.Id)
+            .Where(m => m.CaseId == @case.Id && m.Channel == Channel.Email && m.ExternalId != null && m.Id != message.Id
+                && (m.Direction == MessageDirection.Outbound || (m.Direction == MessageDirection.Inbound && m.AuthorType == "contact" && m.AuthorId == requesterActor)))
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Select(m => new { m.ExternalId, m.Direction })
             .Take(MaxReferences)

@@ -80,7 +80,7 @@ public sealed class ReceiveEmail(IOptions<EmailOptions> options, ILogger<Receive
         if (automatic)
         {
             // An out-of-office or list mail is shown where it belongs but changes nothing, and never opens a case.
-            if (match is null || match.Case.Status == CaseStatus.Closed)
+            if (match is null || !match.Joins || match.Case.Status == CaseStatus.Closed)
             {
                 row.SetAside(email.Kind == EmailKind.Bulk ? "bulk" : "auto_reply", email.KindReason, batch.Now);
                 return;
@@ -94,7 +94,7 @@ public sealed class ReceiveEmail(IOptions<EmailOptions> options, ILogger<Receive
             target = OpenCase(email, contact, actor, batch);
             outcome = "created_case";
         }
-        else if (match.Case.Status == CaseStatus.Closed
+        else if (!match.Joins || match.Case.Status == CaseStatus.Closed
             || (match.Case.Status == CaseStatus.Solved && (match.Case.SolvedAt ?? batch.Now) < batch.Now.AddDays(-settings.ReopenWindowDays)))
         {
             target = OpenCase(email, contact, actor, batch);
@@ -128,10 +128,18 @@ public sealed class ReceiveEmail(IOptions<EmailOptions> options, ILogger<Receive
                 file.ContentId, file.Verdict.Problem, batch.Now));
         }
 
+        if (match is { Note: { } note } && outcome == "linked_case")
+        {
+            // Why this email is not on the case it points at: the agent sees it on the new case, linked to that one.
+            target.AddMessage(MessageDirection.Internal, Channel.System, note, Actor.System, batch.Now);
+        }
+
         if (email.MessageId is not null)
         {
             batch.CasesByMessageId[email.MessageId] = target;
         }
+
+        ThreadEmail.Remember(email, target, batch);
 
         row.Processed(outcome, target, message.Id, batch.Now);
         logger.LogDebug("Email {MessageId} from {Sender}: {Outcome}", email.MessageId, email.FromAddress, outcome);

@@ -86,13 +86,60 @@ public sealed class SmtpListener(IServiceScopeFactory scopes, IOptions<EmailOpti
         }
     }
 
+    /// <summary>
+    /// Says what is wrong with a refused address (a sender's server shows our text in its bounce, so the person who wrote
+    /// learns why), instead of SmtpServer's bare "mailbox unavailable".
+    /// </summary>
     private sealed class RecipientFilter(HashSet<string> accepted) : IMailboxFilter
     {
-        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
-            Task.FromResult(true);
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+        {
+            // The null reverse-path (bounces) is fine; otherwise a mailbox we could one day answer.
+            if (from is not null && !string.IsNullOrEmpty(from.User) && AddressProblem(from) is { } problem)
+            {
+                throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxNameNotAllowed, $"5.1.7 Sender address <{Show(from)}> refused: {problem}"));
+            }
 
-        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
-            Task.FromResult(accepted.Contains($"{to.User}@{to.Host}".ToLowerInvariant()));
+            return Task.FromResult(true);
+        }
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
+        {
+            if (AddressProblem(to) is { } problem)
+            {
+                throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxNameNotAllowed, $"5.1.3 Recipient address <{Show(to)}> refused: {problem}"));
+            }
+
+            if (!accepted.Contains($"{to.User}@{to.Host}".ToLowerInvariant()))
+            {
+                throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.MailboxUnavailable,
+                    $"5.1.1 <{Show(to)}>: no such mailbox here; this server accepts mail only for {string.Join(", ", accepted.Order(StringComparer.Ordinal))}"));
+            }
+
+            return Task.FromResult(true);
+        }
+
+        /// <summary>What is wrong with an address in words, or null.</summary>
+        public static string? AddressProblem(IMailbox mailbox)
+        {
+            if (string.IsNullOrEmpty(mailbox.Host))
+            {
+                return "it has no domain after the @";
+            }
+
+            if (mailbox.Host.StartsWith('['))
+            {
+                // An address literal: RFC 5321 allows [192.0.2.1] and [IPv6:…]; "[1086695621]" (a number) is neither.
+                var literal = mailbox.Host.Trim('[', ']');
+                var v6 = literal.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase);
+                var valid = v6 ? IPAddress.TryParse(literal[5..], out _) : literal.Count(c => c == '.') == 3 && IPAddress.TryParse(literal, out _);
+                return valid ? null : $"[{literal}] is not an IP address literal (write [192.0.2.1], or better a domain name)";
+            }
+
+            return null;
+        }
+
+        private static string Show(IMailbox mailbox) => new string($"{mailbox.User}@{mailbox.Host}".Where(c => !char.IsControl(c)).Take(320).ToArray());
     }
 
     private sealed class Store(IServiceScopeFactory scopes, ILogger logger) : MessageStore

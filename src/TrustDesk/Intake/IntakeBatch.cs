@@ -347,6 +347,14 @@ public sealed class IntakeBatch
         }
     }
 
+    /// <summary>
+    /// The cases this batch opened or changed, with the events they gained, for <see cref="ICaseChangeObserver"/>s. Cases read
+    /// for the batch carry no old events, so the events they have are the new ones.
+    /// </summary>
+    public IReadOnlyList<CaseChange> CaseChanges() =>
+        _openCases.Values.Concat(_openCasesBySubject.Values.SelectMany(c => c)).Distinct()
+            .Where(c => c.Events.Count > 0).Select(c => new CaseChange(c, c.Id == 0, c.Events)).ToList();
+
     /// <summary>Open cases about the subject, loaded when declared with <see cref="Needs.OpenCasesAbout"/> or opened in this batch.</summary>
     public IReadOnlyList<Case> OpenCasesAbout(Guid subjectId) => _openCasesBySubject.GetValueOrDefault(subjectId) ?? [];
 

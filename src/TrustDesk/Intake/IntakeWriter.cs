@@ -1,3 +1,4 @@
+using CaseObservers = TrustDesk.Cases.CaseObservers;
 using Case = TrustDesk.Cases.Case;
 using CaseChanges = TrustDesk.Cases.CaseChanges;
 using System.Diagnostics;
@@ -40,6 +41,7 @@ public sealed class IntakeWriter : BackgroundService
     private readonly int _maxBatchSize;
     private readonly CaseChanges? _caseChanges;
     private readonly SqliteCheckpointer? _checkpointer;
+    private readonly Cases.ICaseChangeObserver[] _caseObservers;
 
     // For the debug log of the writer's load: how much of its time goes to committing, per work.
     private long _statsStarted = Stopwatch.GetTimestamp();
@@ -54,8 +56,10 @@ public sealed class IntakeWriter : BackgroundService
 
     public IntakeWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<IntakeOptions> options,
-        IOptions<DatabaseOptions> databaseOptions, ILogger<IntakeWriter> logger, CaseChanges? caseChanges = null, SqliteCheckpointer? checkpointer = null)
+        IOptions<DatabaseOptions> databaseOptions, ILogger<IntakeWriter> logger, CaseChanges? caseChanges = null, SqliteCheckpointer? checkpointer = null,
+        IEnumerable<Cases.ICaseChangeObserver>? caseObservers = null)
     {
+        _caseObservers = caseObservers?.ToArray() ?? [];
         _caseChanges = caseChanges;
         _checkpointer = checkpointer;
         _contexts = new SingleWriterContexts(scopes, databaseOptions, logger);
@@ -261,6 +265,12 @@ public sealed class IntakeWriter : BackgroundService
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
             var writes = batch.Writes;
+            if (writes is not null)
+            {
+                // Tracked cases are shown to the observers by SaveChanges; these are written past it.
+                await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
+            }
+
             var saved = writes is null ? null : await writes.SaveAsync(CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
             if (saved is not null)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TrustDesk.Identity;
 using TrustDesk.Tests.Infrastructure;
 
 namespace TrustDesk.Tests.Cases;
@@ -77,16 +78,17 @@ public abstract class CaseApiTests(TrustDeskFactory app)
     {
         var client = await app.CreateApiClientAsync();
         var id = await ReportAsync(client, Unique("u"), "conduct.harassment", "Keeps insulting me in chat.");
+        var maya = await app.CreateUserAsync(UserRole.Agent);
 
         var json = await (await client.PatchJsonAsync($"/api/v1/cases/{id}", new
         {
-            status = "open", severity = "S2", queue = "crisis", assignee = "maya@example.test", tags = new[] { "repeat" },
+            status = "open", severity = "S2", queue = "crisis", assignee = maya.Email.ToUpperInvariant(), tags = new[] { "repeat" },
         })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("open", json.Str("status"));
         Assert.Equal("S2", json.Str("severity"));
         Assert.Equal("crisis", json.Str("queue"));
-        Assert.Equal("maya@example.test", json.Str("assignee"));
+        Assert.Equal(maya.Email, json.Str("assignee"));
         var kinds = json.GetProperty("timeline").EnumerateArray().Select(e => e.Str("kind")).ToList();
         Assert.Contains("status_changed", kinds);
         Assert.Contains("severity_changed", kinds);
@@ -232,11 +234,12 @@ public abstract class CaseApiTests(TrustDeskFactory app)
         var subject = Unique("u");
         var spam = await ReportAsync(client, subject, "conduct.spam", "Spam.");
         var threat = await ReportAsync(client, subject, "conduct.threats_violence", "Threatened to hurt me.");
-        await (await client.PatchJsonAsync($"/api/v1/cases/{threat}", new { assignee = "lena@example.test", status = "open" })).ExpectAsync(HttpStatusCode.OK);
+        var lena = await app.CreateUserAsync(UserRole.Agent);
+        await (await client.PatchJsonAsync($"/api/v1/cases/{threat}", new { assignee = lena.Email, status = "open" })).ExpectAsync(HttpStatusCode.OK);
 
         var bySubject = await client.GetJsonAsync($"/api/v1/cases?subject=account:{subject}");
         var bySeverity = await client.GetJsonAsync($"/api/v1/cases?subject=account:{subject}&severity=S1");
-        var byAssignee = await client.GetJsonAsync("/api/v1/cases?assignee=lena@example.test");
+        var byAssignee = await client.GetJsonAsync($"/api/v1/cases?assignee={lena.Email}");
         var byStatus = await client.GetJsonAsync($"/api/v1/cases?subject=account:{subject}&status=new");
         var byFamily = await client.GetJsonAsync($"/api/v1/cases?subject=account:{subject}&category=conduct&queue=conduct");
 

@@ -20,7 +20,8 @@ public sealed class ConsoleUseCaseTests(SqliteApp fixture) : IClassFixture<Sqlit
     {
         using var platform = await fixture.Factory.CreateApiClientAsync();
         var restricted = await CreateCaseAsync(platform, "Host looks 12", "safety.minor", null);
-        await CreateCaseAsync(platform, "Takeover worked by someone else", "payments.account_takeover", "other@staff.example");
+        var other = await fixture.Factory.CreateUserAsync(UserRole.Specialist);
+        await CreateCaseAsync(platform, "Takeover worked by someone else", "payments.account_takeover", other.Email);
         var counterfeit = await CreateCaseAsync(platform, "Fake slab", "authenticity.counterfeit", null);
         var agent = await fixture.Factory.CreatePrincipalAsync(UserRole.Agent);
         var specialist = await fixture.Factory.CreatePrincipalAsync(UserRole.Specialist);

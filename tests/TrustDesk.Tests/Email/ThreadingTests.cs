@@ -82,6 +82,63 @@ public sealed class ThreadingTests(SqliteEmailApp app) : IClassFixture<SqliteEma
     }
 
     [Fact]
+    public async Task HeaderlessReFollowUp_FromTheRequester_JoinsTheOpenCase()
+    {
+        var (caseId, _, _, address) = await StartThreadAsync("webmail");
+        var followUp = Mail.NewId();
+
+        await app.PostRawAsync(Mail.Text(address, "RE:  Fwd: item NOT   as described", "Any news? My phone dropped the headers.", followUp));
+
+        Assert.Equal(caseId, await app.CaseOfAsync(followUp));
+    }
+
+    [Fact]
+    public async Task HeaderlessFollowUp_SameSubjectFromAStranger_OpensItsOwnCase()
+    {
+        var (caseId, _, _, _) = await StartThreadAsync("samesubject");
+        var other = Mail.NewId();
+
+        await app.PostRawAsync(Mail.Text($"{Mail.Unique("other")}@example.com", "Re: Item not as described", "Mine too.", other));
+
+        Assert.NotEqual(caseId, await app.CaseOfAsync(other));
+    }
+
+    [Fact]
+    public async Task InReplyToFromAStranger_OpensNewLinkedCase_AndNeverShapesTheCustomersReplyHeaders()
+    {
+        var (caseId, first, _, _) = await StartThreadAsync("guessed");
+        var intrusion = Mail.NewId("evil.example");
+
+        await app.PostRawAsync(Mail.Text("stranger@evil.example", "Re: Item not as described", "I know your Message-ID.", intrusion, first, $"<{first}>"));
+
+        var strangerCase = await app.CaseOfAsync(intrusion);
+        Assert.NotEqual(caseId, strangerCase);
+        var detail = await app.GetCaseAsync(strangerCase);
+        Assert.Equal(caseId, detail.GetProperty("linkedCaseId").GetInt64());
+        Assert.Contains(detail.GetProperty("messages").EnumerateArray(),
+            m => m.Str("direction") == "internal" && m.Str("text").Contains($"TD-{caseId}", StringComparison.Ordinal));
+        Assert.DoesNotContain((await app.GetCaseAsync(caseId)).GetProperty("messages").EnumerateArray(), m => m.Str("text").Contains("I know your", StringComparison.Ordinal));
+        var reply = await app.ReplyAsync(caseId, "Still looking into it.");
+        Assert.Equal(first, reply.InReplyTo);
+        Assert.DoesNotContain(intrusion, reply.References);
+    }
+
+    [Fact]
+    public async Task InReplyToFromACopiedParticipant_JoinsTheCase()
+    {
+        var address = $"{Mail.Unique("ccowner")}@example.com".ToLowerInvariant();
+        var colleague = $"{Mail.Unique("colleague")}@example.com".ToLowerInvariant();
+        var first = Mail.NewId();
+        await app.PostRawAsync(Mail.Text(address, "Seller sent the wrong card", "My colleague is copied.", first, null, null, $"Cc: Colleague <{colleague}>"));
+        var caseId = await app.CaseOfAsync(first);
+        var answer = Mail.NewId();
+
+        await app.PostRawAsync(Mail.Text(colleague, "Re: Seller sent the wrong card", "I can confirm it was the wrong card.", answer, first, $"<{first}>"));
+
+        Assert.Equal(caseId, await app.CaseOfAsync(answer));
+    }
+
+    [Fact]
     public async Task ForwardByTheRequester_WithTheToken_JoinsTheCase()
     {
         var (caseId, _, reply, address) = await StartThreadAsync("forwarder");

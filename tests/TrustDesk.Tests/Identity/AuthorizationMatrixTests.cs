@@ -31,6 +31,17 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
     private static readonly Who[] Signed = [.. People, Who.Platform];
     private static readonly Who[] CaseWorkers = [Who.Agent, Who.Specialist, Who.Lead];
 
+    /// <summary>
+    /// Chat visitors are not TrustDesk users: their endpoints are anonymous to ASP.NET and prove the session with the
+    /// visitor token issued when the chat started. No caller of this matrix holds one, so each is refused: 401 without a
+    /// bearer token, 404 with one that is not this session's (which does not reveal whether the session exists). The
+    /// WebSocket authenticates in its first frame, after the upgrade, so a plain request is refused with 400 before that.
+    /// </summary>
+    private static readonly Who[] VisitorTokenHolders = [];
+
+    private static readonly HashSet<string> VisitorTokenEndpoints =
+        ["GetChatSession", "PostChatMessage", "StreamChatEvents", "ChatVisitorTyping", "ChatVisitorRead", "ChatWebSocket"];
+
     /// <summary>Who may call each endpoint (by its name, or "METHOD pattern" when it has none). Everyone else is refused.</summary>
     private static readonly Dictionary<string, Who[]> Expected = new()
     {
@@ -89,6 +100,16 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["RevokeApiKey"] = [Who.Admin],
         ["ListAuditEntries"] = [Who.Admin, Who.Auditor],
         ["ConsoleSignOut"] = Everyone,
+        ["GET /chat/widget.js"] = Everyone,
+        ["GET /chat/console.js"] = Everyone,
+        ["GET /chat/demo"] = Everyone,
+        ["StartChatSession"] = Everyone,
+        ["GetChatSession"] = VisitorTokenHolders,
+        ["PostChatMessage"] = VisitorTokenHolders,
+        ["StreamChatEvents"] = VisitorTokenHolders,
+        ["ChatVisitorTyping"] = VisitorTokenHolders,
+        ["ChatVisitorRead"] = VisitorTokenHolders,
+        ["ChatWebSocket"] = VisitorTokenHolders,
     };
 
     private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);
@@ -168,6 +189,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
                 .Replace("{id:long}", caseId.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{messageId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{sessionId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{attachmentId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "account", StringComparison.Ordinal)
                 .Replace("{externalId}", subject, StringComparison.Ordinal)
@@ -196,6 +218,13 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
                 if (status >= 500)
                 {
                     failures.Add($"{endpoint.Method} {path} as {who}: {status} (a server error, whatever the caller may do)");
+                }
+                else if (VisitorTokenEndpoints.Contains(endpoint.Key))
+                {
+                    if (status is not (401 or 404) && !(endpoint.Key == "ChatWebSocket" && status == 400))
+                    {
+                        failures.Add($"{endpoint.Method} {path} as {who}: {status}, expected 401 or 404 (only the chat's visitor token opens it)");
+                    }
                 }
                 else if (allowed == refused || (!allowed && status != (who == Who.Anonymous ? 401 : 403)))
                 {

@@ -68,3 +68,28 @@
     focus: selector => document.querySelector(selector)?.focus(),
   };
 })();
+
+// SLA countdowns: every element with data-due (an ISO instant) shows the time left, or how far past due, and takes the
+// colour of its urgency. The server renders the first value; this keeps it moving without asking the server.
+(() => {
+  const format = ms => {
+    const s = Math.floor(Math.abs(ms) / 1000);
+    const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m ${s % 60}s`;
+  };
+  const tick = () => {
+    const now = Date.now();
+    for (const el of document.querySelectorAll('[data-due]')) {
+      const due = Date.parse(el.dataset.due);
+      if (Number.isNaN(due)) {
+        continue;
+      }
+      const left = due - now;
+      const state = left <= 0 ? 'breached' : el.dataset.sla === 'at_risk' || left < 15 * 60 * 1000 ? 'at_risk' : 'ok';
+      el.textContent = left <= 0 ? `${format(left)} over` : format(left);
+      el.classList.remove('td-due-ok', 'td-due-at_risk', 'td-due-breached', 'td-due-none');
+      el.classList.add(`td-due-${state}`);
+    }
+  };
+  setInterval(tick, 1000);
+})();

@@ -339,6 +339,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("FirstRepliedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -374,6 +377,12 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SlaCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SlaState")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("SolvedAt")
@@ -416,6 +425,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("RequesterId")
                         .HasFilter("\"RequesterId\" IS NOT NULL");
 
+                    b.HasIndex("SlaCheckAt")
+                        .HasFilter("\"SlaCheckAt\" IS NOT NULL");
+
                     b.HasIndex("Title")
                         .HasDatabaseName("IX_Cases_Title_Search")
                         .HasAnnotation("Npgsql:TsVectorConfig", "english");
@@ -423,6 +435,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "GIN");
 
                     b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("DueAt", "Id")
+                        .HasFilter("\"DueAt\" IS NOT NULL");
 
                     b.HasIndex("QueueId", "Status");
 
@@ -495,6 +510,58 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("SubjectId");
 
                     b.ToTable("CaseSubjects");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("BreachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Calendar")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<TimeSpan>("Elapsed")
+                        .HasColumnType("interval");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("MetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RunningSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<TimeSpan>("Target")
+                        .HasColumnType("interval");
+
+                    b.Property<DateTime?>("WarnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("CaseTargets", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Escalation", b =>
@@ -658,6 +725,127 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("MessageId");
 
                     b.ToTable("MessageAttachments");
+                });
+
+            modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ClientMessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("ReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("SessionId", "Seq");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasFilter("\"MessageId\" IS NOT NULL");
+
+                    b.HasIndex("SessionId", "ClientMessageId")
+                        .IsUnique()
+                        .HasFilter("\"ClientMessageId\" IS NOT NULL");
+
+                    b.ToTable("ChatEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Chat.ChatSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AgentName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Crisis")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PlatformUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VisitorEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("VisitorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("ChatSessions", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Contacts.Contact", b =>
@@ -1971,6 +2159,15 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Navigation("Subject");
                 });
 
+            modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TrustDesk.Cases.Escalation", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", null)
@@ -1998,6 +2195,23 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
+                {
+                    b.HasOne("TrustDesk.Chat.ChatSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Chat.ChatSession", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.InboundEmail", b =>
@@ -2146,6 +2360,8 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Navigation("Messages");
 
                     b.Navigation("Subjects");
+
+                    b.Navigation("Targets");
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Message", b =>
