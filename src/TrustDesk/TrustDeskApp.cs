@@ -7,6 +7,8 @@ using TrustDesk.Api;
 using TrustDesk.Audit;
 using TrustDesk.Cases;
 using TrustDesk.Chat;
+using TrustDesk.Enforcement;
+using TrustDesk.Webhooks;
 using TrustDesk.Data;
 using TrustDesk.Email;
 using TrustDesk.Health;
@@ -76,6 +78,8 @@ public static class TrustDeskApp
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddChat(builder.Configuration);
+        services.AddWebhooks(builder.Configuration);
+        services.AddEnforcement(builder.Configuration);
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
@@ -126,6 +130,8 @@ public static class TrustDeskApp
         app.MapIdentityEndpoints();
         app.MapApiKeyEndpoints();
         app.MapAuditEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapEnforcementEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();

@@ -378,6 +378,13 @@ public sealed class Case
     public void RecordEscalation(string department, Actor actor, DateTime now) =>
         Append(now, CaseEventKinds.Escalated, actor, null, department, null);
 
+    /// <summary>
+    /// Records what a feature built on cases did about this one (an enforcement action proposed or decided, an appeal),
+    /// so the timeline and the audit trail show it. <paramref name="kind"/> is the feature's own event kind.
+    /// </summary>
+    public void RecordActivity(string kind, Actor actor, string? from, string? to, string? detail, DateTime now) =>
+        Append(now, kind, actor, from, to, detail);
+
     /// <summary>A reply could not be delivered (the relay refused it, or a bounce came back).</summary>
     public void RecordDeliveryFailure(Message message, string reason, Actor actor, DateTime now)
     {

@@ -10,6 +10,8 @@ namespace TrustDesk.Cases;
 public sealed class ProposedAction
 {
     public const string Proposed = "proposed";
+    public const string Accepted = "accepted";
+    public const string Declined = "declined";
 
     private ProposedAction()
     {
@@ -43,6 +45,17 @@ public sealed class ProposedAction
     public DateTime CreatedAt { get; private set; }
 
     public void AttachTo(Cases.Case @case) => Case = @case;
+
+    /// <summary>A person decided the proposal (the enforcement action it became, if any, keeps the details).</summary>
+    public void Decide(bool accepted)
+    {
+        if (Status != Proposed)
+        {
+            throw new InvalidOperationException($"The proposal was already {Status}.");
+        }
+
+        Status = accepted ? Accepted : Declined;
+    }
 }
 
 /// <summary>How <see cref="ProposedAction"/> is stored.</summary>

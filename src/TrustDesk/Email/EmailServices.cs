@@ -15,6 +15,7 @@ public static class EmailServices
         services.AddScoped<StoreInboundEmail>();
         services.AddScoped<ReceiveEmail>();
         services.AddReplyChannel<QueueEmailReply>();
+        services.AddScoped<QueueNoticeEmail>();
         services.AddSingleton<ProcessInboundEmails>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessInboundEmails>());
         services.AddSingleton<DispatchEmailReplies>();

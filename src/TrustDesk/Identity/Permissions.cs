@@ -50,6 +50,27 @@ public static class Permissions
     /// <summary>Write and delete the reply macros every agent uses.</summary>
     public const string MacrosManage = "macros.manage";
 
+    /// <summary>Read actions, their statements of reasons, strikes and standing (per record, as their case).</summary>
+    public const string ActionsRead = "actions.read";
+
+    /// <summary>Take enforcement actions on a case (warn, remove a listing, end a stream, restrict).</summary>
+    public const string ActionsTake = "actions.take";
+
+    /// <summary>Propose the severe actions (suspend, ban, payout holds, refunds), which still need a second person's approval.</summary>
+    public const string ActionsTakeSevere = "actions.take_severe";
+
+    /// <summary>Approve or reject another person's proposed action (four eyes), with sight of its evidence.</summary>
+    public const string ActionsApprove = "actions.approve";
+
+    /// <summary>The platform confirms that it executed (or failed) an action, and forwards users' appeals.</summary>
+    public const string ActionsConfirm = "actions.confirm";
+
+    /// <summary>Decide appeals against actions the caller took no part in.</summary>
+    public const string AppealsDecide = "appeals.decide";
+
+    /// <summary>Register webhook endpoints, rotate their secrets, replay dead letters.</summary>
+    public const string WebhooksManage = "webhooks.manage";
+
     public const string PolicyPrefix = "permission:";
 
     /// <summary>Policy for the caller's own account (sign-out, MFA enrolment): any signed-in person, even before MFA.</summary>
@@ -70,7 +91,8 @@ public static class Permissions
     [
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
-        RulesRead, RulesManage, EmailWrite, MacrosManage,
+        RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
+        WebhooksManage,
     ];
 
     private static readonly string[] AgentPermissions =
@@ -79,12 +101,13 @@ public static class Permissions
     /// <summary>Role to permissions. Admin manages the system and reads the audit trail but does not work cases (separation of duties).</summary>
     public static readonly FrozenDictionary<UserRole, FrozenSet<string>> ByRole = new Dictionary<UserRole, FrozenSet<string>>
     {
-        [UserRole.Agent] = AgentPermissions.ToFrozenSet(),
-        [UserRole.Specialist] = AgentPermissions.Append(CasesRestricted).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Append(CasesRestricted).Append(RulesManage).Append(MacrosManage).ToFrozenSet(),
+        [UserRole.Agent] = AgentPermissions.Concat([ActionsRead, ActionsTake]).ToFrozenSet(),
+        [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsRead, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide]).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
-        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead }.ToFrozenSet(),
-        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage }.ToFrozenSet(),
+        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead }.ToFrozenSet(),
+        // Admin approves severe actions (the second pair of eyes) and manages webhooks, still without working cases.
+        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -103,6 +126,7 @@ public static class Permissions
         [Scopes.RulesRead] = new[] { RulesRead }.ToFrozenSet(),
         [Scopes.RulesWrite] = new[] { RulesRead, RulesManage }.ToFrozenSet(),
         [Scopes.EmailWrite] = new[] { EmailWrite }.ToFrozenSet(),
+        [Scopes.ActionsWrite] = new[] { ActionsRead, ActionsConfirm }.ToFrozenSet(),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Lead and Admin must use TOTP whatever the settings say.</summary>

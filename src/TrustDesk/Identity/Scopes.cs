@@ -22,7 +22,10 @@ public static class Scopes
     /// <summary>Post raw email (relays and email services).</summary>
     public const string EmailWrite = "email:write";
 
+    /// <summary>Confirm the execution of enforcement actions and forward users' appeals (the platform's side of enforcement).</summary>
+    public const string ActionsWrite = "actions:write";
+
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite, EmailWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite, EmailWrite, ActionsWrite];
 }

@@ -27,6 +27,7 @@ public sealed class Queue
 public static class DefaultQueues
 {
     public const string Triage = "triage";
+    public const string Appeals = "appeals";
 
     public static readonly Queue[] All =
     [
@@ -39,6 +40,7 @@ public static class DefaultQueues
         new(new Guid("0193a000-0000-7000-8000-000000000007"), "payments", "Scams, chargebacks, account takeover, ban evasion"),
         new(new Guid("0193a000-0000-7000-8000-000000000008"), "conduct", "Harassment, hate, spam"),
         new(new Guid("0193a000-0000-7000-8000-000000000009"), "legal", "Law-enforcement requests, IP claims"),
+        new(new Guid("0193a000-0000-7000-8000-00000000000a"), Appeals, "Users' appeals against enforcement decisions"),
     ];
 }
 

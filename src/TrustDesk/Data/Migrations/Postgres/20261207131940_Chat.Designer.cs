@@ -1842,7 +1842,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -2250,7 +2250,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", "Case")
                         .WithMany()

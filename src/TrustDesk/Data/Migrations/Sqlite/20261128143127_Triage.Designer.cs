@@ -996,7 +996,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -1296,7 +1296,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", "Case")
                         .WithMany()

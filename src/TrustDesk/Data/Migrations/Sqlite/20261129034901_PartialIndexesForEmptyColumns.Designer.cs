@@ -1699,7 +1699,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -2090,7 +2090,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", "Case")
                         .WithMany()

@@ -1766,7 +1766,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -2166,7 +2166,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Triage.ProposedAction", b =>
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
                 {
                     b.HasOne("TrustDesk.Cases.Case", "Case")
                         .WithMany()
