@@ -22,7 +22,7 @@ public static class CaseSearch
             return cases.Where(c => c.Id == number);
         }
 
-        if (db is PostgresTrustDeskDb)
+        if (db.Database.IsNpgsql())
         {
             var tsQuery = ToPostgresQuery(query);
             if (tsQuery.Length == 0)

@@ -24,7 +24,7 @@ public static class DataServices
                     "TrustDesk__Database__Provider is postgres but ConnectionStrings__TrustDesk is not set.");
             }
 
-            services.AddDbContextPool<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString));
+            services.AddDbContextPool<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString).AddInterceptors(RowClaims.Interceptor.Instance));
         }
         else
         {
@@ -44,8 +44,8 @@ public static class DataServices
         if (sqliteConnectionString is not null)
         {
             // Registered after the migrator, so the indexer starts on the migrated database.
-            services.AddSingleton(provider => new Cases.SqliteSearchIndex(sqliteConnectionString, provider.GetRequiredService<ILogger<Cases.SqliteSearchIndex>>()));
-            services.AddHostedService<Cases.SqliteSearchIndexer>();
+            services.AddSingleton(provider => new SqliteSearchIndex(sqliteConnectionString, provider.GetRequiredService<ILogger<SqliteSearchIndex>>()));
+            services.AddHostedService<SqliteSearchIndexer>();
             services.AddSingleton(provider => new SqliteCheckpointer(sqliteConnectionString, provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
             services.AddHostedService(provider => provider.GetRequiredService<SqliteCheckpointer>());
         }

@@ -85,6 +85,25 @@ internal sealed class SqliteStatements
     }
 
     /// <summary>
+    /// Reads the entities of <typeparamref name="T"/> whose properties are each in their list of values (every list must
+    /// match), on a connection that keeps its statements: the look-up a batch makes by lists of keys, without SQL text
+    /// outside Data. Null on any other connection or for a type this cannot read: the caller runs its EF Core query.
+    /// </summary>
+    public static List<T>? QueryWhereEachIn<T>(DbContext db, params (string Property, System.Collections.IEnumerable Values)[] lists)
+        where T : class
+    {
+        if (db.Model.FindEntityType(typeof(T)) is not { } type)
+        {
+            return null;
+        }
+
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        var where = "WHERE " + string.Join(" AND ", lists.Select((list, i) =>
+            $"\"{type.FindProperty(list.Property)!.GetColumnName(table)}\" IN (SELECT value FROM json_each(?{i + 1}))"));
+        return QueryWhereIn<T>(db, where, lists);
+    }
+
+    /// <summary>
     /// Reads entities of <typeparamref name="T"/> on a connection that keeps its statements, where the parameters ?1, ?2...
     /// are lists of values of the named properties, each bound as one JSON array (as EF Core sends a list) for
     /// <c>IN (SELECT value FROM json_each(?n))</c>. Null on any other connection, or for a type <see cref="Query{T}"/>

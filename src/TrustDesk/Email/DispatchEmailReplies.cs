@@ -186,33 +186,19 @@ public sealed class DispatchEmailReplies(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         var now = time.GetUtcNow().UtcDateTime;
-        List<OutboundEmail> due;
-        if (db is PostgresTrustDeskDb)
+        await using var transaction = await RowClaims.BeginClaimAsync(db, cancellationToken);
+        var due = await db.OutboundEmails
+            .Where(o => (o.State == OutboundEmailStates.Queued && o.NextAttemptAt <= now) || (o.State == OutboundEmailStates.Sending && o.ClaimedUntil < now))
+            .OrderBy(o => o.NextAttemptAt).Take(BatchSize).ForUpdateSkipLocked().ToListAsync(cancellationToken);
+        foreach (var email in due)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            due = await db.OutboundEmails.FromSqlRaw(
-                    "SELECT * FROM \"OutboundEmails\" WHERE (\"State\" = 'queued' AND \"NextAttemptAt\" <= {0}) OR (\"State\" = 'sending' AND \"ClaimedUntil\" < {0}) " +
-                    "ORDER BY \"NextAttemptAt\" LIMIT {1} FOR UPDATE SKIP LOCKED", now, BatchSize)
-                .ToListAsync(cancellationToken);
-            foreach (var email in due)
-            {
-                email.Claim(now, Lease);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            email.Claim(now, Lease);
         }
-        else
-        {
-            due = await db.OutboundEmails
-                .Where(o => (o.State == OutboundEmailStates.Queued && o.NextAttemptAt <= now) || (o.State == OutboundEmailStates.Sending && o.ClaimedUntil < now))
-                .OrderBy(o => o.NextAttemptAt).Take(BatchSize).ToListAsync(cancellationToken);
-            foreach (var email in due)
-            {
-                email.Claim(now, Lease);
-            }
 
-            await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return due;

@@ -77,14 +77,9 @@ public sealed class ProcessInboundEmails(
         var batchSize = Math.Max(1, options.Value.Processing.BatchSize);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-        var postgres = db is PostgresTrustDeskDb;
-        await using var transaction = postgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        var rows = postgres
-            ? await db.InboundEmails.FromSqlRaw(
-                "SELECT * FROM \"InboundEmails\" WHERE \"State\" = 'received' ORDER BY \"ReceivedAt\" LIMIT {0} FOR UPDATE SKIP LOCKED", batchSize)
-                .ToListAsync(cancellationToken)
-            : await db.InboundEmails.Where(e => e.State == InboundEmailStates.Received).OrderBy(e => e.ReceivedAt).Take(batchSize)
-                .ToListAsync(cancellationToken);
+        await using var transaction = await RowClaims.BeginClaimAsync(db, cancellationToken);
+        var rows = await db.InboundEmails.Where(e => e.State == InboundEmailStates.Received).OrderBy(e => e.ReceivedAt).Take(batchSize)
+            .ForUpdateSkipLocked().ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return 0;

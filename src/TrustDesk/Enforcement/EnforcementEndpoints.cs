@@ -1,3 +1,4 @@
+using TrustDesk.AgentConsole;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +21,8 @@ public static class EnforcementEndpoints
         services.AddScoped<ReadActions>();
         services.AddScoped<SubmitAppeal>();
         services.AddScoped<DecideAppeal>();
+        services.AddCaseSidePanel<CaseEnforcementPanel>();
+        services.AddSubjectPanel<StrikesPanel>();
         return services;
     }
 

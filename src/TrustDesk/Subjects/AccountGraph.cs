@@ -48,8 +48,7 @@ public sealed class AccountGraph(TrustDeskDb db)
     // identifiers, the usual case, EF Core's query pipeline was most of the walk.
     private List<Owned> OwnedBy(List<Guid> subjectIds)
     {
-        if (SqliteStatements.QueryWhereIn<SubjectIdentifier>(db, "WHERE \"SubjectId\" IN (SELECT value FROM json_each(?1))",
-                (nameof(SubjectIdentifier.SubjectId), subjectIds)) is { } identifiers)
+        if (SqliteStatements.QueryWhereEachIn<SubjectIdentifier>(db, (nameof(SubjectIdentifier.SubjectId), subjectIds)) is { } identifiers)
         {
             return [.. identifiers.Where(i => i.Type != IdentifierType.TrackingNumber).Select(i => new Owned(i.SubjectId, i.Type, i.Value))];
         }

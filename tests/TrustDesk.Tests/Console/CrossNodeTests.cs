@@ -46,8 +46,25 @@ public sealed class CrossNodeTests(PostgresServer server)
         await (await platform.PostJsonAsync($"/api/v1/cases/{id}/messages", new { type = "note", text = "Checked the tracking." })).ExpectAsync(HttpStatusCode.Created);
 
         await seenOnSecond.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
-        // The first node hears its own change in-process, and must not hear it again through PostgreSQL.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+
+        // The first node hears its own change in-process, and must not hear it again through PostgreSQL. A change made
+        // on the second node afterwards is the marker: PostgreSQL delivers one channel's notifications to a listener in
+        // commit order, so once the first node hears the marker, an echo of its own change would have come before it.
+        using var platformOnSecond = await second.CreateApiClientAsync();
+        var marker = (await (await platformOnSecond.PostJsonAsync("/api/v1/cases", new { title = "Marker", category = "order.not_received", text = "Later." }))
+            .ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        var markerOnFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnMarker(IReadOnlyCollection<long> ids)
+        {
+            if (ids.Contains(marker))
+            {
+                markerOnFirst.TrySetResult();
+            }
+        }
+
+        first.Services.GetRequiredService<CaseChanges>().Changed += OnMarker;
+        await (await platformOnSecond.PostJsonAsync($"/api/v1/cases/{marker}/messages", new { type = "note", text = "Marker." })).ExpectAsync(HttpStatusCode.Created);
+        await markerOnFirst.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         Assert.Equal(1, Volatile.Read(ref seenOnFirst));
     }
 

@@ -54,7 +54,11 @@ public sealed class OutboxTwoNodeTests(PostgresServer postgres) : IAsyncLifetime
         })));
         await Task.WhenAll(claimers);
         await WaitAllSentAsync(queued);
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // Stopping both dispatchers waits for any send still under way: what the relay has received then is final.
+        foreach (var node in new[] { _first, _second })
+        {
+            await node.Services.GetRequiredService<DispatchEmailReplies>().StopAsync(TestContext.Current.CancellationToken);
+        }
 
         var received = _sink.Received().GroupBy(m => m.MessageId ?? "(none)").ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(queued.Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace TrustDesk.Data.Migrations.Sqlite
 {
     /// <summary>
-    /// Full-text search moves to a file of its own (search.db, see Cases/SqliteSearchIndex.cs), indexed off the
+    /// Full-text search moves to a file of its own (search.db, see Data/SqliteSearchIndex.cs), indexed off the
     /// writers' transactions. The FTS5 tables and the triggers that fed them go; what stays is a small queue of renamed
     /// cases, the one change to indexed text that new-row watermarks cannot see. The new index builds itself from the
     /// database on first start.

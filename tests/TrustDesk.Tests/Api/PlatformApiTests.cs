@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Tests.Infrastructure;
 
-namespace TrustDesk.Tests.Web;
+namespace TrustDesk.Tests.Api;
 
 /// <summary>Health, readiness, the OpenAPI document and the migrations, against both providers.</summary>
 public abstract class PlatformApiTests(TrustDeskFactory app)
@@ -52,19 +52,6 @@ public abstract class PlatformApiTests(TrustDeskFactory app)
         var response = await client.GetAsync("/api/v1/nothing-here", TestContext.Current.CancellationToken);
 
         await response.ExpectProblemAsync(HttpStatusCode.NotFound);
-    }
-
-    [Fact]
-    public async Task Categories_ListTheTaxonomyWithDefaults()
-    {
-        var client = await app.CreateApiClientAsync("cases:read");
-
-        var json = await client.GetJsonAsync("/api/v1/categories");
-
-        var selfHarm = json.EnumerateArray().Single(c => c.Str("code") == "safety.self_harm");
-        Assert.Equal("S1", selfHarm.Str("defaultSeverity"));
-        Assert.True(json.EnumerateArray().Single(c => c.Str("code") == "safety.minor").GetProperty("restricted").GetBoolean());
-        Assert.Equal(36, json.GetArrayLength());
     }
 
     [Fact]

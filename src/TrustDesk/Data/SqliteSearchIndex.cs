@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace TrustDesk.Cases;
+namespace TrustDesk.Data;
 
 /// <summary>
 /// SQLite's full-text index of case titles and message text, kept in a file of its own (<c>search.db</c> beside
@@ -65,7 +65,7 @@ public sealed class SqliteSearchIndex : IDisposable
         }
     }
 
-    /// <summary>The ids of the cases whose title or messages match an FTS5 query (see <see cref="CaseSearch.ToFts5Query"/>).</summary>
+    /// <summary>The ids of the cases whose title or messages match an FTS5 query (words quoted by the caller, so no user text is query syntax).</summary>
     public async Task<List<long>> MatchAsync(string ftsQuery, CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);

@@ -2,7 +2,7 @@ using System.Net;
 using TrustDesk.Identity;
 using TrustDesk.Tests.Infrastructure;
 
-namespace TrustDesk.Tests.Web;
+namespace TrustDesk.Tests.Api;
 
 /// <summary>Personal data comes masked; a reveal needs a reason and is audited; none of it reaches the logs.</summary>
 public sealed class PersonalDataTests : IAsyncDisposable

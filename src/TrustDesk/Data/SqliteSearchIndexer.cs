@@ -1,4 +1,4 @@
-namespace TrustDesk.Cases;
+namespace TrustDesk.Data;
 
 /// <summary>
 /// Keeps <see cref="SqliteSearchIndex"/> a moment behind the database: catches it up a few times a second, on a thread
