@@ -22,7 +22,8 @@ public sealed record CaseSummary(
     int Version,
     DateTime? DueAt = null,
     CaseSlaState SlaState = CaseSlaState.None,
-    IReadOnlyList<SlaTargetView>? Sla = null);
+    IReadOnlyList<SlaTargetView>? Sla = null,
+    DateTime? AtRiskFrom = null);
 
 /// <summary>
 /// One service-level target of a case. <c>kind</c>: first_reply, next_reply or resolution. <c>dueAt</c> is null while the
@@ -102,7 +103,9 @@ public static class CaseViews
     public static CaseSummary ToSummary(Case c, CategoryCatalog.Snapshot catalog, DateTime now, IEnumerable<CaseTarget> targets) => new(
         c.Id, c.Number, c.Title, CaseStatusRules.ToCode(c.Status), c.Severity, c.Category, QueueName(c.QueueId, catalog), c.Assignee,
         c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt, c.UpdatedAt, c.Version,
-        c.DueAt, c.SlaStateAt(now), ToViews(targets, now));
+        c.DueAt, c.SlaStateAt(now), ToViews(targets, now),
+        // The next check before the due time is a target's warning (a share of it used): from then on the case is at risk.
+        AtRiskFrom: c.SlaCheckAt is { } check && check < c.DueAt ? check : null);
 
     /// <summary>The targets in the order they started; breaches that came but the monitor has not recorded yet are shown.</summary>
     public static IReadOnlyList<SlaTargetView> ToViews(IEnumerable<CaseTarget> targets, DateTime now) =>

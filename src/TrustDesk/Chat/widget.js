@@ -34,7 +34,7 @@
     ".who{display:block;font-size:11px;opacity:.75;margin-bottom:2px}.meta{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}" +
     ".typing{min-height:18px;font-size:12px;color:#555;padding:0 14px}.status{font-size:12px;color:#444;padding:6px 14px;border-top:1px solid #eee;background:#fff}" +
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #eee}textarea{flex:1;resize:none;height:44px;padding:8px;border:1px solid #c8d0da;border-radius:8px;font-size:14px}" +
-    "button.send{background:#1f4f8f;color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}.intro{padding:14px;display:flex;flex-direction:column;gap:8px}" +
+    "button.send{background:#1f4f8f;color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}[hidden]{display:none!important}.intro{padding:14px;display:flex;flex-direction:column;gap:8px}" +
     ".intro input{padding:8px;border:1px solid #c8d0da;border-radius:6px;font-size:14px}.err{color:#b00020;font-size:12px}" +
     "</style>" +
     "<button class='launcher' type='button' aria-expanded='false' aria-controls='td-panel'>Chat with us</button>" +
@@ -70,6 +70,8 @@
     panel.hidden = !open;
     $(".launcher").setAttribute("aria-expanded", String(open));
     if (open) {
+      /* Messages that arrived while the panel was closed could not scroll it: show the latest on opening. */
+      log.scrollTop = log.scrollHeight;
       if (!state.session) {
         if (identityToken) startSession({ identityToken: identityToken }); else { intro.hidden = false; compose.hidden = true; }
       }
@@ -99,7 +101,7 @@
         if (r.status === 401) throw new Error("Your sign-in has expired. Reload the page and try again.");
         return r.json().then(function (p) { throw new Error(p.title || "Could not start the chat."); });
       })
-      .then(function (s) { state.session = { sessionId: s.sessionId, visitorToken: s.visitorToken }; save(); intro.hidden = true; compose.hidden = false; connect(); })
+      .then(function (s) { state.session = { sessionId: s.sessionId, visitorToken: s.visitorToken }; save(); intro.hidden = true; compose.hidden = false; connect(); flush(); })
       .catch(function (e) { intro.hidden = !!identityToken && false; intro.querySelector(".err").textContent = e.message; statusLine.textContent = e.message; });
   }
 
@@ -229,7 +231,8 @@
 
   function send() {
     var body = text.value.trim();
-    if (!body || !state.session) return;
+    if (!body) return;
+    /* Before the session exists (it is being started) the message waits as pending: delivered once it does. */
     text.value = "";
     var cid = uuid();
     var el = bubble("visitor", body, null, null);
@@ -242,7 +245,7 @@
   /* Retries with the same clientMessageId until stored: the server keeps one copy however many times it arrives. */
   function deliver(cid) {
     var p = state.pending[cid];
-    if (!p) return;
+    if (!p || !state.session) return;
     if (state.ws && state.ws.readyState === 1) {
       state.ws.send(JSON.stringify({ type: "message", text: p.text, clientMessageId: cid }));
       setTimeout(function () { if (state.pending[cid]) deliver(cid); }, 5000);

@@ -85,7 +85,9 @@
         continue;
       }
       const left = due - now;
-      const state = left <= 0 ? 'breached' : el.dataset.sla === 'at_risk' || left < 15 * 60 * 1000 ? 'at_risk' : 'ok';
+      // At risk from the server's warning time (a share of the target used), the same rule as the API's slaState.
+      const risk = el.dataset.atRisk ? Date.parse(el.dataset.atRisk) : NaN;
+      const state = left <= 0 ? 'breached' : el.dataset.sla === 'at_risk' || now >= risk ? 'at_risk' : 'ok';
       el.textContent = left <= 0 ? `${format(left)} over` : format(left);
       el.classList.remove('td-due-ok', 'td-due-at_risk', 'td-due-breached', 'td-due-none');
       el.classList.add(`td-due-${state}`);
