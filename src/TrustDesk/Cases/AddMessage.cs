@@ -23,6 +23,7 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
     public sealed record NotFound : Result;
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     public sealed record IdempotencyMismatch : Result;
+    public sealed record Forbidden(string Reason) : Result;
 
     /// <param name="attachments">Files already kept in the blob store (the console's composer stores them first).</param>
     public async Task<Result> HandleAsync(
@@ -57,6 +58,15 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
         if (!await access.CanSeeAsync(caseId, caller, cancellationToken))
         {
             return new NotFound();
+        }
+
+        // Department members answer the desk, not the user: notes only. A reply reaches the user (even on a crisis case)
+        // and a status change moves the case, so both need the case workers' permission.
+        if ((request.Type == "reply" || status is not null) && !caller.Has(Permissions.CasesUpdate))
+        {
+            return new Forbidden(request.Type == "reply"
+                ? "Only case workers reply to the user; add an internal note for the agent instead."
+                : "Only case workers change a case's status; add an internal note for the agent instead.");
         }
 
         var @case = await db.Cases.FirstAsync(c => c.Id == caseId, cancellationToken);

@@ -213,6 +213,7 @@ public static class CaseEndpoints
             AddMessage.Added added => TypedResults.Created($"/api/v1/cases/{id}", added.Message),
             AddMessage.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             AddMessage.IdempotencyMismatch => (ProblemHttpResult)Idempotency.MismatchProblem(),
+            AddMessage.Forbidden forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed on this case.", detail: forbidden.Reason),
             _ => TypedResults.NotFound(),
         };
     }

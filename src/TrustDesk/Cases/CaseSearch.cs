@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using TrustDesk.Contacts;
 using TrustDesk.Data;
 
 namespace TrustDesk.Cases;
@@ -22,30 +23,43 @@ public static class CaseSearch
             return cases.Where(c => c.Id == number);
         }
 
+        // An email address also finds the cases that person wrote in (their requester), whatever the messages say.
+        var email = RequesterEmail(query);
         if (db.Database.IsNpgsql())
         {
             var tsQuery = ToPostgresQuery(query);
-            if (tsQuery.Length == 0)
+            if (tsQuery.Length == 0 && email is null)
             {
                 return cases.Where(c => false);
             }
 
             return cases.Where(c =>
-                EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, c.Title).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))
-                || db.Set<Message>().Any(m => m.CaseId == c.Id
-                    && EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, m.Text).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))));
+                (email != null && db.Set<Contact>().Any(k => k.Id == c.RequesterId && k.Email == email))
+                || (tsQuery != "" && (EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, c.Title).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))
+                    || db.Set<Message>().Any(m => m.CaseId == c.Id
+                        && EF.Functions.ToTsVector(PostgresTrustDeskDb.TextSearchConfig, m.Text).Matches(EF.Functions.ToTsQuery(PostgresTrustDeskDb.TextSearchConfig, tsQuery))))));
         }
 
         var ftsQuery = ToFts5Query(query);
-        if (ftsQuery.Length == 0)
+        if (ftsQuery.Length == 0 && email is null)
         {
             return cases.Where(c => false);
         }
 
         var index = sqliteIndex ?? throw new InvalidOperationException("SQLite search needs the SqliteSearchIndex service (registered by AddData).");
         // The matching ids go in as one array parameter; the filters, access rules and paging still run in the database.
-        var ids = await index.MatchAsync(ftsQuery, cancellationToken);
-        return cases.Where(c => EF.Parameter(ids).Contains(c.Id));
+        var ids = ftsQuery.Length == 0 ? [] : await index.MatchAsync(ftsQuery, cancellationToken);
+        return cases.Where(c => EF.Parameter(ids).Contains(c.Id) || (email != null && db.Set<Contact>().Any(k => k.Id == c.RequesterId && k.Email == email)));
+    }
+
+    /// <summary>The query as a requester's email (contacts keep theirs lower-case), or null when it is not one address.</summary>
+    internal static string? RequesterEmail(string query)
+    {
+        var trimmed = query.Trim();
+        return trimmed.Length <= 320 && !trimmed.Contains(' ', StringComparison.Ordinal) && System.Net.Mail.MailAddress.TryCreate(trimmed, out var address)
+            && address.Address == trimmed
+            ? trimmed.ToLowerInvariant()
+            : null;
     }
 
     /// <summary>Each word becomes a quoted FTS5 string (so no user text is query syntax); the last is a prefix.</summary>
