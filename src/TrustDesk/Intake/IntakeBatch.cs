@@ -118,6 +118,12 @@ public sealed class IntakeBatch
         TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
     {
         var batch = new IntakeBatch(db, now, catalog, rules);
+        if (db.SharedByNodes)
+        {
+            // Several nodes write to this database: every subject the batch needs is made to exist first, so that two
+            // nodes creating the same subject at once both go on with one row instead of one failing on its unique key.
+            await batch.InsertMissingSubjectsAsync(needs, cancellationToken);
+        }
 
         // Lists go in as one array parameter each (EF.Parameter), not EF Core 10's default of one parameter per element:
         // with that, every batch size made new SQL, which EF Core generated again and SQLite prepared again (measured:
@@ -163,7 +169,9 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            var cases = batch.Writes is null
+            var cases = db.SharedByNodes
+                ? await LockOpenCasesAsync(db, clusterKeys, batch.Tracking, cancellationToken)
+                : batch.Writes is null
                 ? await TrackedCasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken)
                 : SqliteStatements.QueryWhereIn<Case>(db, "WHERE \"ClusterKey\" IN (SELECT value FROM json_each(?1))", (nameof(Case.ClusterKey), clusterKeys))
                     ?? await CasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken);
@@ -192,9 +200,14 @@ public sealed class IntakeBatch
         var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
         if (aboutIds.Count > 0)
         {
-            var cases = await db.Cases.AsTracking(batch.Tracking)
-                .Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
-                .ToListAsync(cancellationToken);
+            // Where other nodes write too, read locked: a report batch on another node joining one of these cases waits
+            // for this one (or this one for it) instead of one of them failing on the case's version.
+            var cases = db.SharedByNodes
+                ? await PostgresRows.ForUpdate<Case, Guid>(db, nameof(Case.PrimarySubjectId), aboutIds).AsTracking(batch.Tracking)
+                    .Where(c => c.ClusterKey != null).ToListAsync(cancellationToken)
+                : await db.Cases.AsTracking(batch.Tracking)
+                    .Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
+                    .ToListAsync(cancellationToken);
             var loaded = new List<Case>();
             foreach (var found in cases)
             {
@@ -233,12 +246,46 @@ public sealed class IntakeBatch
         return batch;
     }
 
+    /// <summary>
+    /// Where several nodes share the database: reports about one problem join its one open case. The batch waits for
+    /// the lock of each cluster key it will look at (another node's batch holding one commits first), then reads those
+    /// open cases locked, so what it reads stays true until it commits: the other node's case is joined, not doubled,
+    /// and the case's version cannot change under the batch.
+    /// </summary>
+    private static async Task<List<Case>> LockOpenCasesAsync(
+        TrustDeskDb db, List<string> clusterKeys, QueryTrackingBehavior tracking, CancellationToken cancellationToken)
+    {
+        await ClusterLock.TakeForTransactionAsync(db, clusterKeys.Select(ClusterLockName), cancellationToken);
+        return await PostgresRows.ForUpdate<Case, string>(db, nameof(Case.ClusterKey), clusterKeys).AsTracking(tracking).ToListAsync(cancellationToken);
+    }
+
+    private static string ClusterLockName(string clusterKey) => "case-cluster:" + clusterKey;
+
+    // The subjects created by InsertMissingSubjectsAsync: rows already, reported as created by the first work that asks.
+    private readonly HashSet<Guid> _createdUpFront = [];
+
+    /// <summary>
+    /// Inserts every subject the works will ask for and that does not exist yet, in the batch's transaction, before
+    /// anything is looked up: afterwards every one of them is a row, found by the look-ups like the others.
+    /// </summary>
+    private async Task InsertMissingSubjectsAsync(Needs needs, CancellationToken cancellationToken)
+    {
+        var candidates = needs.Subjects.Union(needs.SubjectsWithGraph).Select(k => new Subject(k.Kind, k.ExternalId, Now)).ToList();
+        foreach (var subject in await PostgresRows.InsertMissingAsync(Db, candidates, [nameof(Subject.Kind), nameof(Subject.ExternalId)], cancellationToken))
+        {
+            _newSubjects.Add(subject.Id);
+            _createdUpFront.Add(subject.Id);
+            Signals.HasNoHistory(subject.Id);
+        }
+    }
+
     /// <summary>The subject with this platform id; created (with its id as display name) when the platform has not sent it yet.</summary>
     public Subject GetOrCreateSubject(SubjectKind kind, string externalId, out bool created)
     {
         if (_subjects.TryGetValue((kind, externalId), out var subject))
         {
-            created = false;
+            // A subject this batch inserted up front is new to the first work that asks for it.
+            created = _createdUpFront.Remove(subject.Id);
             return subject;
         }
 
@@ -270,7 +317,22 @@ public sealed class IntakeBatch
             return null;
         }
 
-        @case = Db.Cases.AsTracking(Tracking).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        if (Db.SharedByNodes)
+        {
+            // A key no work declared (a category a rule chose): its lock is taken now, out of the sorted order, so
+            // without waiting; when another node holds it the batch gives way and is tried again.
+            if (!ClusterLock.TryTakeForTransaction(Db, ClusterLockName(clusterKey)))
+            {
+                throw new RetryableConflictException($"Another node is joining reports to cluster {clusterKey}.");
+            }
+
+            @case = PostgresRows.ForUpdate<Case, string>(Db, nameof(Case.ClusterKey), [clusterKey]).AsTracking(Tracking).FirstOrDefault();
+        }
+        else
+        {
+            @case = Db.Cases.AsTracking(Tracking).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        }
+
         if (@case is not null)
         {
             // As in LoadAsync: only its links to this batch's subjects, so a reporter is never attached twice.

@@ -133,7 +133,7 @@ public sealed class IntakeWriter : BackgroundService
         var threadCpu = debug ? ThreadCpuClock.Now() : null;
         try
         {
-            await CommitTogetherAsync(works);
+            await CommitWithRetriesAsync(works, works.Count > 1 ? GroupAttempts : LoneAttempts);
             BatchSizes.Record(works.Count);
         }
         catch (Exception error) when (works.Count > 1)
@@ -147,7 +147,7 @@ public sealed class IntakeWriter : BackgroundService
         }
         catch (Exception error)
         {
-            await RetryOnceAsync(works[0], error);
+            Fail(works[0], error);
         }
         finally
         {
@@ -203,28 +203,53 @@ public sealed class IntakeWriter : BackgroundService
     {
         try
         {
-            await CommitTogetherAsync([work]);
+            await CommitWithRetriesAsync([work], LoneAttempts);
         }
         catch (Exception error)
         {
-            await RetryOnceAsync(work, error);
+            Fail(work, error);
         }
     }
 
-    // A lone work can fail on a race with another node (two writers creating the same subject); a second try sees
-    // the other writer's rows and succeeds. A second failure is the work's own fault.
-    private async Task RetryOnceAsync(IntakeWork work, Exception firstError)
+    private void Fail(IntakeWork work, Exception error)
     {
-        try
+        _logger.LogError(error, "Intake work {Work} failed", work.GetType().Name);
+        work.Failed(error);
+    }
+
+    // How often a commit is tried. A race with another node (two writers creating the same row, a lock another node
+    // holds, a deadlock PostgreSQL broke, a row changed since it was read) or a moment without the database resolves on
+    // a later try: those are retried with growing pauses, so a client never sees a conflict it did not cause. Anything
+    // else gets one more try (a race the error does not name), then fails alone.
+    private const int GroupAttempts = 4;
+    private const int LoneAttempts = 8;
+
+    private async Task CommitWithRetriesAsync(List<IntakeWork> works, int attempts)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            await CommitTogetherAsync([work]);
-        }
-        catch (Exception error)
-        {
-            _logger.LogError(error, "Intake work {Work} failed twice (first: {FirstError})", work.GetType().Name, firstError.GetType().Name);
-            work.Failed(error);
+            try
+            {
+                await CommitTogetherAsync(works);
+                return;
+            }
+            catch (Exception error) when (attempt < (DatabaseErrors.IsTransient(error) ? attempts : Math.Min(attempts, 2)))
+            {
+                var pause = Backoff(attempt);
+                _logger.LogDebug(error, "Intake commit of {Count} works, try {Attempt}, gave way ({Error}); trying again in {Pause} ms",
+                    works.Count, attempt, error.GetType().Name, pause.TotalMilliseconds);
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause);
+                }
+            }
         }
     }
+
+    // No pause before the second try (the other writer has usually committed by then), then 5, 10, 20... ms with jitter,
+    // at most a second: two nodes that collided do not collide again in step.
+    private static TimeSpan Backoff(int attempt) =>
+        attempt == 1 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(1000, 5 * Math.Pow(2, attempt - 2)) * (0.5 + Random.Shared.NextDouble()));
 
     private async Task CommitTogetherAsync(IReadOnlyList<IntakeWork> works)
     {
@@ -252,6 +277,10 @@ public sealed class IntakeWriter : BackgroundService
         var db = lease.Db;
         var catalog = await _catalog.GetAsync(CancellationToken.None);
         var rules = await _triage.GetAsync(CancellationToken.None);
+
+        // Where other nodes write too, the batch reads inside its transaction: what it reads under its locks (the open
+        // case of a cluster key) stays true until it commits. SQLite's single writer reads first and writes after.
+        await using var shared = db.SharedByNodes ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
         var batch = await IntakeBatch.LoadAsync(db, _time.GetUtcNow().UtcDateTime, catalog, rules, needs, CancellationToken.None);
         foreach (var work in works)
         {
@@ -262,7 +291,8 @@ public sealed class IntakeWriter : BackgroundService
         IReadOnlyCollection<long> writtenCases = [];
         var touchedCases = await db.SaveBatchAsync<Case, long>(async () =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await using var own = shared is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
+            var transaction = shared ?? own!;
             // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
             var writes = batch.Writes;
             if (writes is not null)

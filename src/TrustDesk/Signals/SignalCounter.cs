@@ -116,7 +116,9 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
             return;
         }
 
-        foreach (var chunk in _pending.Chunk(RowsPerStatement))
+        // In key order: two nodes adding to the same buckets lock their rows in the same order, so neither waits for
+        // the other in a circle (a deadlock PostgreSQL would break by failing one of them).
+        foreach (var chunk in _pending.OrderBy(p => p.Key).Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ");
             var parameters = new List<object>(chunk.Length * 5);

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace TrustDesk.Data;
+
+/// <summary>
+/// Multi-row statements on PostgreSQL built from the EF model (EF Core's column names, type mappings and converters, as
+/// <see cref="PreparedInserts"/> does for SQLite): many rows in one statement, and many statements in one round trip.
+/// </summary>
+public static class PostgresRows
+{
+    private static readonly ConcurrentDictionary<IEntityType, Table> Tables = new();
+
+    // PostgreSQL's wire protocol counts a statement's parameters in 16 bits.
+    private const int MaxParameters = 65_535;
+
+    /// <summary>
+    /// Inserts the rows that are not there yet, judged by the unique key over <paramref name="uniqueProperties"/>
+    /// (<c>INSERT ... ON CONFLICT (...) DO NOTHING</c>), in the current transaction; returns the rows it inserted. A row
+    /// another transaction is inserting at the same moment waits for it, then counts as there: two nodes creating the
+    /// same subject at once both go on with the one row, neither fails. Rows are written in the order of their keys, so
+    /// two transactions inserting overlapping sets wait for each other in one direction only.
+    /// </summary>
+    public static async Task<IReadOnlySet<T>> InsertMissingAsync<T>(
+        TrustDeskDb db, IReadOnlyList<T> rows, IReadOnlyList<string> uniqueProperties, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (db is not PostgresTrustDeskDb)
+        {
+            throw new InvalidOperationException("Multi-row upserts are written for PostgreSQL.");
+        }
+
+        var inserted = new HashSet<T>(ReferenceEqualityComparer.Instance);
+        if (rows.Count == 0)
+        {
+            return inserted;
+        }
+
+        var table = TableOf(db, typeof(T));
+        var key = table.Key ?? throw new InvalidOperationException($"{typeof(T).Name} needs a single-column key to tell which rows were inserted.");
+        var unique = uniqueProperties.Select(p => table.Column(p)).ToArray();
+        var ordered = rows.OrderBy(r => string.Join("\u0001", unique.Select(c => Convert.ToString(c.Property.GetGetter().GetClrValueUsingContainingEntity(r), System.Globalization.CultureInfo.InvariantCulture))), StringComparer.Ordinal).ToList();
+        var byKey = ordered.ToDictionary(r => key.Property.GetGetter().GetClrValueUsingContainingEntity(r)!);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var chunk in ordered.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
+        {
+            await using var command = new NpgsqlCommand(null, connection, transaction);
+            command.CommandText = table.InsertSql(chunk.Length, command.Parameters, chunk)
+                + $" ON CONFLICT ({string.Join(", ", unique.Select(c => c.Sql))}) DO NOTHING RETURNING {key.Sql}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(byKey[reader.GetValue(0)]);
+            }
+        }
+
+        return inserted;
+    }
+
+    /// <summary>
+    /// The rows whose <paramref name="property"/> is one of <paramref name="values"/>, locked for the rest of the
+    /// transaction (<c>SELECT ... FOR UPDATE</c>): until it ends, nobody else changes them, so an update guarded by the
+    /// version read here cannot fail. Rows are locked in the order of their key.
+    /// </summary>
+    public static IQueryable<T> ForUpdate<T, TValue>(TrustDeskDb db, string property, IReadOnlyList<TValue> values)
+        where T : class
+    {
+        if (db is not PostgresTrustDeskDb)
+        {
+            throw new InvalidOperationException("Row locks are taken on PostgreSQL.");
+        }
+
+        var table = TableOf(db, typeof(T));
+        var column = table.Column(property);
+        var order = table.Key is { } key ? $" ORDER BY {key.Sql}" : "";
+        var parameter = new NpgsqlParameter { ParameterName = "values", Value = values.ToArray() };
+        // Names from the model, quoted by EF Core's SQL helper; the values go in as a parameter.
+#pragma warning disable EF1002
+        return db.Set<T>().FromSqlRaw($"SELECT * FROM {table.Name} WHERE {column.Sql} = ANY(@values){order} FOR UPDATE", parameter);
+#pragma warning restore EF1002
+    }
+
+    private static Table TableOf(DbContext db, Type clrType)
+    {
+        var type = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not an entity of this model.");
+        return Tables.GetOrAdd(type, t => Table.Build(t, db.GetService<ISqlGenerationHelper>()));
+    }
+
+    /// <summary>One table's columns as the model maps them.</summary>
+    internal sealed class Table
+    {
+        private readonly Dictionary<string, Column> _byProperty;
+
+        private Table(IEntityType entityType, string name, Column[] columns, Column? key)
+        {
+            EntityType = entityType;
+            Name = name;
+            Columns = columns;
+            Key = key;
+            _byProperty = columns.ToDictionary(c => c.Property.Name, StringComparer.Ordinal);
+            ColumnList = string.Join(", ", columns.Select(c => c.Sql));
+        }
+
+        public IEntityType EntityType { get; }
+        public string Name { get; }
+        public Column[] Columns { get; }
+
+        /// <summary>The primary key when it is one column.</summary>
+        public Column? Key { get; }
+        public string ColumnList { get; }
+
+        public Column Column(string property) => _byProperty.TryGetValue(property, out var column)
+            ? column
+            : throw new ArgumentException($"{EntityType.DisplayName()} has no column for {property}.", nameof(property));
+
+        public static Table Build(IEntityType type, ISqlGenerationHelper sql)
+        {
+            var store = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var columns = type.GetProperties()
+                .Select(p => new Column(p, p.GetRelationalTypeMapping(), sql.DelimitIdentifier(p.GetColumnName(store)!)))
+                .ToArray();
+            var key = type.FindPrimaryKey()?.Properties is [var single] ? columns.First(c => c.Property == single) : null;
+            return new Table(type, sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema()), columns, key);
+        }
+
+        /// <summary>
+        /// <c>INSERT INTO table (columns) VALUES ($1, ...), (...)</c> for the rows, their values added to
+        /// <paramref name="parameters"/> as positional parameters through each column's type mapping and converter.
+        /// </summary>
+        public string InsertSql(int count, NpgsqlParameterCollection parameters, IEnumerable<object> rows)
+        {
+            var text = new StringBuilder(64 + (count * Columns.Length * 5));
+            text.Append("INSERT INTO ").Append(Name).Append(" (").Append(ColumnList).Append(") VALUES ");
+            var first = true;
+            foreach (var row in rows)
+            {
+                text.Append(first ? "(" : ", (");
+                first = false;
+                for (var i = 0; i < Columns.Length; i++)
+                {
+                    parameters.Add(Columns[i].Parameter(row));
+                    text.Append(i == 0 ? "$" : ", $").Append(parameters.Count);
+                }
+
+                text.Append(')');
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>A column: its property, EF's type mapping for it and its quoted name.</summary>
+    internal sealed record Column(IProperty Property, RelationalTypeMapping Mapping, string Sql)
+    {
+        private static readonly NpgsqlCommand ParameterFactory = new();
+
+        /// <summary>A positional parameter holding the row's value, converted and typed as EF Core would send it.</summary>
+        public NpgsqlParameter Parameter(object row)
+        {
+            var value = Property.GetGetter().GetClrValueUsingContainingEntity(row);
+            var parameter = (NpgsqlParameter)Mapping.CreateParameter(ParameterFactory, "", value, Property.IsNullable);
+            parameter.ParameterName = "";
+            return parameter;
+        }
+    }
+}
