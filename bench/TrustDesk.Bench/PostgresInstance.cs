@@ -54,7 +54,7 @@ public sealed class PostgresInstance : IAsyncDisposable
             var options = new List<string>
             {
                 $"-p {instance.Port}", $"-k {directory}", "-c listen_addresses=127.0.0.1", "-c max_connections=300",
-                "-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.track=all",
+                "-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.track=top",
             };
             options.AddRange(settings.Select(s => $"-c {s}"));
             await instance.RunToolAsync("pg_ctl", ["-D", $"{directory}/data", "-o", string.Join(' ', options), "-l", $"{directory}/log", "-w", "start"], cancellationToken);

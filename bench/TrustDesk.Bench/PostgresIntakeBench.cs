@@ -141,6 +141,7 @@ public static class PostgresIntakeBench
         }
 
         var reports = Math.Max(1, statsAfter.Reports - statsBefore.Reports);
+        await PrintTopStatementsAsync(connectionString, reports, cancellationToken);
         var summary = new Dictionary<string, object?>
         {
             ["reportsPerSecond"] = result.RequestsPerSecond,
@@ -234,6 +235,24 @@ public static class PostgresIntakeBench
         var commits = await ScalarAsync(connection, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", cancellationToken);
         var reports = await ScalarAsync(connection, "SELECT count(*) FROM \"Reports\"", cancellationToken);
         return new Stats(statements, commits, reports);
+    }
+
+    // Where PostgreSQL's time went over the whole run (warm-up included): the statements it ran most, per stored report.
+    private static async Task PrintTopStatementsAsync(string connectionString, long reports, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 15
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        Console.WriteLine($"PostgreSQL's statements by time ({reports:N0} reports stored):  calls/report  ms/report  rows/call  statement");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var calls = reader.GetInt64(0);
+            Console.WriteLine($"  {calls / (double)reports,10:F3}  {reader.GetDouble(1) / reports,9:F4}  {reader.GetInt64(2) / (double)Math.Max(1, calls),8:F1}  {reader.GetString(3)}");
+        }
     }
 
     private static string LoadAverage()

@@ -38,6 +38,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             _ => null,
         };
 
+        if (problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "{Method} {Path} answered 503: the database was busy or out of reach", httpContext.Request.Method, httpContext.Request.Path);
+        }
+
         if (problem is null)
         {
             if (httpContext.RequestAborted.IsCancellationRequested)

@@ -93,7 +93,7 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
         }
 
         // Without If-Match the caller asked for the change whatever the case looks like now: a save that lost a race
-        // (intake joined a report a moment before) is applied again to the case as it is, a few times, before giving up.
+        // (intake joined a report a moment before) is applied again to the case as it is, up to ten times, before giving up.
         for (var attempt = 1; ; attempt++)
         {
             var outcome = await ApplyAsync(id, request, ifMatch, status, assignee, snapshot, caller, cancellationToken);
@@ -114,11 +114,11 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
                 throw conflict.Error;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt * (0.5 + Random.Shared.NextDouble())), cancellationToken);
+            await Task.Delay(CaseConflicts.Backoff(attempt), cancellationToken);
         }
     }
 
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 10;
 
     private sealed record Conflict(DbUpdateConcurrencyException Error) : Result;
 

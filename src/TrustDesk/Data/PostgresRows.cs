@@ -86,6 +86,53 @@ public static class PostgresRows
 #pragma warning restore EF1002
     }
 
+    /// <summary>A statement that reads <paramref name="count"/> new values of the sequence behind the table's identity key.</summary>
+    internal static NpgsqlBatchCommand NextKeys(DbContext db, IEntityType type, int count)
+    {
+        var table = TableOf(db, type.ClrType);
+        var key = table.Key ?? throw new InvalidOperationException($"{type.DisplayName()} has no single-column key.");
+        var store = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        return new NpgsqlBatchCommand("SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = table.Name },
+                new NpgsqlParameter { Value = key.Property.GetColumnName(store)! },
+                new NpgsqlParameter { Value = count },
+            },
+        };
+    }
+
+    /// <summary>Adds the INSERTs of <paramref name="rows"/> (as many rows per statement as the protocol allows) to the batch.</summary>
+    internal static void AddInserts(DbContext db, NpgsqlBatch batch, Type clrType, IReadOnlyList<object> rows)
+    {
+        var table = TableOf(db, clrType);
+        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
+        {
+            var command = new NpgsqlBatchCommand();
+            command.CommandText = table.InsertSql(chunk.Length, command.Parameters, chunk);
+            batch.BatchCommands.Add(command);
+        }
+    }
+
+    /// <summary>
+    /// Adds upserts that insert each row or, when its key is taken, add its <paramref name="addProperty"/> to the row
+    /// there (a counter: two nodes adding at once both count). Rows go in the order given.
+    /// </summary>
+    internal static void AddIncrements(DbContext db, NpgsqlBatch batch, Type clrType, IReadOnlyList<object> rows, string addProperty)
+    {
+        var table = TableOf(db, clrType);
+        var add = table.Column(addProperty).Sql;
+        var key = string.Join(", ", table.EntityType.FindPrimaryKey()!.Properties.Select(p => table.Column(p.Name).Sql));
+        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
+        {
+            var command = new NpgsqlBatchCommand();
+            command.CommandText = table.InsertSql(chunk.Length, command.Parameters, chunk)
+                + $" ON CONFLICT ({key}) DO UPDATE SET {add} = {table.Name}.{add} + excluded.{add}";
+            batch.BatchCommands.Add(command);
+        }
+    }
+
     private static Table TableOf(DbContext db, Type clrType)
     {
         var type = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not an entity of this model.");

@@ -29,6 +29,9 @@ public sealed class UntrackedWrites(DbContext db)
     private readonly List<object> _inserted = [];
     private readonly List<(object Entity, IEntityType Type, object?[] Values)> _loaded = [];
 
+    // Rows added to what is there (PostgreSQL): inserted, or on a key already present, this property added to it.
+    private readonly List<(object Entity, string AddProperty)> _increments = [];
+
     // Objects that are rows already: the loaded entities' children (a case's subject links loaded with it).
     private readonly HashSet<object> _stored = new(ReferenceEqualityComparer.Instance);
 
@@ -71,9 +74,29 @@ public sealed class UntrackedWrites(DbContext db)
         Loaded(child);
     }
 
-    /// <summary>Writes what was inserted and changed since the last save, in the context's current transaction.</summary>
-    public async Task<Saved> SaveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A row to insert, or, when a row with its key is there already, to add its <paramref name="addProperty"/> to
+    /// (a counter). PostgreSQL only; rows are written in the order given, so give them in key order.
+    /// </summary>
+    public void InsertOrAdd(object entity, string addProperty) => _increments.Add((entity, addProperty));
+
+    /// <summary>
+    /// Writes what was inserted and changed since the last save, in the context's current transaction. On PostgreSQL
+    /// <paramref name="audit"/> names the audit records of the inserted rows (their keys known by then), chained and
+    /// written in the same round trip.
+    /// </summary>
+    public async Task<Saved> SaveAsync(CancellationToken cancellationToken, Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit = null)
     {
+        if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection)
+        {
+            return await SavePostgresAsync(audit, cancellationToken);
+        }
+
+        if (audit is not null || _increments.Count > 0)
+        {
+            throw new InvalidOperationException("Audit records and increments are written with the rows on PostgreSQL only.");
+        }
+
         var plan = PreparedInserts.PlanFor(db);
         var rows = new Dictionary<IEntityType, List<object>>();
         var parents = new Dictionary<object, (object Principal, IForeignKey ForeignKey)>(ReferenceEqualityComparer.Instance);
@@ -127,6 +150,152 @@ public sealed class UntrackedWrites(DbContext db)
         _inserted.Clear();
         _loaded.Clear();
         _stored.Clear();
+        return new Saved(inserted, updated);
+    }
+
+    /// <summary>
+    /// PostgreSQL: every row in two round trips, whatever the batch size. The first takes the keys the database
+    /// generates (a case's number, from its sequence) and, when there is an audit to write, the audit chain's lock and
+    /// head; the second inserts every table's rows as multi-row statements, principals first, then adds the increments and
+    /// runs the guarded updates, each checked to have changed its one row. EF Core's SaveChanges sends a statement per
+    /// row and reads generated keys back one table at a time.
+    /// </summary>
+    private async Task<Saved> SavePostgresAsync(Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit, CancellationToken cancellationToken)
+    {
+        var plan = PreparedInserts.PlanFor(db);
+        var rows = new Dictionary<IEntityType, List<object>>();
+        var parents = new Dictionary<object, (object Principal, IForeignKey ForeignKey)>(ReferenceEqualityComparer.Instance);
+        foreach (var entity in _inserted)
+        {
+            var type = TypeOf(entity);
+            Add(rows, type, entity);
+            CollectNew(entity, type, rows, parents);
+        }
+
+        foreach (var (entity, type, _) in _loaded)
+        {
+            CollectNew(entity, type, rows, parents);
+        }
+
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (Npgsql.NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Untracked writes are saved inside a transaction.");
+        var ordered = plan.InsertOrder.Where(t => rows.ContainsKey(t.EntityType)).Select(t => (t, rows[t.EntityType])).ToList();
+        if (ordered.Count != rows.Count)
+        {
+            throw new InvalidOperationException($"No prepared insert for {string.Join(", ", rows.Keys.Except(ordered.Select(o => o.t.EntityType)).Select(t => t.DisplayName()))}.");
+        }
+
+        // First round trip: generated keys, and the audit chain's lock and head.
+        var keyed = ordered.Where(o => o.t.GeneratedKey is not null).ToList();
+        AuditChain.ChainHead? head = null;
+        if (keyed.Count > 0 || audit is not null)
+        {
+            await using var first = new Npgsql.NpgsqlBatch(connection, transaction);
+            foreach (var (table, entities) in keyed)
+            {
+                first.BatchCommands.Add(PostgresRows.NextKeys(db, table.EntityType, entities.Count));
+            }
+
+            if (audit is not null)
+            {
+                foreach (var command in AuditChain.PostgresLockAndHead())
+                {
+                    first.BatchCommands.Add(command);
+                }
+            }
+
+            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
+            foreach (var (table, entities) in keyed)
+            {
+                var setKey = Setter(table.GeneratedKey!);
+                var keyType = table.GeneratedKey!.ClrType;
+                foreach (var entity in entities)
+                {
+                    if (!await reader.ReadAsync(cancellationToken))
+                    {
+                        throw new InvalidOperationException($"The sequence of {table.EntityType.GetTableName()} returned too few keys.");
+                    }
+
+                    setKey(entity, Convert.ChangeType(reader.GetInt64(0), keyType, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (audit is not null)
+            {
+                // The lock's own (empty) result, then the head.
+                await reader.NextResultAsync(cancellationToken);
+                head = await reader.ReadAsync(cancellationToken) ? new AuditChain.ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
+            }
+        }
+
+        // Principals have their keys now: fill every foreign key, in the order the rows go in.
+        var inserted = new List<object>();
+        foreach (var (table, entities) in ordered)
+        {
+            foreach (var entity in entities)
+            {
+                FillForeignKeys(entity, table.EntityType, parents);
+            }
+
+            inserted.AddRange(entities);
+        }
+
+        List<AuditEntry>? entries = null;
+        if (audit is not null && audit(inserted) is { Count: > 0 } records)
+        {
+            entries = AuditChain.Chain(head, records);
+        }
+
+        // Second round trip: every row.
+        await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+        foreach (var (table, entities) in ordered)
+        {
+            PostgresRows.AddInserts(db, batch, table.EntityType.ClrType, entities);
+        }
+
+        if (entries is not null)
+        {
+            PostgresRows.AddInserts(db, batch, typeof(AuditEntry), entries);
+        }
+
+        foreach (var group in _increments.GroupBy(i => (i.Entity.GetType(), i.AddProperty)))
+        {
+            PostgresRows.AddIncrements(db, batch, group.Key.Item1, group.Select(i => i.Entity).ToList(), group.Key.AddProperty);
+        }
+
+        var updated = new List<object>();
+        var updates = new List<(Npgsql.NpgsqlBatchCommand Command, UpdatePlan Plan)>();
+        foreach (var (entity, type, values) in _loaded)
+        {
+            var plan2 = UpdatePlans[type];
+            if (plan2.PostgresUpdate(entity, values) is { } command)
+            {
+                batch.BatchCommands.Add(command);
+                updates.Add((command, plan2));
+                updated.Add(entity);
+            }
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var (command, updatePlan) in updates)
+        {
+            if (command.RecordsAffected != 1)
+            {
+                throw updatePlan.RowChanged();
+            }
+        }
+
+        _inserted.Clear();
+        _loaded.Clear();
+        _stored.Clear();
+        _increments.Clear();
         return new Saved(inserted, updated);
     }
 
@@ -270,7 +439,9 @@ public sealed class UntrackedWrites(DbContext db)
         private readonly bool _bindsDirectly;
         private readonly ConcurrentDictionary<ulong, Statement> _statements = new();
 
-        private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter, string Sql);
+        private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter, string Sql, string Name);
+
+        private static readonly Npgsql.NpgsqlCommand ParameterFactory = new();
 
         // The SQL for one set of changed columns, and those columns (indexes into _set) in the order it binds them.
         private sealed record Statement(string Sql, int[] Columns);
@@ -301,14 +472,14 @@ public sealed class UntrackedWrites(DbContext db)
                 {
                     var name = "p" + set.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     set.Add(new(property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name),
-                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}"));
+                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}", column));
                 }
 
                 if (key.Contains(property) || property.IsConcurrencyToken)
                 {
                     var name = "w" + where.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     where.Add(new(property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name),
-                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}"));
+                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}", column));
                 }
             }
 
@@ -328,6 +499,53 @@ public sealed class UntrackedWrites(DbContext db)
             }
 
             return values;
+        }
+
+        /// <summary>
+        /// PostgreSQL: the UPDATE of the columns that changed, with positional parameters, for the caller's batch; null
+        /// when nothing changed. Guarded like <see cref="UpdateIfChangedAsync"/>: the caller checks it changed one row.
+        /// </summary>
+        public Npgsql.NpgsqlBatchCommand? PostgresUpdate(object entity, object?[] loaded)
+        {
+            var current = Values(entity);
+            var command = new Npgsql.NpgsqlBatchCommand();
+            var text = new System.Text.StringBuilder("UPDATE ").Append(_table).Append(" SET ");
+            for (var i = 0; i < _set.Length; i++)
+            {
+                var column = _set[i];
+                if (!Differs(current[column.Index], loaded[column.Index]))
+                {
+                    continue;
+                }
+
+                text.Append(command.Parameters.Count == 0 ? "" : ", ").Append(column.Name).Append(" = $").Append(command.Parameters.Count + 1);
+                command.Parameters.Add(Parameter(column, current[column.Index]));
+            }
+
+            if (command.Parameters.Count == 0)
+            {
+                return null;
+            }
+
+            text.Append(" WHERE ");
+            for (var i = 0; i < _where.Length; i++)
+            {
+                // The key as it is, a concurrency token as it was loaded: a row someone else changed meanwhile is not overwritten.
+                text.Append(i == 0 ? "" : " AND ").Append(_where[i].Name).Append(" = $").Append(command.Parameters.Count + 1);
+                command.Parameters.Add(Parameter(_where[i], loaded[_where[i].Index]));
+            }
+
+            command.CommandText = text.ToString();
+            return command;
+        }
+
+        // A value already in its provider form (Values): typed by the column's mapping, not converted again.
+        private static Npgsql.NpgsqlParameter Parameter(Column column, object? providerValue)
+        {
+            var parameter = (Npgsql.NpgsqlParameter)column.Mapping.CreateParameter(ParameterFactory, "", null, column.Property.IsNullable);
+            parameter.ParameterName = "";
+            parameter.Value = providerValue ?? DBNull.Value;
+            return parameter;
         }
 
         public async Task<bool> UpdateIfChangedAsync(DbConnection connection, DbTransaction transaction, object entity, object?[] loaded, CancellationToken cancellationToken)
@@ -396,7 +614,11 @@ public sealed class UntrackedWrites(DbContext db)
         }
 
         private static bool Differs(object? current, object? loaded) =>
-            current is byte[] bytes && loaded is byte[] before ? !bytes.AsSpan().SequenceEqual(before) : !Equals(current, loaded);
+            current is byte[] bytes && loaded is byte[] before ? !bytes.AsSpan().SequenceEqual(before)
+            // A collection stored as it is (PostgreSQL's arrays): compared by its elements, not as an object.
+            : current is System.Collections.IEnumerable items && current is not string && loaded is System.Collections.IEnumerable old
+                ? !items.Cast<object?>().SequenceEqual(old.Cast<object?>())
+            : !Equals(current, loaded);
 
         private Statement StatementFor(ulong changed)
         {
@@ -404,7 +626,7 @@ public sealed class UntrackedWrites(DbContext db)
             return new Statement($"UPDATE {_table} SET {string.Join(", ", columns.Select(i => _set[i].Sql))} WHERE {_condition}", columns);
         }
 
-        private DbUpdateConcurrencyException RowChanged() =>
+        public DbUpdateConcurrencyException RowChanged() =>
             new($"The {_properties[0].DeclaringType.DisplayName()} row was changed or deleted since it was read.");
     }
 }

@@ -31,21 +31,21 @@ public sealed class IntakeBatch
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
-        Writes = db is SqliteTrustDeskDb ? new UntrackedWrites(db) : null;
+        Writes = db is SqliteTrustDeskDb || db.SharedByNodes ? new UntrackedWrites(db) : null;
         Now = now;
         Catalog = catalog;
         Rules = rules;
-        Signals = new SignalCounter(db, now);
+        Signals = new SignalCounter(db, now, db.SharedByNodes ? Writes : null);
     }
 
     public TrustDeskDb Db { get; }
 
     /// <summary>
-    /// On SQLite, the batch's new subjects (with their links and identifiers), cases (with their events, messages and
-    /// subject links), reports, rule hits and proposals: read without tracking and written by
-    /// <see cref="UntrackedWrites"/>, before SaveChanges writes what the context tracks (subjects loaded with their graph,
-    /// platform events), which may point at them. Null on PostgreSQL, where the context tracks everything and EF Core batches
-    /// the rows into one round trip.
+    /// The batch's new subjects (with their links and identifiers), cases (with their events, messages and subject
+    /// links), reports, rule hits and proposals: read without tracking and written by <see cref="UntrackedWrites"/>,
+    /// around SaveChanges for what the context tracks (subjects loaded with their graph, platform events). On SQLite
+    /// before it (those may point at new subjects); on PostgreSQL after it, in two round trips for the whole batch (new
+    /// subjects are rows already there, see <see cref="InsertMissingSubjectsAsync"/>).
     /// </summary>
     public UntrackedWrites? Writes { get; }
     public DateTime Now { get; }
@@ -113,6 +113,15 @@ public sealed class IntakeBatch
     private static readonly CompiledPerModel<Func<TrustDeskDb, List<long>, List<Guid>, IAsyncEnumerable<CaseSubject>>> TrackedCaseLinks = new(() =>
         EF.CompileAsyncQuery((TrustDeskDb db, List<long> caseIds, List<Guid> subjectIds) =>
             db.Set<CaseSubject>().AsTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
+
+    private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, IAsyncEnumerable<SubjectIdentifier>>> IdentifiersOf = new(() =>
+        EF.CompileAsyncQuery((TrustDeskDb db, List<Guid> subjectIds) => db.Set<SubjectIdentifier>().AsNoTracking().Where(i => subjectIds.Contains(i.SubjectId))));
+
+    /// <summary>
+    /// The stored identifiers of the batch's subjects, read with the batch on PostgreSQL (null on SQLite, where a look-up
+    /// costs no round trip): a linked-accounts walk starts from here.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, List<SubjectIdentifier>>? KnownIdentifiers { get; private set; }
 
     internal static async Task<IntakeBatch> LoadAsync(
         TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
@@ -224,6 +233,29 @@ public sealed class IntakeBatch
             }
 
             batch.LoadedCases(loaded, []);
+        }
+
+        if (db.SharedByNodes)
+        {
+            // What the rules will ask of the subjects that have a history, read for the whole batch now rather than per
+            // report later: their recent signal buckets and their identifiers (the first hop of a linked-accounts walk).
+            var known = batch._subjects.Values.Where(s => !batch._newSubjects.Contains(s.Id)).Select(s => s.Id).ToList();
+            await batch.Signals.PrefetchAsync(known, cancellationToken);
+            var identifiers = known.ToDictionary(id => id, _ => new List<SubjectIdentifier>());
+            if (known.Count > 0)
+            {
+                await foreach (var identifier in IdentifiersOf.For(db)(db, known).WithCancellation(cancellationToken))
+                {
+                    identifiers[identifier.SubjectId].Add(identifier);
+                }
+            }
+
+            foreach (var id in batch._newSubjects)
+            {
+                identifiers[id] = [];
+            }
+
+            batch.KnownIdentifiers = identifiers;
         }
 
         foreach (var group in needs.IdempotencyKeys.GroupBy(k => k.ClientId))

@@ -291,8 +291,14 @@ public sealed class IntakeWriter : BackgroundService
         IReadOnlyCollection<long> writtenCases = [];
         var touchedCases = await db.SaveBatchAsync<Case, long>(async () =>
         {
-            await using var own = shared is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
-            var transaction = shared ?? own!;
+            if (shared is not null)
+            {
+                writtenCases = await SaveSharedAsync(db, batch);
+                await shared.CommitAsync(CancellationToken.None);
+                return;
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
             var writes = batch.Writes;
             if (writes is not null)
@@ -338,6 +344,27 @@ public sealed class IntakeWriter : BackgroundService
                 work.Failed(notDurable);
             }
         }
+    }
+
+    /// <summary>
+    /// The group commit where several nodes share the database (PostgreSQL): what the context tracks first (subjects
+    /// with their graph, platform events, idempotency records: their rows point only at rows that exist, since the
+    /// batch's new subjects were inserted up front), then every untracked row, the audit entries of the new case events
+    /// and the signal increments in two round trips. Returns the cases written.
+    /// </summary>
+    private async Task<IReadOnlyCollection<long>> SaveSharedAsync(TrustDeskDb db, IntakeBatch batch)
+    {
+        var writes = batch.Writes!;
+        await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await batch.Signals.FlushAsync(CancellationToken.None);
+        var ip = db.RequestIp;
+        var saved = await writes.SaveAsync(CancellationToken.None, inserted => [.. inserted.OfType<IAuditedChange>().Select(e => e.ToAuditRecord(ip))]);
+        return saved.Inserted.Concat(saved.Updated).OfType<Cases.Case>().Select(c => c.Id).ToHashSet();
     }
 
     // The audit entries of the case events the untracked writes saved (SQLite), as SaveChanges appends them for the

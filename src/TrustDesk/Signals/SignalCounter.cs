@@ -11,8 +11,64 @@ namespace TrustDesk.Signals;
 /// upsert per 500 buckets — <c>INSERT ... ON CONFLICT DO UPDATE</c>, the same SQL on SQLite and PostgreSQL — so
 /// counting never reads history and two writers never lose an increment.
 /// </summary>
-public sealed class SignalCounter(TrustDeskDb db, DateTime now)
+/// <remarks>
+/// On PostgreSQL (<paramref name="writes"/> given) the batch's stored minute buckets are read up front for every subject it
+/// knows (<see cref="PrefetchAsync"/>), so the rules' short windows cost no round trip each, and the upserts go with the
+/// batch's other rows in its one write round trip.
+/// </remarks>
+public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites? writes = null)
 {
+    // The stored minute buckets of subjects read up front: (name, bucket start, count) per subject, of the last two hours.
+    private readonly Dictionary<Guid, List<(string Name, DateTime BucketStart, int Count)>> _minutes = [];
+
+    private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, SignalResolution, DateTime, IAsyncEnumerable<SignalBucket>>> MinuteBuckets = new(() =>
+        EF.CompileAsyncQuery((TrustDeskDb db, List<Guid> subjectIds, SignalResolution resolution, DateTime since) =>
+            db.Set<SignalBucket>().AsNoTracking().Where(b => subjectIds.Contains(b.SubjectId) && b.Resolution == resolution && b.BucketStart >= since)));
+
+    /// <summary>
+    /// Reads the minute buckets of the last two hours of these subjects in one query: every count over a window of up to
+    /// two hours (five reports in ten minutes, a reporter's flood in an hour) is then answered without the database.
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyCollection<Guid> subjectIds, CancellationToken cancellationToken)
+    {
+        var wanted = subjectIds.Where(id => !_withoutHistory.Contains(id) && !_minutes.ContainsKey(id)).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in wanted)
+        {
+            _minutes[id] = [];
+        }
+
+        var since = SignalResolutions.BucketStart(now - SignalResolutions.MinuteRetention, SignalResolution.Minute);
+        await foreach (var bucket in MinuteBuckets.For(db)(db, wanted, SignalResolution.Minute, since).WithCancellation(cancellationToken))
+        {
+            _minutes[bucket.SubjectId].Add((bucket.Name, bucket.BucketStart, bucket.Count));
+        }
+    }
+
+    // The stored count from the buckets read up front, when the window is in minutes and the subject was read.
+    private bool TryCountRead(Guid subjectId, SignalResolution resolution, DateTime since, Func<string, bool> names, out int count)
+    {
+        count = 0;
+        if (resolution != SignalResolution.Minute || !_minutes.TryGetValue(subjectId, out var buckets))
+        {
+            return false;
+        }
+
+        foreach (var (name, bucketStart, n) in buckets)
+        {
+            if (bucketStart >= since && names(name))
+            {
+                count += n;
+            }
+        }
+
+        return true;
+    }
+
     private const int RowsPerStatement = 500;
     private static readonly string RowUpsert = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime BucketStart), int> _pending = [];
@@ -58,7 +114,8 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var resolution = SignalResolutions.For(window);
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var storedKey = (subjectId, name, resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId)
+            && !TryCountRead(subjectId, resolution, since, n => n == name, out stored))
         {
             // The writer is the only caller and waits on this anyway; one indexed range read per subject, name and window.
             stored = db.Set<SignalBucket>().Where(b => b.SubjectId == subjectId && b.Name == name && b.Resolution == resolution && b.BucketStart >= since)
@@ -85,7 +142,8 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var prefix = eventType + "|";
         var storedKey = (subjectId, prefix + "*", resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId)
+            && !TryCountRead(subjectId, resolution, since, n => n.StartsWith(prefix, StringComparison.Ordinal), out stored))
         {
             // Names sort as "type|role": every role of one type is one range of the primary key.
             var upper = eventType + "}";
@@ -118,6 +176,19 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
 
         // In key order: two nodes adding to the same buckets lock their rows in the same order, so neither waits for
         // the other in a circle (a deadlock PostgreSQL would break by failing one of them).
+        if (writes is not null && db.SharedByNodes)
+        {
+            // Written with the batch's rows, in its one write round trip.
+            foreach (var ((subjectId, name, resolution, bucketStart), delta) in _pending.OrderBy(p => p.Key))
+            {
+                writes.InsertOrAdd(new SignalBucket(subjectId, name, resolution, bucketStart, delta), nameof(SignalBucket.Count));
+            }
+
+            _pending.Clear();
+            _pendingBySubject.Clear();
+            return;
+        }
+
         foreach (var chunk in _pending.OrderBy(p => p.Key).Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ");
