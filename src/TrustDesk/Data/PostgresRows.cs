@@ -17,7 +17,7 @@ public static class PostgresRows
     private static readonly ConcurrentDictionary<IEntityType, Table> Tables = new();
 
     // PostgreSQL's wire protocol counts a statement's parameters in 16 bits.
-    private const int MaxParameters = 65_535;
+    internal const int MaxParameters = 65_535;
 
     /// <summary>
     /// Inserts the rows that are not there yet, judged by the unique key over <paramref name="uniqueProperties"/>
@@ -107,6 +107,14 @@ public static class PostgresRows
     internal static void AddInserts(DbContext db, NpgsqlBatch batch, Type clrType, IReadOnlyList<object> rows)
     {
         var table = TableOf(db, clrType);
+        if (table.CanUnnest)
+        {
+            var command = new NpgsqlBatchCommand(table.UnnestInsertSql);
+            table.AddColumnArrays(command.Parameters, rows);
+            batch.BatchCommands.Add(command);
+            return;
+        }
+
         foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
         {
             var command = new NpgsqlBatchCommand();
@@ -124,6 +132,15 @@ public static class PostgresRows
         var table = TableOf(db, clrType);
         var add = table.Column(addProperty).Sql;
         var key = string.Join(", ", table.EntityType.FindPrimaryKey()!.Properties.Select(p => table.Column(p.Name).Sql));
+        var onConflict = $" ON CONFLICT ({key}) DO UPDATE SET {add} = {table.Name}.{add} + excluded.{add}";
+        if (table.CanUnnest)
+        {
+            var command = new NpgsqlBatchCommand(table.UnnestInsertSql + onConflict);
+            table.AddColumnArrays(command.Parameters, rows);
+            batch.BatchCommands.Add(command);
+            return;
+        }
+
         foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / table.Columns.Length)))
         {
             var command = new NpgsqlBatchCommand();
@@ -133,7 +150,7 @@ public static class PostgresRows
         }
     }
 
-    private static Table TableOf(DbContext db, Type clrType)
+    internal static Table TableOf(DbContext db, Type clrType)
     {
         var type = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not an entity of this model.");
         return Tables.GetOrAdd(type, t => Table.Build(t, db.GetService<ISqlGenerationHelper>()));
@@ -157,6 +174,37 @@ public static class PostgresRows
         public IEntityType EntityType { get; }
         public string Name { get; }
         public Column[] Columns { get; }
+
+        /// <summary>
+        /// True when every column holds a scalar PostgreSQL has an array type for: the rows then go in as one array per
+        /// column (<c>INSERT ... SELECT * FROM unnest($1::type[], ...)</c>). One statement text per table whatever the
+        /// number of rows, so the server prepares it once, and a parameter per column instead of one per value: typing and
+        /// binding a parameter was the largest cost of writing a batch (docs/benchmarks.md, "Intake on PostgreSQL").
+        /// </summary>
+        public bool CanUnnest => Columns.All(c => c.ArrayType is not null);
+
+        /// <summary>The INSERT that takes one array per column (<see cref="CanUnnest"/>).</summary>
+        public string UnnestInsertSql => _unnestInsertSql ??=
+            $"INSERT INTO {Name} ({ColumnList}) SELECT * FROM unnest({string.Join(", ", Columns.Select((c, i) => $"${i + 1}::{c.Mapping.StoreType}[]"))})";
+
+        private string? _unnestInsertSql;
+
+        /// <summary>Adds one parameter per column, an array of the rows' values in their stored form.</summary>
+        public void AddColumnArrays(NpgsqlParameterCollection parameters, IReadOnlyList<object> rows)
+        {
+            foreach (var column in Columns)
+            {
+                var values = Array.CreateInstance(column.ArrayElement!, rows.Count);
+                var get = column.Property.GetGetter();
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var value = PreparedInserts.TablePlan.ProviderValue(column.Mapping, get.GetClrValueUsingContainingEntity(rows[i]));
+                    values.SetValue(value is DBNull ? null : value, i);
+                }
+
+                parameters.Add(new NpgsqlParameter { NpgsqlDbType = column.ArrayType!.Value, Value = values });
+            }
+        }
 
         /// <summary>The primary key when it is one column.</summary>
         public Column? Key { get; }
@@ -207,10 +255,54 @@ public static class PostgresRows
     {
         private static readonly NpgsqlCommand ParameterFactory = new();
 
-        /// <summary>A positional parameter holding the row's value, converted and typed as EF Core would send it.</summary>
-        public NpgsqlParameter Parameter(object row)
+        // The stored form's CLR type, and PostgreSQL's array type for it, for the scalars unnest takes; null otherwise.
+        private static readonly Dictionary<Type, NpgsqlTypes.NpgsqlDbType> ArrayTypes = new()
         {
-            var value = Property.GetGetter().GetClrValueUsingContainingEntity(row);
+            [typeof(string)] = NpgsqlTypes.NpgsqlDbType.Text,
+            [typeof(Guid)] = NpgsqlTypes.NpgsqlDbType.Uuid,
+            [typeof(DateTime)] = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            [typeof(int)] = NpgsqlTypes.NpgsqlDbType.Integer,
+            [typeof(long)] = NpgsqlTypes.NpgsqlDbType.Bigint,
+            [typeof(short)] = NpgsqlTypes.NpgsqlDbType.Smallint,
+            [typeof(bool)] = NpgsqlTypes.NpgsqlDbType.Boolean,
+            [typeof(double)] = NpgsqlTypes.NpgsqlDbType.Double,
+            [typeof(decimal)] = NpgsqlTypes.NpgsqlDbType.Numeric,
+            [typeof(TimeSpan)] = NpgsqlTypes.NpgsqlDbType.Interval,
+        };
+
+        /// <summary>The element type of this column's value array (nullable where the column is), or null when unnest cannot take it.</summary>
+        public Type? ArrayElement { get; } = ElementOf(Property, Mapping);
+
+        public NpgsqlTypes.NpgsqlDbType? ArrayType { get; } = ElementOf(Property, Mapping) is { } element
+            && ArrayTypes.TryGetValue(Nullable.GetUnderlyingType(element) ?? element, out var type)
+            ? NpgsqlTypes.NpgsqlDbType.Array | type
+            : null;
+
+        private static Type? ElementOf(IProperty property, RelationalTypeMapping mapping)
+        {
+            var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
+            var underlying = Nullable.GetUnderlyingType(provider) ?? provider;
+            if (underlying.IsEnum)
+            {
+                underlying = Enum.GetUnderlyingType(underlying);
+            }
+
+            if (!ArrayTypes.ContainsKey(underlying))
+            {
+                return null;
+            }
+
+            return underlying.IsValueType && (property.IsNullable || Nullable.GetUnderlyingType(provider) is not null)
+                ? typeof(Nullable<>).MakeGenericType(underlying)
+                : underlying;
+        }
+
+        /// <summary>A positional parameter holding the row's value, converted and typed as EF Core would send it.</summary>
+        public NpgsqlParameter Parameter(object row) => ValueParameter(Property.GetGetter().GetClrValueUsingContainingEntity(row));
+
+        /// <summary>A positional parameter holding <paramref name="value"/> (as the entity holds it), converted and typed as EF Core would send it.</summary>
+        public NpgsqlParameter ValueParameter(object? value)
+        {
             var parameter = (NpgsqlParameter)Mapping.CreateParameter(ParameterFactory, "", value, Property.IsNullable);
             parameter.ParameterName = "";
             return parameter;

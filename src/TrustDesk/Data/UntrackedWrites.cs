@@ -32,6 +32,26 @@ public sealed class UntrackedWrites(DbContext db)
     // Rows added to what is there (PostgreSQL): inserted, or on a key already present, this property added to it.
     private readonly List<(object Entity, string AddProperty)> _increments = [];
 
+    // Keys taken from a table's sequence ahead of the save (PostgreSQL), by entity type.
+    private readonly Dictionary<Type, Queue<long>> _reserved = [];
+
+    /// <summary>
+    /// Keys reserved from the sequence of <paramref name="clrType"/>'s table for the rows this save will insert
+    /// (PostgreSQL: read in the batch's look-up round trip, so the save needs no round trip of its own for them).
+    /// </summary>
+    public void ReserveKeys(Type clrType, IEnumerable<long> keys)
+    {
+        if (!_reserved.TryGetValue(clrType, out var queue))
+        {
+            _reserved[clrType] = queue = new Queue<long>();
+        }
+
+        foreach (var key in keys)
+        {
+            queue.Enqueue(key);
+        }
+    }
+
     // Objects that are rows already: the loaded entities' children (a case's subject links loaded with it).
     private readonly HashSet<object> _stored = new(ReferenceEqualityComparer.Instance);
 
@@ -85,14 +105,17 @@ public sealed class UntrackedWrites(DbContext db)
     /// <paramref name="audit"/> names the audit records of the inserted rows (their keys known by then), chained and
     /// written in the same round trip.
     /// </summary>
-    public async Task<Saved> SaveAsync(CancellationToken cancellationToken, Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit = null)
+    /// <param name="cancellationToken">Cancels the save.</param>
+    /// <param name="audit">PostgreSQL: the audit records of the inserted rows.</param>
+    /// <param name="commit">PostgreSQL: commit the transaction in the save's last round trip.</param>
+    public async Task<Saved> SaveAsync(CancellationToken cancellationToken, Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit = null, bool commit = false)
     {
         if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection)
         {
-            return await SavePostgresAsync(audit, cancellationToken);
+            return await SavePostgresAsync(audit, commit, cancellationToken);
         }
 
-        if (audit is not null || _increments.Count > 0)
+        if (audit is not null || _increments.Count > 0 || commit)
         {
             throw new InvalidOperationException("Audit records and increments are written with the rows on PostgreSQL only.");
         }
@@ -154,13 +177,15 @@ public sealed class UntrackedWrites(DbContext db)
     }
 
     /// <summary>
-    /// PostgreSQL: every row in two round trips, whatever the batch size. The first takes the keys the database
-    /// generates (a case's number, from its sequence) and, when there is an audit to write, the audit chain's lock and
-    /// head; the second inserts every table's rows as multi-row statements, principals first, then adds the increments and
-    /// runs the guarded updates, each checked to have changed its one row. EF Core's SaveChanges sends a statement per
-    /// row and reads generated keys back one table at a time.
+    /// PostgreSQL: every row in one or two round trips, whatever the batch size. Keys the database generates (a case's
+    /// number) come from keys reserved with the batch's look-ups (a round trip of their own only for more rows than were
+    /// reserved). The first round trip inserts every table's rows as multi-row statements, principals first, adds the
+    /// increments and runs the guarded updates (each checked to have changed its one row), then takes the audit chain's
+    /// lock and reads its head: taken last, the lock is held for as short a time as can be. The second writes the audit
+    /// entries, and commits. Without audit entries, and with nothing to check, the first one commits.
+    /// EF Core's SaveChanges sends a statement per row and reads generated keys back one table at a time.
     /// </summary>
-    private async Task<Saved> SavePostgresAsync(Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit, CancellationToken cancellationToken)
+    private async Task<Saved> SavePostgresAsync(Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit, bool commit, CancellationToken cancellationToken)
     {
         var plan = PreparedInserts.PlanFor(db);
         var rows = new Dictionary<IEntityType, List<object>>();
@@ -180,56 +205,13 @@ public sealed class UntrackedWrites(DbContext db)
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (Npgsql.NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Untracked writes are saved inside a transaction.");
-        var ordered = plan.InsertOrder.Where(t => rows.ContainsKey(t.EntityType)).Select(t => (t, rows[t.EntityType])).ToList();
+        var ordered = plan.InsertOrder.Where(t => rows.ContainsKey(t.EntityType)).Select(t => (Table: t, Rows: rows[t.EntityType])).ToList();
         if (ordered.Count != rows.Count)
         {
-            throw new InvalidOperationException($"No prepared insert for {string.Join(", ", rows.Keys.Except(ordered.Select(o => o.t.EntityType)).Select(t => t.DisplayName()))}.");
+            throw new InvalidOperationException($"No prepared insert for {string.Join(", ", rows.Keys.Except(ordered.Select(o => o.Table.EntityType)).Select(t => t.DisplayName()))}.");
         }
 
-        // First round trip: generated keys, and the audit chain's lock and head.
-        var keyed = ordered.Where(o => o.t.GeneratedKey is not null).ToList();
-        AuditChain.ChainHead? head = null;
-        if (keyed.Count > 0 || audit is not null)
-        {
-            await using var first = new Npgsql.NpgsqlBatch(connection, transaction);
-            foreach (var (table, entities) in keyed)
-            {
-                first.BatchCommands.Add(PostgresRows.NextKeys(db, table.EntityType, entities.Count));
-            }
-
-            if (audit is not null)
-            {
-                foreach (var command in AuditChain.PostgresLockAndHead())
-                {
-                    first.BatchCommands.Add(command);
-                }
-            }
-
-            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
-            foreach (var (table, entities) in keyed)
-            {
-                var setKey = Setter(table.GeneratedKey!);
-                var keyType = table.GeneratedKey!.ClrType;
-                foreach (var entity in entities)
-                {
-                    if (!await reader.ReadAsync(cancellationToken))
-                    {
-                        throw new InvalidOperationException($"The sequence of {table.EntityType.GetTableName()} returned too few keys.");
-                    }
-
-                    setKey(entity, Convert.ChangeType(reader.GetInt64(0), keyType, System.Globalization.CultureInfo.InvariantCulture));
-                }
-
-                await reader.NextResultAsync(cancellationToken);
-            }
-
-            if (audit is not null)
-            {
-                // The lock's own (empty) result, then the head.
-                await reader.NextResultAsync(cancellationToken);
-                head = await reader.ReadAsync(cancellationToken) ? new AuditChain.ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
-            }
-        }
+        await AssignKeysAsync(ordered.Where(o => o.Table.GeneratedKey is not null).ToList(), connection, transaction, cancellationToken);
 
         // Principals have their keys now: fill every foreign key, in the order the rows go in.
         var inserted = new List<object>();
@@ -243,22 +225,11 @@ public sealed class UntrackedWrites(DbContext db)
             inserted.AddRange(entities);
         }
 
-        List<AuditEntry>? entries = null;
-        if (audit is not null && audit(inserted) is { Count: > 0 } records)
-        {
-            entries = AuditChain.Chain(head, records);
-        }
-
-        // Second round trip: every row.
+        var records = audit?.Invoke(inserted) ?? [];
         await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
         foreach (var (table, entities) in ordered)
         {
             PostgresRows.AddInserts(db, batch, table.EntityType.ClrType, entities);
-        }
-
-        if (entries is not null)
-        {
-            PostgresRows.AddInserts(db, batch, typeof(AuditEntry), entries);
         }
 
         foreach (var group in _increments.GroupBy(i => (i.Entity.GetType(), i.AddProperty)))
@@ -270,18 +241,42 @@ public sealed class UntrackedWrites(DbContext db)
         var updates = new List<(Npgsql.NpgsqlBatchCommand Command, UpdatePlan Plan)>();
         foreach (var (entity, type, values) in _loaded)
         {
-            var plan2 = UpdatePlans[type];
-            if (plan2.PostgresUpdate(entity, values) is { } command)
+            var updatePlan = UpdatePlans[type];
+            if (updatePlan.PostgresUpdate(entity, values) is { } command)
             {
                 batch.BatchCommands.Add(command);
-                updates.Add((command, plan2));
+                updates.Add((command, updatePlan));
                 updated.Add(entity);
             }
         }
 
+        if (records.Count > 0)
+        {
+            foreach (var command in AuditChain.PostgresLockAndHead())
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        var committed = false;
+        if (commit && records.Count == 0 && updates.Count == 0)
+        {
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand("COMMIT"));
+            committed = true;
+        }
+
+        AuditChain.ChainHead? head = null;
         if (batch.BatchCommands.Count > 0)
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                if (reader.FieldCount == 2 && reader.GetName(0) == "Sequence" && await reader.ReadAsync(cancellationToken))
+                {
+                    head = new AuditChain.ChainHead(reader.GetInt64(0), reader.GetString(1));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
         }
 
         foreach (var (command, updatePlan) in updates)
@@ -292,11 +287,69 @@ public sealed class UntrackedWrites(DbContext db)
             }
         }
 
+        if (records.Count > 0 || (commit && !committed))
+        {
+            await using var last = new Npgsql.NpgsqlBatch(connection, transaction);
+            if (records.Count > 0)
+            {
+                PostgresRows.AddInserts(db, last, typeof(AuditEntry), AuditChain.Chain(head, records));
+            }
+
+            if (commit)
+            {
+                last.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand("COMMIT"));
+            }
+
+            await last.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         _inserted.Clear();
         _loaded.Clear();
         _stored.Clear();
         _increments.Clear();
+        _reserved.Clear();
         return new Saved(inserted, updated);
+    }
+
+    // Keys for the new rows of tables whose key the database generates: reserved ones first, the rest from the sequence.
+    private async Task AssignKeysAsync(
+        List<(PreparedInserts.TablePlan Table, List<object> Rows)> keyed, Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        var missing = keyed.Select(k => (k.Table, Count: k.Rows.Count - (_reserved.GetValueOrDefault(k.Table.EntityType.ClrType)?.Count ?? 0)))
+            .Where(m => m.Count > 0).ToList();
+        if (missing.Count > 0)
+        {
+            await using var more = new Npgsql.NpgsqlBatch(connection, transaction);
+            foreach (var (table, count) in missing)
+            {
+                more.BatchCommands.Add(PostgresRows.NextKeys(db, table.EntityType, count));
+            }
+
+            await using var reader = await more.ExecuteReaderAsync(cancellationToken);
+            foreach (var (table, count) in missing)
+            {
+                var keys = new List<long>(count);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    keys.Add(reader.GetInt64(0));
+                }
+
+                ReserveKeys(table.EntityType.ClrType, keys);
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+
+        foreach (var (table, entities) in keyed)
+        {
+            var setKey = Setter(table.GeneratedKey!);
+            var keyType = table.GeneratedKey!.ClrType;
+            var reserved = _reserved[table.EntityType.ClrType];
+            foreach (var entity in entities)
+            {
+                setKey(entity, Convert.ChangeType(reserved.Dequeue(), keyType, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     private IEntityType TypeOf(object entity) =>

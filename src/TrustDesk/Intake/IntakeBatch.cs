@@ -45,7 +45,7 @@ public sealed class IntakeBatch
     /// links), reports, rule hits and proposals: read without tracking and written by <see cref="UntrackedWrites"/>,
     /// around SaveChanges for what the context tracks (subjects loaded with their graph, platform events). On SQLite
     /// before it (those may point at new subjects); on PostgreSQL after it, in two round trips for the whole batch (new
-    /// subjects are rows already there, see <see cref="InsertMissingSubjectsAsync"/>).
+    /// subjects are rows already there, see <see cref="LoadSharedAsync"/>).
     /// </summary>
     public UntrackedWrites? Writes { get; }
     public DateTime Now { get; }
@@ -126,13 +126,12 @@ public sealed class IntakeBatch
     internal static async Task<IntakeBatch> LoadAsync(
         TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
     {
-        var batch = new IntakeBatch(db, now, catalog, rules);
         if (db.SharedByNodes)
         {
-            // Several nodes write to this database: every subject the batch needs is made to exist first, so that two
-            // nodes creating the same subject at once both go on with one row instead of one failing on its unique key.
-            await batch.InsertMissingSubjectsAsync(needs, cancellationToken);
+            return await LoadSharedAsync(db, now, catalog, rules, needs, cancellationToken);
         }
+
+        var batch = new IntakeBatch(db, now, catalog, rules);
 
         // Lists go in as one array parameter each (EF.Parameter), not EF Core 10's default of one parameter per element:
         // with that, every batch size made new SQL, which EF Core generated again and SQLite prepared again (measured:
@@ -178,9 +177,7 @@ public sealed class IntakeBatch
             .OfType<string>().ToList();
         if (clusterKeys.Count > 0)
         {
-            var cases = db.SharedByNodes
-                ? await LockOpenCasesAsync(db, clusterKeys, batch.Tracking, cancellationToken)
-                : batch.Writes is null
+            var cases = batch.Writes is null
                 ? await TrackedCasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken)
                 : SqliteStatements.QueryWhereIn<Case>(db, "WHERE \"ClusterKey\" IN (SELECT value FROM json_each(?1))", (nameof(Case.ClusterKey), clusterKeys))
                     ?? await CasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken);
@@ -209,14 +206,9 @@ public sealed class IntakeBatch
         var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
         if (aboutIds.Count > 0)
         {
-            // Where other nodes write too, read locked: a report batch on another node joining one of these cases waits
-            // for this one (or this one for it) instead of one of them failing on the case's version.
-            var cases = db.SharedByNodes
-                ? await PostgresRows.ForUpdate<Case, Guid>(db, nameof(Case.PrimarySubjectId), aboutIds).AsTracking(batch.Tracking)
-                    .Where(c => c.ClusterKey != null).ToListAsync(cancellationToken)
-                : await db.Cases.AsTracking(batch.Tracking)
-                    .Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
-                    .ToListAsync(cancellationToken);
+            var cases = await db.Cases.AsTracking(batch.Tracking)
+                .Where(c => c.ClusterKey != null && c.PrimarySubjectId != null && EF.Parameter(aboutIds).Contains(c.PrimarySubjectId.Value))
+                .ToListAsync(cancellationToken);
             var loaded = new List<Case>();
             foreach (var found in cases)
             {
@@ -233,29 +225,6 @@ public sealed class IntakeBatch
             }
 
             batch.LoadedCases(loaded, []);
-        }
-
-        if (db.SharedByNodes)
-        {
-            // What the rules will ask of the subjects that have a history, read for the whole batch now rather than per
-            // report later: their recent signal buckets and their identifiers (the first hop of a linked-accounts walk).
-            var known = batch._subjects.Values.Where(s => !batch._newSubjects.Contains(s.Id)).Select(s => s.Id).ToList();
-            await batch.Signals.PrefetchAsync(known, cancellationToken);
-            var identifiers = known.ToDictionary(id => id, _ => new List<SubjectIdentifier>());
-            if (known.Count > 0)
-            {
-                await foreach (var identifier in IdentifiersOf.For(db)(db, known).WithCancellation(cancellationToken))
-                {
-                    identifiers[identifier.SubjectId].Add(identifier);
-                }
-            }
-
-            foreach (var id in batch._newSubjects)
-            {
-                identifiers[id] = [];
-            }
-
-            batch.KnownIdentifiers = identifiers;
         }
 
         foreach (var group in needs.IdempotencyKeys.GroupBy(k => k.ClientId))
@@ -279,37 +248,131 @@ public sealed class IntakeBatch
     }
 
     /// <summary>
-    /// Where several nodes share the database: reports about one problem join its one open case. The batch waits for
-    /// the lock of each cluster key it will look at (another node's batch holding one commits first), then reads those
-    /// open cases locked, so what it reads stays true until it commits: the other node's case is joined, not doubled,
-    /// and the case's version cannot change under the batch.
+    /// The batch's look-ups where several nodes share the database (PostgreSQL), inside its transaction, in two round
+    /// trips (plus one for subjects loaded with their graph, when a work changes one):
+    /// <list type="number">
+    /// <item>every subject the works will ask for is inserted if it is not there yet (<c>ON CONFLICT DO NOTHING</c>, so
+    /// two nodes creating one subject at once both go on with one row, neither fails on its unique key), and read;</item>
+    /// <item>the locks of the cluster keys the works will join, then, under them, the open cases of those keys (locked
+    /// rows: the case's version cannot change under the batch, and another node's case is joined, not doubled), their
+    /// links to the batch's subjects, the keys of the cases the batch will open, the recent signal buckets and the
+    /// identifiers of the subjects that have a history (what the rules will count and walk), idempotency records and
+    /// platform event ids seen before.</item>
+    /// </list>
     /// </summary>
-    private static async Task<List<Case>> LockOpenCasesAsync(
-        TrustDeskDb db, List<string> clusterKeys, QueryTrackingBehavior tracking, CancellationToken cancellationToken)
+    private static async Task<IntakeBatch> LoadSharedAsync(
+        TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
     {
-        await ClusterLock.TakeForTransactionAsync(db, clusterKeys.Select(ClusterLockName), cancellationToken);
-        return await PostgresRows.ForUpdate<Case, string>(db, nameof(Case.ClusterKey), clusterKeys).AsTracking(tracking).ToListAsync(cancellationToken);
+        var batch = new IntakeBatch(db, now, catalog, rules);
+        var subjectsTrip = new PostgresRoundTrip(db);
+        var all = needs.Subjects.Union(needs.SubjectsWithGraph).ToList();
+        var inserted = subjectsTrip.InsertMissing(all.Select(k => new Subject(k.Kind, k.ExternalId, now)).ToList(), nameof(Subject.Kind), nameof(Subject.ExternalId));
+        var plain = needs.Subjects.Where(k => !needs.SubjectsWithGraph.Contains(k)).ToList();
+        var found = plain.Count == 0 ? null : subjectsTrip.Select<Subject>(false,
+            PostgresRoundTrip.AnyOf(nameof(Subject.Kind), plain.Select(k => k.Kind).Distinct().ToList()),
+            PostgresRoundTrip.AnyOf(nameof(Subject.ExternalId), plain.Select(k => k.ExternalId).Distinct().ToList()));
+        await subjectsTrip.ExecuteAsync(cancellationToken);
+        foreach (var subject in found ?? [])
+        {
+            if (needs.Subjects.Contains((subject.Kind, subject.ExternalId)))
+            {
+                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+            }
+        }
+
+        // A subject a work changes (links, identifiers, live state) is tracked, with its graph, so EF Core saves the change.
+        foreach (var group in needs.SubjectsWithGraph.GroupBy(s => s.Kind))
+        {
+            var ids = group.Select(s => s.ExternalId).ToList();
+            var graphs = await db.Subjects.Include(s => s.Links).Include(s => s.Identifiers).AsSplitQuery()
+                .Where(s => s.Kind == group.Key && EF.Parameter(ids).Contains(s.ExternalId)).ToListAsync(cancellationToken);
+            foreach (var subject in graphs)
+            {
+                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+            }
+        }
+
+        foreach (var subject in inserted)
+        {
+            // Rows now, but new: nothing stored points at them, and the first work that asks created them.
+            batch._newSubjects.Add(subject.Id);
+            batch._createdUpFront.Add(subject.Id);
+            batch.Signals.HasNoHistory(subject.Id);
+        }
+
+        var clusterKeys = needs.Clusters
+            .Select(c => batch._subjects.TryGetValue((c.Kind, c.ExternalId), out var s) ? Case.MakeClusterKey(s.Id, c.Category) : null)
+            .OfType<string>().Distinct().ToList();
+        var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
+        var known = batch._subjects.Values.Where(s => !batch._newSubjects.Contains(s.Id)).Select(s => s.Id).ToList();
+        var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
+
+        var trip = new PostgresRoundTrip(db);
+        trip.Lock(clusterKeys.Select(ClusterLockName));
+        var cases = clusterKeys.Count == 0 ? null : trip.Select<Case>(true, PostgresRoundTrip.AnyOf(nameof(Case.ClusterKey), clusterKeys));
+        var links = clusterKeys.Count == 0 ? null : trip.SelectUnder<CaseSubject, Case>(nameof(CaseSubject.CaseId),
+            PostgresRoundTrip.AnyOf(nameof(Case.ClusterKey), clusterKeys), PostgresRoundTrip.AnyOf(nameof(CaseSubject.SubjectId), subjectIds));
+        var reserved = trip.ReserveKeysForMissing<Case>(nameof(Case.ClusterKey), clusterKeys);
+        var about = aboutIds.Count == 0 ? null : trip.Select<Case>(true,
+            PostgresRoundTrip.AnyOf(nameof(Case.PrimarySubjectId), aboutIds), PostgresRoundTrip.NotNull(nameof(Case.ClusterKey)));
+        batch.Signals.Prefetch(trip, known);
+        var identifiers = known.Count == 0 ? null : trip.Select<SubjectIdentifier>(false, PostgresRoundTrip.AnyOf(nameof(SubjectIdentifier.SubjectId), known));
+        var idempotency = needs.IdempotencyKeys.GroupBy(k => k.ClientId).Select(group => trip.Select<IdempotencyRecord>(false,
+            PostgresRoundTrip.EqualTo(nameof(IdempotencyRecord.ClientId), group.Key), PostgresRoundTrip.AnyOf(nameof(IdempotencyRecord.Key), group.Select(k => k.Key).ToList()))).ToList();
+        var events = needs.EventIds.Count == 0 ? null : trip.Select<PlatformEvent>(false, PostgresRoundTrip.AnyOf(nameof(PlatformEvent.ExternalId), needs.EventIds.ToList()));
+        await trip.ExecuteAsync(cancellationToken);
+
+        if (cases is not null)
+        {
+            foreach (var @case in cases)
+            {
+                batch._openCases[@case.ClusterKey!] = @case;
+            }
+
+            batch._absentClusters.UnionWith(clusterKeys.Where(k => !batch._openCases.ContainsKey(k)));
+            batch.LoadedCases(cases, links!);
+        }
+
+        batch.Writes!.ReserveKeys(typeof(Case), reserved);
+        if (about is not null)
+        {
+            var loaded = new List<Case>();
+            foreach (var found2 in about)
+            {
+                // The instance the cluster look-up read, when both read the case.
+                var @case = batch._openCases.TryGetValue(found2.ClusterKey!, out var same) && same.Id == found2.Id ? same : found2;
+                if (ReferenceEquals(@case, found2))
+                {
+                    batch._openCases[@case.ClusterKey!] = @case;
+                    loaded.Add(@case);
+                }
+
+                batch.AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
+            }
+
+            batch.LoadedCases(loaded, []);
+        }
+
+        var byId = known.Concat(batch._newSubjects).Distinct().ToDictionary(id => id, _ => new List<SubjectIdentifier>());
+        foreach (var identifier in identifiers ?? [])
+        {
+            byId[identifier.SubjectId].Add(identifier);
+        }
+
+        batch.KnownIdentifiers = byId;
+        foreach (var record in idempotency.SelectMany(r => r))
+        {
+            batch._idempotency[(record.ClientId, record.Key)] = record;
+        }
+
+        batch._knownEventIds.UnionWith(events?.Select(e => e.ExternalId) ?? []);
+        return batch;
     }
 
     private static string ClusterLockName(string clusterKey) => "case-cluster:" + clusterKey;
 
-    // The subjects created by InsertMissingSubjectsAsync: rows already, reported as created by the first work that asks.
+    // The subjects LoadSharedAsync inserted: rows already, reported as created by the first work that asks.
     private readonly HashSet<Guid> _createdUpFront = [];
-
-    /// <summary>
-    /// Inserts every subject the works will ask for and that does not exist yet, in the batch's transaction, before
-    /// anything is looked up: afterwards every one of them is a row, found by the look-ups like the others.
-    /// </summary>
-    private async Task InsertMissingSubjectsAsync(Needs needs, CancellationToken cancellationToken)
-    {
-        var candidates = needs.Subjects.Union(needs.SubjectsWithGraph).Select(k => new Subject(k.Kind, k.ExternalId, Now)).ToList();
-        foreach (var subject in await PostgresRows.InsertMissingAsync(Db, candidates, [nameof(Subject.Kind), nameof(Subject.ExternalId)], cancellationToken))
-        {
-            _newSubjects.Add(subject.Id);
-            _createdUpFront.Add(subject.Id);
-            Signals.HasNoHistory(subject.Id);
-        }
-    }
 
     /// <summary>The subject with this platform id; created (with its id as display name) when the platform has not sent it yet.</summary>
     public Subject GetOrCreateSubject(SubjectKind kind, string externalId, out bool created)

@@ -13,23 +13,22 @@ namespace TrustDesk.Signals;
 /// </summary>
 /// <remarks>
 /// On PostgreSQL (<paramref name="writes"/> given) the batch's stored minute buckets are read up front for every subject it
-/// knows (<see cref="PrefetchAsync"/>), so the rules' short windows cost no round trip each, and the upserts go with the
-/// batch's other rows in its one write round trip.
+/// knows (<see cref="Prefetch"/>), so the rules' short windows cost no round trip each, and the upserts go with the
+/// batch's other rows in its write round trip.
 /// </remarks>
 public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites? writes = null)
 {
     // The stored minute buckets of subjects read up front: (name, bucket start, count) per subject, of the last two hours.
     private readonly Dictionary<Guid, List<(string Name, DateTime BucketStart, int Count)>> _minutes = [];
 
-    private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, SignalResolution, DateTime, IAsyncEnumerable<SignalBucket>>> MinuteBuckets = new(() =>
-        EF.CompileAsyncQuery((TrustDeskDb db, List<Guid> subjectIds, SignalResolution resolution, DateTime since) =>
-            db.Set<SignalBucket>().AsNoTracking().Where(b => subjectIds.Contains(b.SubjectId) && b.Resolution == resolution && b.BucketStart >= since)));
+    private PostgresRoundTrip.Rows<SignalBucket>? _read;
 
     /// <summary>
-    /// Reads the minute buckets of the last two hours of these subjects in one query: every count over a window of up to
-    /// two hours (five reports in ten minutes, a reporter's flood in an hour) is then answered without the database.
+    /// Asks, in the batch's look-up round trip, for the minute buckets of the last two hours of these subjects: every
+    /// count over a window of up to two hours (five reports in ten minutes, a reporter's flood in an hour) is then
+    /// answered without the database.
     /// </summary>
-    public async Task PrefetchAsync(IReadOnlyCollection<Guid> subjectIds, CancellationToken cancellationToken)
+    public void Prefetch(PostgresRoundTrip trip, IReadOnlyCollection<Guid> subjectIds)
     {
         var wanted = subjectIds.Where(id => !_withoutHistory.Contains(id) && !_minutes.ContainsKey(id)).ToList();
         if (wanted.Count == 0)
@@ -43,16 +42,25 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites?
         }
 
         var since = SignalResolutions.BucketStart(now - SignalResolutions.MinuteRetention, SignalResolution.Minute);
-        await foreach (var bucket in MinuteBuckets.For(db)(db, wanted, SignalResolution.Minute, since).WithCancellation(cancellationToken))
-        {
-            _minutes[bucket.SubjectId].Add((bucket.Name, bucket.BucketStart, bucket.Count));
-        }
+        _read = trip.Select<SignalBucket>(false, PostgresRoundTrip.AnyOf(nameof(SignalBucket.SubjectId), wanted),
+            PostgresRoundTrip.EqualTo(nameof(SignalBucket.Resolution), SignalResolution.Minute), PostgresRoundTrip.AtLeast(nameof(SignalBucket.BucketStart), since));
     }
 
     // The stored count from the buckets read up front, when the window is in minutes and the subject was read.
     private bool TryCountRead(Guid subjectId, SignalResolution resolution, DateTime since, Func<string, bool> names, out int count)
     {
         count = 0;
+        if (_read is { } read)
+        {
+            // The round trip has run by the time a rule counts.
+            foreach (var bucket in read)
+            {
+                _minutes[bucket.SubjectId].Add((bucket.Name, bucket.BucketStart, bucket.Count));
+            }
+
+            _read = null;
+        }
+
         if (resolution != SignalResolution.Minute || !_minutes.TryGetValue(subjectId, out var buckets))
         {
             return false;
