@@ -112,14 +112,23 @@ public sealed class PostgresRoundTrip
             return result;
         }
 
-        if (ordered.Count * table.Columns.Length > PostgresRows.MaxParameters)
+        var command = new NpgsqlBatchCommand();
+        var onConflict = $" ON CONFLICT ({string.Join(", ", unique.Select(c => c.Sql))}) DO NOTHING RETURNING {key.Sql}";
+        if (table.CanUnnest)
+        {
+            // One statement text whatever the number of rows: prepared once.
+            command.CommandText = table.UnnestInsertSql + onConflict;
+            table.AddColumnArrays(command.Parameters, ordered);
+        }
+        else if (ordered.Count * table.Columns.Length > PostgresRows.MaxParameters)
         {
             throw new ArgumentException($"At most {PostgresRows.MaxParameters / table.Columns.Length} rows in one statement.", nameof(rows));
         }
+        else
+        {
+            command.CommandText = table.InsertSql(ordered.Count, command.Parameters, ordered) + onConflict;
+        }
 
-        var command = new NpgsqlBatchCommand();
-        command.CommandText = table.InsertSql(ordered.Count, command.Parameters, ordered)
-            + $" ON CONFLICT ({string.Join(", ", unique.Select(c => c.Sql))}) DO NOTHING RETURNING {key.Sql}";
         _statements.Add((command, async (reader, cancellationToken) =>
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -181,11 +181,17 @@ public static class PostgresRows
         /// number of rows, so the server prepares it once, and a parameter per column instead of one per value: typing and
         /// binding a parameter was the largest cost of writing a batch (docs/benchmarks.md, "Intake on PostgreSQL").
         /// </summary>
-        public bool CanUnnest => Columns.All(c => c.ArrayType is not null);
+        public bool CanUnnest => Columns.All(c => c.ArrayType is not null || c.IsTextArray);
 
-        /// <summary>The INSERT that takes one array per column (<see cref="CanUnnest"/>).</summary>
+        /// <summary>
+        /// The INSERT that takes one array per column (<see cref="CanUnnest"/>). A column that is itself an array of text
+        /// (a case's tags) goes in as the text of each row's array, turned back into an array per row: unnest would
+        /// flatten an array of arrays.
+        /// </summary>
         public string UnnestInsertSql => _unnestInsertSql ??=
-            $"INSERT INTO {Name} ({ColumnList}) SELECT * FROM unnest({string.Join(", ", Columns.Select((c, i) => $"${i + 1}::{c.Mapping.StoreType}[]"))})";
+            $"INSERT INTO {Name} ({ColumnList}) SELECT {string.Join(", ", Columns.Select((c, i) => c.IsTextArray ? $"c{i}::{c.Mapping.StoreType}" : $"c{i}"))} " +
+            $"FROM unnest({string.Join(", ", Columns.Select((c, i) => c.IsTextArray ? $"${i + 1}::text[]" : $"${i + 1}::{c.Mapping.StoreType}[]"))}) " +
+            $"AS u({string.Join(", ", Columns.Select((_, i) => $"c{i}"))})";
 
         private string? _unnestInsertSql;
 
@@ -194,8 +200,20 @@ public static class PostgresRows
         {
             foreach (var column in Columns)
             {
-                var values = Array.CreateInstance(column.ArrayElement!, rows.Count);
                 var get = column.Property.GetGetter();
+                if (column.IsTextArray)
+                {
+                    var literals = new string?[rows.Count];
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        literals[i] = get.GetClrValueUsingContainingEntity(rows[i]) is IEnumerable<string> items ? ArrayLiteral(items) : null;
+                    }
+
+                    parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = literals });
+                    continue;
+                }
+
+                var values = Array.CreateInstance(column.ArrayElement!, rows.Count);
                 for (var i = 0; i < rows.Count; i++)
                 {
                     var value = PreparedInserts.TablePlan.ProviderValue(column.Mapping, get.GetClrValueUsingContainingEntity(rows[i]));
@@ -204,6 +222,18 @@ public static class PostgresRows
 
                 parameters.Add(new NpgsqlParameter { NpgsqlDbType = column.ArrayType!.Value, Value = values });
             }
+        }
+
+        // PostgreSQL's text form of an array of text: every element quoted, quotes and backslashes escaped.
+        private static string ArrayLiteral(IEnumerable<string> items)
+        {
+            var text = new StringBuilder("{");
+            foreach (var item in items)
+            {
+                text.Append(text.Length == 1 ? "\"" : ",\"").Append(item.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+            }
+
+            return text.Append('}').ToString();
         }
 
         /// <summary>The primary key when it is one column.</summary>
@@ -269,6 +299,10 @@ public static class PostgresRows
             [typeof(decimal)] = NpgsqlTypes.NpgsqlDbType.Numeric,
             [typeof(TimeSpan)] = NpgsqlTypes.NpgsqlDbType.Interval,
         };
+
+        /// <summary>A column holding an array of text (<c>text[]</c>) whose entity value is a list of strings.</summary>
+        public bool IsTextArray { get; } = Mapping.StoreType == "text[]"
+            && typeof(IEnumerable<string>).IsAssignableFrom(Mapping.Converter?.ModelClrType ?? Property.ClrType);
 
         /// <summary>The element type of this column's value array (nullable where the column is), or null when unnest cannot take it.</summary>
         public Type? ArrayElement { get; } = ElementOf(Property, Mapping);
