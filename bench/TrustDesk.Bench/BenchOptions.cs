@@ -24,6 +24,19 @@ public sealed class BenchOptions
           --idempotency F        share of reports sent with an Idempotency-Key header, 0 to 1 (default 0)
           --seed N               seed of the generated reports (default 1: every run posts the same sequence)
           --keep-data            keep the server's temporary data directory and print where it is
+
+        Several nodes over PostgreSQL (docs/benchmarks.md, "Intake on PostgreSQL"):
+          trustdesk-bench intake --provider postgres [--nodes N] [--hot-share F] [--kill-one] [--postgres-setting NAME=VALUE]...
+
+          --provider P           sqlite (default: one server over a SQLite file) or postgres: a private PostgreSQL server
+                                 (initdb into a temp directory, durable: fsync and synchronous_commit on), migrated once,
+                                 and N nodes serving from it; connections are spread over the nodes (worker i -> node i mod N)
+          --nodes N              nodes to start (default 1; postgres only)
+          --hot-share F          share of reports about 20 hot subjects (default: the standard mix, 25% over 300 subjects)
+          --kill-one             kill -9 one node halfway through the measured window; its workers move to the other nodes
+          --postgres-setting S   a PostgreSQL server setting, NAME=VALUE (repeatable), e.g. synchronous_commit=off
+          After the run it checks the database: every acknowledged report stored (lostReports), at most one open case per
+          subject and category (duplicateOpenCases), every case's report count equal to its stored reports.
         """;
 
     public int Seconds { get; private set; } = 20;
@@ -36,6 +49,11 @@ public sealed class BenchOptions
     public double IdempotencyShare { get; private set; }
     public int Seed { get; private set; } = 1;
     public bool KeepData { get; private set; }
+    public bool Postgres { get; private set; }
+    public int Nodes { get; private set; } = 1;
+    public double? HotShare { get; private set; }
+    public bool KillOne { get; private set; }
+    public List<string> PostgresSettings { get; } = [];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -51,6 +69,12 @@ public sealed class BenchOptions
             if (name == "--keep-data")
             {
                 options.KeepData = true;
+                continue;
+            }
+
+            if (name == "--kill-one")
+            {
+                options.KillOne = true;
                 continue;
             }
 
@@ -93,6 +117,27 @@ public sealed class BenchOptions
                 case "--seed":
                     options.Seed = ParseInt(name, value, int.MinValue, int.MaxValue);
                     break;
+                case "--provider":
+                    options.Postgres = value switch
+                    {
+                        "postgres" or "postgresql" => true,
+                        "sqlite" => false,
+                        _ => throw new ArgumentException("--provider: sqlite or postgres."),
+                    };
+                    break;
+                case "--nodes":
+                    options.Nodes = ParseInt(name, value, 1, 16);
+                    break;
+                case "--hot-share":
+                    options.HotShare = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var hot) && hot is >= 0 and <= 1
+                        ? hot
+                        : throw new ArgumentException("--hot-share: a fraction from 0 to 1.");
+                    break;
+                case "--postgres-setting":
+                    options.PostgresSettings.Add(value.Contains('=', StringComparison.Ordinal) && !value.Contains(' ', StringComparison.Ordinal)
+                        ? value
+                        : throw new ArgumentException("--postgres-setting: NAME=VALUE, without spaces."));
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{name}'.");
             }
@@ -101,6 +146,21 @@ public sealed class BenchOptions
         if (options.Url is not null != options.Key is not null)
         {
             throw new ArgumentException("--url and --key go together.");
+        }
+
+        if (!options.Postgres && (options.Nodes > 1 || options.KillOne || options.PostgresSettings.Count > 0))
+        {
+            throw new ArgumentException("--nodes, --kill-one and --postgres-setting need --provider postgres.");
+        }
+
+        if (options.Postgres && options.Url is not null)
+        {
+            throw new ArgumentException("--provider postgres starts its own database and nodes: no --url.");
+        }
+
+        if (options.KillOne && options.Nodes < 2)
+        {
+            throw new ArgumentException("--kill-one needs --nodes 2 or more (the survivors take the load).");
         }
 
         return options;

@@ -15,7 +15,11 @@ public sealed record PhaseResult(
     double P99Ms,
     double MaxMs,
     IReadOnlyDictionary<string, long> ErrorKinds,
-    string? FirstError);
+    string? FirstError)
+{
+    /// <summary>Every report acknowledged during the phase, warm-up included (only when asked for).</summary>
+    public IReadOnlyList<Guid> AcknowledgedReportIds { get; init; } = [];
+}
 
 /// <summary>
 /// A closed loop: <c>concurrency</c> workers each send one request, wait for the whole answer, and send the next.
@@ -65,25 +69,51 @@ public static class LoadPhase
         return request;
     }
 
-    public static async Task<PhaseResult> RunAsync(
+    public static Task<PhaseResult> RunAsync(
         HttpClient client, int concurrency, TimeSpan warmup, TimeSpan measured, RequestFactory createRequest,
-        Action<string> progress, CancellationToken cancellationToken)
+        Action<string> progress, CancellationToken cancellationToken) =>
+        RunAsync(new Nodes([client]), concurrency, warmup, measured, createRequest, progress, cancellationToken);
+
+    /// <summary>
+    /// The servers a phase loads: worker i starts on node i mod N and stays there, as a client behind a proxy would,
+    /// until a request to it fails in transport (the node is gone); then it moves on to the next node.
+    /// </summary>
+    /// <param name="clients">One client per node, its base address the node's.</param>
+    /// <param name="collectReportIds">Keep the reportId of every acknowledged report, to check afterwards that each is stored.</param>
+    public sealed class Nodes(HttpClient[] clients, bool collectReportIds = false)
+    {
+        private readonly bool[] _down = new bool[clients.Length];
+
+        public HttpClient[] Clients { get; } = clients;
+        public bool CollectReportIds { get; } = collectReportIds;
+
+        /// <summary>Says the node was killed: transport errors on it are counted as such.</summary>
+        public void MarkDown(int node) => Volatile.Write(ref _down[node], true);
+
+        public bool IsDown(int node) => Volatile.Read(ref _down[node]);
+    }
+
+    public static async Task<PhaseResult> RunAsync(
+        Nodes nodes, int concurrency, TimeSpan warmup, TimeSpan measured, RequestFactory createRequest,
+        Action<string> progress, CancellationToken cancellationToken, Action<Run>? started = null)
     {
         var run = new Run(Stopwatch.GetTimestamp(), warmup, measured);
+        started?.Invoke(run);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         abort.CancelAfter(warmup + measured + Grace);
         var workers = new Worker[concurrency];
         var tasks = new Task[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
-            workers[i] = new Worker(run, client, createRequest, abort.Token);
+            workers[i] = new Worker(run, nodes, i % nodes.Clients.Length, createRequest, abort.Token);
             tasks[i] = Task.Run(workers[i].RunAsync, CancellationToken.None);
         }
 
         await ReportProgressAsync(run, workers, progress, Task.WhenAll(tasks), cancellationToken);
         await Task.WhenAll(tasks);
         cancellationToken.ThrowIfCancellationRequested();
-        return Summarise(run, workers);
+        var result = Summarise(run, workers);
+        return nodes.CollectReportIds ? result with { AcknowledgedReportIds = [.. workers.SelectMany(w => w.ReportIds)] } : result;
     }
 
     private static async Task ReportProgressAsync(Run run, Worker[] workers, Action<string> progress, Task done, CancellationToken cancellationToken)
@@ -164,7 +194,7 @@ public static class LoadPhase
         return Math.Round(ticks * 1000.0 / Stopwatch.Frequency, 2);
     }
 
-    private sealed class Run(long start, TimeSpan warmup, TimeSpan measured)
+    public sealed class Run(long start, TimeSpan warmup, TimeSpan measured)
     {
         private long _sequence = -1;
 
@@ -175,17 +205,20 @@ public static class LoadPhase
         public long NextSequence() => Interlocked.Increment(ref _sequence);
     }
 
-    private sealed class Worker(Run run, HttpClient client, RequestFactory createRequest, CancellationToken abort)
+    private sealed class Worker(Run run, Nodes nodes, int firstNode, RequestFactory createRequest, CancellationToken abort)
     {
         // Written by this worker only; read by the progress line (Volatile) and after the phase.
         public long Completed;
         public long ErrorCount;
+
+        private int _node = firstNode;
 
         public List<long> Latencies { get; } = new(64 * 1024);
         public long RecordedErrors { get; private set; }
         public long LastCompletion { get; private set; }
         public Dictionary<string, long> ErrorKinds { get; } = new(StringComparer.Ordinal);
         public string? FirstError { get; private set; }
+        public List<Guid> ReportIds { get; } = [];
 
         public async Task RunAsync()
         {
@@ -198,19 +231,35 @@ public static class LoadPhase
                 }
 
                 string? error = null;
+                var node = _node;
                 try
                 {
                     using var request = createRequest(run.NextSequence());
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, abort);
+                    using var response = await nodes.Clients[node].SendAsync(request, HttpCompletionOption.ResponseContentRead, abort);
                     if (!response.IsSuccessStatusCode)
                     {
                         error = $"HTTP {(int)response.StatusCode}";
                         FirstError ??= $"{error}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
                     }
+                    else if (nodes.CollectReportIds && ReportId(await response.Content.ReadAsByteArrayAsync(CancellationToken.None)) is { } id)
+                    {
+                        ReportIds.Add(id);
+                    }
                 }
                 catch (Exception exception)
                 {
                     error = exception.GetType().Name;
+                    if (exception is HttpRequestException or IOException && nodes.Clients.Length > 1)
+                    {
+                        // The node is gone (or going): as a proxy would, send the next request to another one.
+                        error = nodes.IsDown(node) ? $"in flight on the killed node ({error})" : error;
+                        _node = (node + 1) % nodes.Clients.Length;
+                        for (var tries = 0; tries < nodes.Clients.Length && nodes.IsDown(_node); tries++)
+                        {
+                            _node = (_node + 1) % nodes.Clients.Length;
+                        }
+                    }
+
                     FirstError ??= $"{error}: {exception.Message}";
                 }
 
@@ -234,6 +283,21 @@ public static class LoadPhase
                     ErrorKinds[error] = ErrorKinds.GetValueOrDefault(error) + 1;
                 }
             }
+        }
+
+        // The reportId of a 201/200 answer to POST /api/v1/reports, read without building a document.
+        private static Guid? ReportId(byte[] body)
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(body);
+            while (reader.Read())
+            {
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("reportId"u8))
+                {
+                    return reader.Read() && reader.TryGetGuid(out var id) ? id : null;
+                }
+            }
+
+            return null;
         }
     }
 }

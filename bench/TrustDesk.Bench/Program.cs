@@ -61,6 +61,27 @@ catch (ArgumentException error)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 using var stop = new CancellationTokenSource();
 ServerProcess? server = null;
+if (options.Postgres)
+{
+    // Several nodes over a private PostgreSQL: PostgresIntakeBench. Ctrl+C or TERM stops it cleanly (its finally blocks
+    // stop the nodes and the database).
+    using var pgInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+    using var pgTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+    try
+    {
+        return await PostgresIntakeBench.RunAsync(options, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync("Stopped before the end: no figures.");
+        return 130;
+    }
+    catch (Exception error) when (error is InvalidOperationException or HttpRequestException or TimeoutException or IOException or JsonException or Npgsql.NpgsqlException)
+    {
+        await Console.Error.WriteLineAsync($"Benchmark failed: {error.Message}");
+        return 1;
+    }
+}
 
 // Ctrl+C or a TERM stops the run cleanly (the finally below kills the child server); a plain process exit kills it too.
 void OnSignal(PosixSignalContext context)

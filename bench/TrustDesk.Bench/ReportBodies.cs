@@ -62,7 +62,14 @@ public sealed class ReportBodies
         return (_bodies[i], _idempotencyKeys[i]);
     }
 
-    public static ReportBodies Generate(IReadOnlyList<string> categories, int count, double idempotencyShare, int seed)
+    /// <param name="categories">The server's category codes.</param>
+    /// <param name="count">How many bodies.</param>
+    /// <param name="idempotencyShare">Share sent with an Idempotency-Key.</param>
+    /// <param name="seed">Seed of the sequence.</param>
+    /// <param name="hotShare">Share about the hot subjects (default: a quarter).</param>
+    /// <param name="hotSubjects">How many hot subjects (default: 300).</param>
+    public static ReportBodies Generate(
+        IReadOnlyList<string> categories, int count, double idempotencyShare, int seed, double hotShare = HotShare, int hotSubjects = HotSubjects)
     {
         if (categories.Count == 0)
         {
@@ -71,8 +78,8 @@ public sealed class ReportBodies
 
         var random = new Random(seed);
         var weighted = WeightCategories(categories);
-        var hotCategories = new string[HotSubjects][];
-        for (var i = 0; i < HotSubjects; i++)
+        var hotCategories = new string[hotSubjects][];
+        for (var i = 0; i < hotSubjects; i++)
         {
             hotCategories[i] = [weighted[random.Next(weighted.Count)], weighted[random.Next(weighted.Count)]];
         }
@@ -88,9 +95,9 @@ public sealed class ReportBodies
             string category;
             string kind;
             string externalId;
-            if (random.NextDouble() < HotShare)
+            if (random.NextDouble() < hotShare && hotSubjects > 0)
             {
-                var hot = random.Next(HotSubjects);
+                var hot = random.Next(hotSubjects);
                 category = hotCategories[hot][random.Next(2)];
                 kind = KindFor(category);
                 externalId = $"{Prefix(kind)}{1000 + hot}";

@@ -64,15 +64,23 @@ public sealed class ServerProcess : IAsyncDisposable
         return Path.GetFullPath(path);
     }
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, bool keepData, CancellationToken cancellationToken, IEnumerable<string>? extraArgs = null)
+    /// <param name="serverDll">The trustdesk.dll to run.</param>
+    /// <param name="keepData">Keep the data directory when done.</param>
+    /// <param name="cancellationToken">Stops waiting for the server.</param>
+    /// <param name="extraArgs">More arguments for <c>serve</c>.</param>
+    /// <param name="environment">Environment variables for the server (a PostgreSQL node's provider and connection string).</param>
+    /// <param name="key">An API key made already (nodes sharing one database share it); else one is made for this server.</param>
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, bool keepData, CancellationToken cancellationToken, IEnumerable<string>? extraArgs = null,
+        IReadOnlyDictionary<string, string>? environment = null, string? key = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("trustdesk-bench-").FullName;
         try
         {
-            var key = await CreateApiKeyAsync(serverDll, dataDirectory, cancellationToken);
+            key ??= await CreateApiKeyAsync(serverDll, dataDirectory, cancellationToken, environment);
             var port = FreeLoopbackPort();
             var url = new Uri($"http://127.0.0.1:{port}/");
-            var process = Start(serverDll, ["serve", "--urls", url.ToString().TrimEnd('/'), "--data", dataDirectory, .. extraArgs ?? []]);
+            var process = Start(serverDll, ["serve", "--urls", url.ToString().TrimEnd('/'), "--data", dataDirectory, .. extraArgs ?? []], environment);
             var server = new ServerProcess(process, dataDirectory, keepData, url, key);
             process.OutputDataReceived += (_, e) => server.Remember(e.Data);
             process.ErrorDataReceived += (_, e) => server.Remember(e.Data);
@@ -148,9 +156,42 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<string> CreateApiKeyAsync(string serverDll, string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>True once the server process has ended (killed, or crashed).</summary>
+    public bool HasExited
     {
-        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read,cases:write", "--data", dataDirectory]);
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Runs a one-shot command of the server (<c>migrate</c>) and returns what it printed; throws when it fails.</summary>
+    public static async Task<string> RunCommandAsync(
+        string serverDll, string[] arguments, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        using var process = Start(serverDll, arguments, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"`trustdesk {string.Join(' ', arguments)}` failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    public static async Task<string> CreateApiKeyAsync(
+        string serverDll, string dataDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(serverDll, ["apikey", "create", "--name", "bench", "--scopes", "reports:write,cases:read,cases:write", "--data", dataDirectory], environment);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
@@ -175,7 +216,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return lines[^1];
     }
 
-    private static Process Start(string serverDll, string[] arguments)
+    private static Process Start(string serverDll, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -195,6 +236,11 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using TrustDesk.Data;
 
 namespace TrustDesk.Api;
 
@@ -24,15 +25,23 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 Title = rule.Title,
                 Detail = rule.Message,
             },
-            DbUpdateConcurrencyException => new ProblemDetails
+            // A precondition can only fail for a request that stated one; any other conflict the server could not
+            // resolve by trying again is its own trouble, answered as "busy, try again".
+            DbUpdateConcurrencyException when httpContext.Request.Headers.IfMatch.Count > 0 => new ProblemDetails
             {
                 Status = StatusCodes.Status412PreconditionFailed,
                 Title = "The record changed while you were changing it.",
                 Detail = "Fetch it again and retry with the new ETag.",
             },
+            _ when DatabaseErrors.IsTransient(exception) => Unavailable(httpContext),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
+
+        if (problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "{Method} {Path} answered 503: the database was busy or out of reach", httpContext.Request.Method, httpContext.Request.Path);
+        }
 
         if (problem is null)
         {
@@ -57,6 +66,21 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private static ProblemDetails Unavailable(HttpContext httpContext)
+    {
+        httpContext.Response.OnStarting(() =>
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+            return Task.CompletedTask;
+        });
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The database is busy or out of reach.",
+            Detail = "Try again shortly; a retry with the same Idempotency-Key is never stored twice.",
+        };
     }
 
     private static ProblemDetails Throttled(HttpContext httpContext, StepUpThrottledException throttled)

@@ -69,6 +69,29 @@ public sealed class AddMessage(TrustDeskDb db, TimeProvider time, CaseAccess acc
                 : "Only case workers change a case's status; add an internal note for the agent instead.");
         }
 
+        // Two writers on one case at once (an agent, and intake joining a report): the one that loses the race on the
+        // case's version adds its message again to the case as it is now, up to ten times, instead of failing a request
+        // that stated no precondition.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AddAsync(caseId, request, status, caller, idempotencyKey, attachments, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(CaseConflicts.Backoff(attempt), cancellationToken);
+            }
+        }
+    }
+
+    private const int MaxAttempts = 10;
+
+    private async Task<Result> AddAsync(
+        long caseId, AddMessageRequest request, CaseStatus? status, ClaimsPrincipal caller, string? idempotencyKey,
+        IReadOnlyList<MessageAttachment>? attachments, CancellationToken cancellationToken)
+    {
         var @case = await db.Cases.FirstAsync(c => c.Id == caseId, cancellationToken);
 
         var clientId = caller.ClientId();

@@ -92,6 +92,41 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
             return new NotFound();
         }
 
+        // Without If-Match the caller asked for the change whatever the case looks like now: a save that lost a race
+        // (intake joined a report a moment before) is applied again to the case as it is, up to ten times, before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = await ApplyAsync(id, request, ifMatch, status, assignee, snapshot, caller, cancellationToken);
+            if (outcome is not Conflict conflict)
+            {
+                return outcome ?? new Updated((await getCase.LoadAsync(id, caller, cancellationToken))!);
+            }
+
+            db.ChangeTracker.Clear();
+            if (ifMatch is not null)
+            {
+                var current = await db.Cases.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
+                return new PreconditionFailed(CaseViews.ETag(current));
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw conflict.Error;
+            }
+
+            await Task.Delay(CaseConflicts.Backoff(attempt), cancellationToken);
+        }
+    }
+
+    private const int MaxAttempts = 10;
+
+    private sealed record Conflict(DbUpdateConcurrencyException Error) : Result;
+
+    // Applies the changes and saves: null when saved, a Conflict when the case changed meanwhile, or a refusal.
+    private async Task<Result?> ApplyAsync(
+        long id, UpdateCaseRequest request, string? ifMatch, CaseStatus? status, string? assignee, CategoryCatalog.Snapshot snapshot,
+        ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
         var @case = await db.Cases.FirstAsync(c => c.Id == id, cancellationToken);
         if (ifMatch is not null && !ETagMatches(ifMatch, CaseViews.ETag(@case)))
         {
@@ -150,14 +185,12 @@ public sealed class UpdateCase(TrustDeskDb db, CategoryCatalog catalog, TimeProv
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException error)
         {
-            db.ChangeTracker.Clear();
-            var current = await db.Cases.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
-            return new PreconditionFailed(CaseViews.ETag(current));
+            return new Conflict(error);
         }
 
-        return new Updated((await getCase.LoadAsync(id, caller, cancellationToken))!);
+        return null;
     }
 
     /// <summary>Accepts <c>*</c>, the exact ETag, or its weak form; a list of ETags matches if any does.</summary>

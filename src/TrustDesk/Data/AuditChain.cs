@@ -15,7 +15,32 @@ public static class AuditChain
     private static readonly CompiledPerModel<Func<TrustDeskDb, CancellationToken, Task<ChainHead?>>> Head = new(() => EF.CompileAsyncQuery((TrustDeskDb db, CancellationToken _) =>
         db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new ChainHead(e.Sequence, e.Hash)).FirstOrDefault()));
 
-    private sealed record ChainHead(long Sequence, string Hash);
+    internal sealed record ChainHead(long Sequence, string Hash);
+
+    private const string HeadSql = "SELECT \"Sequence\", \"Hash\" FROM \"AuditEntries\" ORDER BY \"Sequence\" DESC LIMIT 1";
+
+    /// <summary>
+    /// PostgreSQL: the lock and the read of the head as statements for the caller's round trip (the intake writer's
+    /// group commit sends them with the sequence reads of its new cases).
+    /// </summary>
+    internal static IEnumerable<Npgsql.NpgsqlBatchCommand> PostgresLockAndHead() =>
+        [new($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})"), new(HeadSql)];
+
+    /// <summary>The entries that append <paramref name="records"/> after <paramref name="head"/> (null: an empty chain).</summary>
+    internal static List<AuditEntry> Chain(ChainHead? head, IReadOnlyList<AuditRecord> records)
+    {
+        var sequence = head?.Sequence ?? 0;
+        var previous = head?.Hash ?? AuditEntry.GenesisHash;
+        var entries = new List<AuditEntry>(records.Count);
+        foreach (var record in records)
+        {
+            var entry = new AuditEntry(++sequence, record, previous);
+            entries.Add(entry);
+            previous = entry.Hash;
+        }
+
+        return entries;
+    }
 
     // On SQLite the head is read by a statement kept prepared on the intake writer's connection (ConnectionCommands),
     // which every intake commit reads: cheaper than even the compiled query, whose executor builds delegates per call.
@@ -27,8 +52,7 @@ public static class AuditChain
             return await Head.For(db)(db, cancellationToken);
         }
 
-        await using var lease = ConnectionCommands.Get(connection, db.Database.CurrentTransaction?.GetDbTransaction(),
-            "SELECT \"Sequence\", \"Hash\" FROM \"AuditEntries\" ORDER BY \"Sequence\" DESC LIMIT 1");
+        await using var lease = ConnectionCommands.Get(connection, db.Database.CurrentTransaction?.GetDbTransaction(), HeadSql);
         await using var reader = await lease.Command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null;
     }
@@ -56,16 +80,6 @@ public static class AuditChain
         }
 
         var head = db is SqliteTrustDeskDb ? await SqliteHeadAsync(db, cancellationToken) : await Head.For(db)(db, cancellationToken);
-        var sequence = head?.Sequence ?? 0;
-        var previous = head?.Hash ?? AuditEntry.GenesisHash;
-        var entries = new List<AuditEntry>(records.Count);
-        foreach (var record in records)
-        {
-            var entry = new AuditEntry(++sequence, record, previous);
-            entries.Add(entry);
-            previous = entry.Hash;
-        }
-
-        return entries;
+        return Chain(head, records);
     }
 }

@@ -10,6 +10,8 @@ public sealed class PostgresTrustDeskDb(DbContextOptions<PostgresTrustDeskDb> op
     /// <summary>The text search configuration of the expression indexes; queries must name the same one to use them.</summary>
     public const string TextSearchConfig = "english";
 
+    public override bool SharedByNodes => true;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -208,6 +208,9 @@ public static class PreparedInserts
 
         public IEntityType EntityType { get; }
 
+        /// <summary>The key the database generates (an identity column), if any.</summary>
+        public IProperty? GeneratedKey => _generatedKey;
+
         public static TablePlan? TryBuild(IEntityType entityType, ISqlGenerationHelper sql)
         {
             var tableName = entityType.GetTableName();

@@ -16,6 +16,12 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>
+    /// True where several nodes may write at once (PostgreSQL): writers then serialise on what they share (a cluster
+    /// key, a subject) instead of relying on the database taking one writer at a time, as SQLite does.
+    /// </summary>
+    public virtual bool SharedByNodes => false;
+
     /// <summary>Where the current request comes from, for the audit trail; null outside a request.</summary>
     public string? RequestIp => httpContextAccessor?.HttpContext?.Connection.RemoteIpAddress?.ToString();
 

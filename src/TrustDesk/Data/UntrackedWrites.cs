@@ -29,6 +29,29 @@ public sealed class UntrackedWrites(DbContext db)
     private readonly List<object> _inserted = [];
     private readonly List<(object Entity, IEntityType Type, object?[] Values)> _loaded = [];
 
+    // Rows added to what is there (PostgreSQL): inserted, or on a key already present, this property added to it.
+    private readonly List<(object Entity, string AddProperty)> _increments = [];
+
+    // Keys taken from a table's sequence ahead of the save (PostgreSQL), by entity type.
+    private readonly Dictionary<Type, Queue<long>> _reserved = [];
+
+    /// <summary>
+    /// Keys reserved from the sequence of <paramref name="clrType"/>'s table for the rows this save will insert
+    /// (PostgreSQL: read in the batch's look-up round trip, so the save needs no round trip of its own for them).
+    /// </summary>
+    public void ReserveKeys(Type clrType, IEnumerable<long> keys)
+    {
+        if (!_reserved.TryGetValue(clrType, out var queue))
+        {
+            _reserved[clrType] = queue = new Queue<long>();
+        }
+
+        foreach (var key in keys)
+        {
+            queue.Enqueue(key);
+        }
+    }
+
     // Objects that are rows already: the loaded entities' children (a case's subject links loaded with it).
     private readonly HashSet<object> _stored = new(ReferenceEqualityComparer.Instance);
 
@@ -71,9 +94,32 @@ public sealed class UntrackedWrites(DbContext db)
         Loaded(child);
     }
 
-    /// <summary>Writes what was inserted and changed since the last save, in the context's current transaction.</summary>
-    public async Task<Saved> SaveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A row to insert, or, when a row with its key is there already, to add its <paramref name="addProperty"/> to
+    /// (a counter). PostgreSQL only; rows are written in the order given, so give them in key order.
+    /// </summary>
+    public void InsertOrAdd(object entity, string addProperty) => _increments.Add((entity, addProperty));
+
+    /// <summary>
+    /// Writes what was inserted and changed since the last save, in the context's current transaction. On PostgreSQL
+    /// <paramref name="audit"/> names the audit records of the inserted rows (their keys known by then), chained and
+    /// written in the same round trip.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the save.</param>
+    /// <param name="audit">PostgreSQL: the audit records of the inserted rows.</param>
+    /// <param name="commit">PostgreSQL: commit the transaction in the save's last round trip.</param>
+    public async Task<Saved> SaveAsync(CancellationToken cancellationToken, Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit = null, bool commit = false)
     {
+        if (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection)
+        {
+            return await SavePostgresAsync(audit, commit, cancellationToken);
+        }
+
+        if (audit is not null || _increments.Count > 0 || commit)
+        {
+            throw new InvalidOperationException("Audit records and increments are written with the rows on PostgreSQL only.");
+        }
+
         var plan = PreparedInserts.PlanFor(db);
         var rows = new Dictionary<IEntityType, List<object>>();
         var parents = new Dictionary<object, (object Principal, IForeignKey ForeignKey)>(ReferenceEqualityComparer.Instance);
@@ -128,6 +174,182 @@ public sealed class UntrackedWrites(DbContext db)
         _loaded.Clear();
         _stored.Clear();
         return new Saved(inserted, updated);
+    }
+
+    /// <summary>
+    /// PostgreSQL: every row in one or two round trips, whatever the batch size. Keys the database generates (a case's
+    /// number) come from keys reserved with the batch's look-ups (a round trip of their own only for more rows than were
+    /// reserved). The first round trip inserts every table's rows as multi-row statements, principals first, adds the
+    /// increments and runs the guarded updates (each checked to have changed its one row), then takes the audit chain's
+    /// lock and reads its head: taken last, the lock is held for as short a time as can be. The second writes the audit
+    /// entries, and commits. Without audit entries, and with nothing to check, the first one commits.
+    /// EF Core's SaveChanges sends a statement per row and reads generated keys back one table at a time.
+    /// </summary>
+    private async Task<Saved> SavePostgresAsync(Func<IReadOnlyList<object>, IReadOnlyList<AuditRecord>>? audit, bool commit, CancellationToken cancellationToken)
+    {
+        var plan = PreparedInserts.PlanFor(db);
+        var rows = new Dictionary<IEntityType, List<object>>();
+        var parents = new Dictionary<object, (object Principal, IForeignKey ForeignKey)>(ReferenceEqualityComparer.Instance);
+        foreach (var entity in _inserted)
+        {
+            var type = TypeOf(entity);
+            Add(rows, type, entity);
+            CollectNew(entity, type, rows, parents);
+        }
+
+        foreach (var (entity, type, _) in _loaded)
+        {
+            CollectNew(entity, type, rows, parents);
+        }
+
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (Npgsql.NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Untracked writes are saved inside a transaction.");
+        var ordered = plan.InsertOrder.Where(t => rows.ContainsKey(t.EntityType)).Select(t => (Table: t, Rows: rows[t.EntityType])).ToList();
+        if (ordered.Count != rows.Count)
+        {
+            throw new InvalidOperationException($"No prepared insert for {string.Join(", ", rows.Keys.Except(ordered.Select(o => o.Table.EntityType)).Select(t => t.DisplayName()))}.");
+        }
+
+        await AssignKeysAsync(ordered.Where(o => o.Table.GeneratedKey is not null).ToList(), connection, transaction, cancellationToken);
+
+        // Principals have their keys now: fill every foreign key, in the order the rows go in.
+        var inserted = new List<object>();
+        foreach (var (table, entities) in ordered)
+        {
+            foreach (var entity in entities)
+            {
+                FillForeignKeys(entity, table.EntityType, parents);
+            }
+
+            inserted.AddRange(entities);
+        }
+
+        var records = audit?.Invoke(inserted) ?? [];
+        await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+        foreach (var (table, entities) in ordered)
+        {
+            PostgresRows.AddInserts(db, batch, table.EntityType.ClrType, entities);
+        }
+
+        foreach (var group in _increments.GroupBy(i => (i.Entity.GetType(), i.AddProperty)))
+        {
+            PostgresRows.AddIncrements(db, batch, group.Key.Item1, group.Select(i => i.Entity).ToList(), group.Key.AddProperty);
+        }
+
+        var updated = new List<object>();
+        var updates = new List<(Npgsql.NpgsqlBatchCommand Command, UpdatePlan Plan)>();
+        foreach (var (entity, type, values) in _loaded)
+        {
+            var updatePlan = UpdatePlans[type];
+            if (updatePlan.PostgresUpdate(entity, values) is { } command)
+            {
+                batch.BatchCommands.Add(command);
+                updates.Add((command, updatePlan));
+                updated.Add(entity);
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            foreach (var command in AuditChain.PostgresLockAndHead())
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        var committed = false;
+        if (commit && records.Count == 0 && updates.Count == 0)
+        {
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand("COMMIT"));
+            committed = true;
+        }
+
+        AuditChain.ChainHead? head = null;
+        if (batch.BatchCommands.Count > 0)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                if (reader.FieldCount == 2 && reader.GetName(0) == "Sequence" && await reader.ReadAsync(cancellationToken))
+                {
+                    head = new AuditChain.ChainHead(reader.GetInt64(0), reader.GetString(1));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        foreach (var (command, updatePlan) in updates)
+        {
+            if (command.RecordsAffected != 1)
+            {
+                throw updatePlan.RowChanged();
+            }
+        }
+
+        if (records.Count > 0 || (commit && !committed))
+        {
+            await using var last = new Npgsql.NpgsqlBatch(connection, transaction);
+            if (records.Count > 0)
+            {
+                PostgresRows.AddInserts(db, last, typeof(AuditEntry), AuditChain.Chain(head, records));
+            }
+
+            if (commit)
+            {
+                last.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand("COMMIT"));
+            }
+
+            await last.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        _inserted.Clear();
+        _loaded.Clear();
+        _stored.Clear();
+        _increments.Clear();
+        _reserved.Clear();
+        return new Saved(inserted, updated);
+    }
+
+    // Keys for the new rows of tables whose key the database generates: reserved ones first, the rest from the sequence.
+    private async Task AssignKeysAsync(
+        List<(PreparedInserts.TablePlan Table, List<object> Rows)> keyed, Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        var missing = keyed.Select(k => (k.Table, Count: k.Rows.Count - (_reserved.GetValueOrDefault(k.Table.EntityType.ClrType)?.Count ?? 0)))
+            .Where(m => m.Count > 0).ToList();
+        if (missing.Count > 0)
+        {
+            await using var more = new Npgsql.NpgsqlBatch(connection, transaction);
+            foreach (var (table, count) in missing)
+            {
+                more.BatchCommands.Add(PostgresRows.NextKeys(db, table.EntityType, count));
+            }
+
+            await using var reader = await more.ExecuteReaderAsync(cancellationToken);
+            foreach (var (table, count) in missing)
+            {
+                var keys = new List<long>(count);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    keys.Add(reader.GetInt64(0));
+                }
+
+                ReserveKeys(table.EntityType.ClrType, keys);
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+
+        foreach (var (table, entities) in keyed)
+        {
+            var setKey = Setter(table.GeneratedKey!);
+            var keyType = table.GeneratedKey!.ClrType;
+            var reserved = _reserved[table.EntityType.ClrType];
+            foreach (var entity in entities)
+            {
+                setKey(entity, Convert.ChangeType(reserved.Dequeue(), keyType, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     private IEntityType TypeOf(object entity) =>
@@ -270,7 +492,9 @@ public sealed class UntrackedWrites(DbContext db)
         private readonly bool _bindsDirectly;
         private readonly ConcurrentDictionary<ulong, Statement> _statements = new();
 
-        private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter, string Sql);
+        private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, int Index, string Parameter, string Sql, string Name);
+
+        private static readonly Npgsql.NpgsqlCommand ParameterFactory = new();
 
         // The SQL for one set of changed columns, and those columns (indexes into _set) in the order it binds them.
         private sealed record Statement(string Sql, int[] Columns);
@@ -301,14 +525,14 @@ public sealed class UntrackedWrites(DbContext db)
                 {
                     var name = "p" + set.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     set.Add(new(property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name),
-                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}"));
+                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}", column));
                 }
 
                 if (key.Contains(property) || property.IsConcurrencyToken)
                 {
                     var name = "w" + where.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     where.Add(new(property, property.GetRelationalTypeMapping(), i, sql.GenerateParameterName(name),
-                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}"));
+                        $"{column} = {sql.GenerateParameterNamePlaceholder(name)}", column));
                 }
             }
 
@@ -328,6 +552,53 @@ public sealed class UntrackedWrites(DbContext db)
             }
 
             return values;
+        }
+
+        /// <summary>
+        /// PostgreSQL: the UPDATE of the columns that changed, with positional parameters, for the caller's batch; null
+        /// when nothing changed. Guarded like <see cref="UpdateIfChangedAsync"/>: the caller checks it changed one row.
+        /// </summary>
+        public Npgsql.NpgsqlBatchCommand? PostgresUpdate(object entity, object?[] loaded)
+        {
+            var current = Values(entity);
+            var command = new Npgsql.NpgsqlBatchCommand();
+            var text = new System.Text.StringBuilder("UPDATE ").Append(_table).Append(" SET ");
+            for (var i = 0; i < _set.Length; i++)
+            {
+                var column = _set[i];
+                if (!Differs(current[column.Index], loaded[column.Index]))
+                {
+                    continue;
+                }
+
+                text.Append(command.Parameters.Count == 0 ? "" : ", ").Append(column.Name).Append(" = $").Append(command.Parameters.Count + 1);
+                command.Parameters.Add(Parameter(column, current[column.Index]));
+            }
+
+            if (command.Parameters.Count == 0)
+            {
+                return null;
+            }
+
+            text.Append(" WHERE ");
+            for (var i = 0; i < _where.Length; i++)
+            {
+                // The key as it is, a concurrency token as it was loaded: a row someone else changed meanwhile is not overwritten.
+                text.Append(i == 0 ? "" : " AND ").Append(_where[i].Name).Append(" = $").Append(command.Parameters.Count + 1);
+                command.Parameters.Add(Parameter(_where[i], loaded[_where[i].Index]));
+            }
+
+            command.CommandText = text.ToString();
+            return command;
+        }
+
+        // A value already in its provider form (Values): typed by the column's mapping, not converted again.
+        private static Npgsql.NpgsqlParameter Parameter(Column column, object? providerValue)
+        {
+            var parameter = (Npgsql.NpgsqlParameter)column.Mapping.CreateParameter(ParameterFactory, "", null, column.Property.IsNullable);
+            parameter.ParameterName = "";
+            parameter.Value = providerValue ?? DBNull.Value;
+            return parameter;
         }
 
         public async Task<bool> UpdateIfChangedAsync(DbConnection connection, DbTransaction transaction, object entity, object?[] loaded, CancellationToken cancellationToken)
@@ -396,7 +667,11 @@ public sealed class UntrackedWrites(DbContext db)
         }
 
         private static bool Differs(object? current, object? loaded) =>
-            current is byte[] bytes && loaded is byte[] before ? !bytes.AsSpan().SequenceEqual(before) : !Equals(current, loaded);
+            current is byte[] bytes && loaded is byte[] before ? !bytes.AsSpan().SequenceEqual(before)
+            // A collection stored as it is (PostgreSQL's arrays): compared by its elements, not as an object.
+            : current is System.Collections.IEnumerable items && current is not string && loaded is System.Collections.IEnumerable old
+                ? !items.Cast<object?>().SequenceEqual(old.Cast<object?>())
+            : !Equals(current, loaded);
 
         private Statement StatementFor(ulong changed)
         {
@@ -404,7 +679,7 @@ public sealed class UntrackedWrites(DbContext db)
             return new Statement($"UPDATE {_table} SET {string.Join(", ", columns.Select(i => _set[i].Sql))} WHERE {_condition}", columns);
         }
 
-        private DbUpdateConcurrencyException RowChanged() =>
+        public DbUpdateConcurrencyException RowChanged() =>
             new($"The {_properties[0].DeclaringType.DisplayName()} row was changed or deleted since it was read.");
     }
 }

@@ -31,21 +31,21 @@ public sealed class IntakeBatch
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
-        Writes = db is SqliteTrustDeskDb ? new UntrackedWrites(db) : null;
+        Writes = db is SqliteTrustDeskDb || db.SharedByNodes ? new UntrackedWrites(db) : null;
         Now = now;
         Catalog = catalog;
         Rules = rules;
-        Signals = new SignalCounter(db, now);
+        Signals = new SignalCounter(db, now, db.SharedByNodes ? Writes : null);
     }
 
     public TrustDeskDb Db { get; }
 
     /// <summary>
-    /// On SQLite, the batch's new subjects (with their links and identifiers), cases (with their events, messages and
-    /// subject links), reports, rule hits and proposals: read without tracking and written by
-    /// <see cref="UntrackedWrites"/>, before SaveChanges writes what the context tracks (subjects loaded with their graph,
-    /// platform events), which may point at them. Null on PostgreSQL, where the context tracks everything and EF Core batches
-    /// the rows into one round trip.
+    /// The batch's new subjects (with their links and identifiers), cases (with their events, messages and subject
+    /// links), reports, rule hits and proposals: read without tracking and written by <see cref="UntrackedWrites"/>,
+    /// around SaveChanges for what the context tracks (subjects loaded with their graph, platform events). On SQLite
+    /// before it (those may point at new subjects); on PostgreSQL after it, in two round trips for the whole batch (new
+    /// subjects are rows already there, see <see cref="LoadSharedAsync"/>).
     /// </summary>
     public UntrackedWrites? Writes { get; }
     public DateTime Now { get; }
@@ -114,9 +114,23 @@ public sealed class IntakeBatch
         EF.CompileAsyncQuery((TrustDeskDb db, List<long> caseIds, List<Guid> subjectIds) =>
             db.Set<CaseSubject>().AsTracking().Where(s => caseIds.Contains(s.CaseId) && subjectIds.Contains(s.SubjectId))));
 
+    private static readonly CompiledPerModel<Func<TrustDeskDb, List<Guid>, IAsyncEnumerable<SubjectIdentifier>>> IdentifiersOf = new(() =>
+        EF.CompileAsyncQuery((TrustDeskDb db, List<Guid> subjectIds) => db.Set<SubjectIdentifier>().AsNoTracking().Where(i => subjectIds.Contains(i.SubjectId))));
+
+    /// <summary>
+    /// The stored identifiers of the batch's subjects, read with the batch on PostgreSQL (null on SQLite, where a look-up
+    /// costs no round trip): a linked-accounts walk starts from here.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, List<SubjectIdentifier>>? KnownIdentifiers { get; private set; }
+
     internal static async Task<IntakeBatch> LoadAsync(
         TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
     {
+        if (db.SharedByNodes)
+        {
+            return await LoadSharedAsync(db, now, catalog, rules, needs, cancellationToken);
+        }
+
         var batch = new IntakeBatch(db, now, catalog, rules);
 
         // Lists go in as one array parameter each (EF.Parameter), not EF Core 10's default of one parameter per element:
@@ -233,12 +247,140 @@ public sealed class IntakeBatch
         return batch;
     }
 
+    /// <summary>
+    /// The batch's look-ups where several nodes share the database (PostgreSQL), inside its transaction, in two round
+    /// trips (plus one for subjects loaded with their graph, when a work changes one):
+    /// <list type="number">
+    /// <item>every subject the works will ask for is inserted if it is not there yet (<c>ON CONFLICT DO NOTHING</c>, so
+    /// two nodes creating one subject at once both go on with one row, neither fails on its unique key), and read;</item>
+    /// <item>the locks of the cluster keys the works will join, then, under them, the open cases of those keys (locked
+    /// rows: the case's version cannot change under the batch, and another node's case is joined, not doubled), their
+    /// links to the batch's subjects, the keys of the cases the batch will open, the recent signal buckets and the
+    /// identifiers of the subjects that have a history (what the rules will count and walk), idempotency records and
+    /// platform event ids seen before.</item>
+    /// </list>
+    /// </summary>
+    private static async Task<IntakeBatch> LoadSharedAsync(
+        TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, Needs needs, CancellationToken cancellationToken)
+    {
+        var batch = new IntakeBatch(db, now, catalog, rules);
+        var subjectsTrip = new PostgresRoundTrip(db);
+        var all = needs.Subjects.Union(needs.SubjectsWithGraph).ToList();
+        var inserted = subjectsTrip.InsertMissing(all.Select(k => new Subject(k.Kind, k.ExternalId, now)).ToList(), nameof(Subject.Kind), nameof(Subject.ExternalId));
+        var plain = needs.Subjects.Where(k => !needs.SubjectsWithGraph.Contains(k)).ToList();
+        var found = plain.Count == 0 ? null : subjectsTrip.Select<Subject>(false,
+            PostgresRoundTrip.AnyOf(nameof(Subject.Kind), plain.Select(k => k.Kind).Distinct().ToList()),
+            PostgresRoundTrip.AnyOf(nameof(Subject.ExternalId), plain.Select(k => k.ExternalId).Distinct().ToList()));
+        await subjectsTrip.ExecuteAsync(cancellationToken);
+        foreach (var subject in found ?? [])
+        {
+            if (needs.Subjects.Contains((subject.Kind, subject.ExternalId)))
+            {
+                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+            }
+        }
+
+        // A subject a work changes (links, identifiers, live state) is tracked, with its graph, so EF Core saves the change.
+        foreach (var group in needs.SubjectsWithGraph.GroupBy(s => s.Kind))
+        {
+            var ids = group.Select(s => s.ExternalId).ToList();
+            var graphs = await db.Subjects.Include(s => s.Links).Include(s => s.Identifiers).AsSplitQuery()
+                .Where(s => s.Kind == group.Key && EF.Parameter(ids).Contains(s.ExternalId)).ToListAsync(cancellationToken);
+            foreach (var subject in graphs)
+            {
+                batch._subjects[(subject.Kind, subject.ExternalId)] = subject;
+            }
+        }
+
+        foreach (var subject in inserted)
+        {
+            // Rows now, but new: nothing stored points at them, and the first work that asks created them.
+            batch._newSubjects.Add(subject.Id);
+            batch._createdUpFront.Add(subject.Id);
+            batch.Signals.HasNoHistory(subject.Id);
+        }
+
+        var clusterKeys = needs.Clusters
+            .Select(c => batch._subjects.TryGetValue((c.Kind, c.ExternalId), out var s) ? Case.MakeClusterKey(s.Id, c.Category) : null)
+            .OfType<string>().Distinct().ToList();
+        var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
+        var known = batch._subjects.Values.Where(s => !batch._newSubjects.Contains(s.Id)).Select(s => s.Id).ToList();
+        var aboutIds = needs.CasesAbout.Select(k => batch._subjects.GetValueOrDefault(k)?.Id).OfType<Guid>().ToList();
+
+        var trip = new PostgresRoundTrip(db);
+        trip.Lock(clusterKeys.Select(ClusterLockName));
+        var cases = clusterKeys.Count == 0 ? null : trip.Select<Case>(true, PostgresRoundTrip.AnyOf(nameof(Case.ClusterKey), clusterKeys));
+        var links = clusterKeys.Count == 0 ? null : trip.SelectUnder<CaseSubject, Case>(nameof(CaseSubject.CaseId),
+            PostgresRoundTrip.AnyOf(nameof(Case.ClusterKey), clusterKeys), PostgresRoundTrip.AnyOf(nameof(CaseSubject.SubjectId), subjectIds));
+        var reserved = trip.ReserveKeysForMissing<Case>(nameof(Case.ClusterKey), clusterKeys);
+        var about = aboutIds.Count == 0 ? null : trip.Select<Case>(true,
+            PostgresRoundTrip.AnyOf(nameof(Case.PrimarySubjectId), aboutIds), PostgresRoundTrip.NotNull(nameof(Case.ClusterKey)));
+        batch.Signals.Prefetch(trip, known);
+        var identifiers = known.Count == 0 ? null : trip.Select<SubjectIdentifier>(false, PostgresRoundTrip.AnyOf(nameof(SubjectIdentifier.SubjectId), known));
+        var idempotency = needs.IdempotencyKeys.GroupBy(k => k.ClientId).Select(group => trip.Select<IdempotencyRecord>(false,
+            PostgresRoundTrip.EqualTo(nameof(IdempotencyRecord.ClientId), group.Key), PostgresRoundTrip.AnyOf(nameof(IdempotencyRecord.Key), group.Select(k => k.Key).ToList()))).ToList();
+        var events = needs.EventIds.Count == 0 ? null : trip.Select<PlatformEvent>(false, PostgresRoundTrip.AnyOf(nameof(PlatformEvent.ExternalId), needs.EventIds.ToList()));
+        await trip.ExecuteAsync(cancellationToken);
+
+        if (cases is not null)
+        {
+            foreach (var @case in cases)
+            {
+                batch._openCases[@case.ClusterKey!] = @case;
+            }
+
+            batch._absentClusters.UnionWith(clusterKeys.Where(k => !batch._openCases.ContainsKey(k)));
+            batch.LoadedCases(cases, links!);
+        }
+
+        batch.Writes!.ReserveKeys(typeof(Case), reserved);
+        if (about is not null)
+        {
+            var loaded = new List<Case>();
+            foreach (var found2 in about)
+            {
+                // The instance the cluster look-up read, when both read the case.
+                var @case = batch._openCases.TryGetValue(found2.ClusterKey!, out var same) && same.Id == found2.Id ? same : found2;
+                if (ReferenceEquals(@case, found2))
+                {
+                    batch._openCases[@case.ClusterKey!] = @case;
+                    loaded.Add(@case);
+                }
+
+                batch.AddCaseAbout(@case.PrimarySubjectId!.Value, @case);
+            }
+
+            batch.LoadedCases(loaded, []);
+        }
+
+        var byId = known.Concat(batch._newSubjects).Distinct().ToDictionary(id => id, _ => new List<SubjectIdentifier>());
+        foreach (var identifier in identifiers ?? [])
+        {
+            byId[identifier.SubjectId].Add(identifier);
+        }
+
+        batch.KnownIdentifiers = byId;
+        foreach (var record in idempotency.SelectMany(r => r))
+        {
+            batch._idempotency[(record.ClientId, record.Key)] = record;
+        }
+
+        batch._knownEventIds.UnionWith(events?.Select(e => e.ExternalId) ?? []);
+        return batch;
+    }
+
+    private static string ClusterLockName(string clusterKey) => "case-cluster:" + clusterKey;
+
+    // The subjects LoadSharedAsync inserted: rows already, reported as created by the first work that asks.
+    private readonly HashSet<Guid> _createdUpFront = [];
+
     /// <summary>The subject with this platform id; created (with its id as display name) when the platform has not sent it yet.</summary>
     public Subject GetOrCreateSubject(SubjectKind kind, string externalId, out bool created)
     {
         if (_subjects.TryGetValue((kind, externalId), out var subject))
         {
-            created = false;
+            // A subject this batch inserted up front is new to the first work that asks for it.
+            created = _createdUpFront.Remove(subject.Id);
             return subject;
         }
 
@@ -270,7 +412,22 @@ public sealed class IntakeBatch
             return null;
         }
 
-        @case = Db.Cases.AsTracking(Tracking).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        if (Db.SharedByNodes)
+        {
+            // A key no work declared (a category a rule chose): its lock is taken now, out of the sorted order, so
+            // without waiting; when another node holds it the batch gives way and is tried again.
+            if (!ClusterLock.TryTakeForTransaction(Db, ClusterLockName(clusterKey)))
+            {
+                throw new RetryableConflictException($"Another node is joining reports to cluster {clusterKey}.");
+            }
+
+            @case = PostgresRows.ForUpdate<Case, string>(Db, nameof(Case.ClusterKey), [clusterKey]).AsTracking(Tracking).FirstOrDefault();
+        }
+        else
+        {
+            @case = Db.Cases.AsTracking(Tracking).FirstOrDefault(c => c.ClusterKey == clusterKey);
+        }
+
         if (@case is not null)
         {
             // As in LoadAsync: only its links to this batch's subjects, so a reporter is never attached twice.

@@ -51,11 +51,11 @@ public sealed class IntakeTriageContext(IntakeBatch batch) : ITriageContext
     // The graph is walked in the database, where a subject new in this batch has no identifiers yet: no walk for it.
     public LinkPath? FindLink(SubjectHandle from, SubjectHandle to, int maxHops) =>
         from.Id == Guid.Empty || to.Id == Guid.Empty || batch.IsNewSubject(from.Id) || batch.IsNewSubject(to.Id) ? null
-        : TriageFacts.ToPath(from, new AccountGraph(batch.Db).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
+        : TriageFacts.ToPath(from, new AccountGraph(batch.Db, batch.KnownIdentifiers).FindLink(from.Id, from.ExternalId, to.Id, maxHops));
 
     public LinkPath? FindLinkToBanned(SubjectHandle from, int maxHops) =>
         from.Id == Guid.Empty || batch.IsNewSubject(from.Id) ? null
-        : TriageFacts.ToPath(from, new AccountGraph(batch.Db).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
+        : TriageFacts.ToPath(from, new AccountGraph(batch.Db, batch.KnownIdentifiers).FindLinkToBanned(from.Id, from.ExternalId, maxHops));
 
     private static bool TryParseIdentifierType(string name, out IdentifierType type)
     {

@@ -18,6 +18,13 @@ public sealed class IntakeOptions
 
     /// <summary>Works waiting beyond this make new requests wait (back-pressure instead of unbounded memory).</summary>
     public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>
+    /// PostgreSQL: group commits in flight at once, each on a connection of its own. While one waits for the database
+    /// (its look-ups, its rows, its commit's flush), the next batch is read and applied; they serialise on what they
+    /// share (cluster keys, subjects, the audit chain) exactly as two nodes do. SQLite always has one.
+    /// </summary>
+    public int PostgresLanes { get; set; } = 2;
 }
 
 /// <summary>
@@ -33,7 +40,7 @@ public sealed class IntakeWriter : BackgroundService
     private static readonly Histogram<double> CommitDurations = Meter.CreateHistogram<double>("trustdesk.intake.commit_duration", "ms", "Time to load, apply and commit one batch");
 
     private readonly Channel<IntakeWork> _queue;
-    private readonly SingleWriterContexts _contexts;
+    private readonly Lane[] _lanes;
     private readonly CategoryCatalog _catalog;
     private readonly TriageEngine _triage;
     private readonly TimeProvider _time;
@@ -54,6 +61,27 @@ public sealed class IntakeWriter : BackgroundService
     private TimeSpan _statsGcPauses = GC.GetTotalPauseDuration();
     private long _statsAllocated = GC.GetTotalAllocatedBytes();
 
+    // Where a commit's time goes (debug log): open and begin, load (look-ups and locks), apply (the works and their rules),
+    // write and commit. Wall time, so a phase that waits for the database shows its round trips.
+    private static readonly string[] PhaseNames = ["open", "load", "apply", "write and commit"];
+    private readonly long[] _statsPhaseTicks = new long[PhaseNames.Length];
+    private readonly Lock _stats = new();
+
+    /// <summary>One group commit at a time: its contexts (its own connection) and the timing of its phases.</summary>
+    private sealed class Lane(SingleWriterContexts contexts)
+    {
+        public SingleWriterContexts Contexts { get; } = contexts;
+        public long[] PhaseTicks { get; } = new long[PhaseNames.Length];
+        public long PhaseMark { get; set; }
+
+        public void Phase(int phase)
+        {
+            var now = Stopwatch.GetTimestamp();
+            PhaseTicks[phase] += now - PhaseMark;
+            PhaseMark = now;
+        }
+    }
+
     public IntakeWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, TimeProvider time, IOptions<IntakeOptions> options,
         IOptions<DatabaseOptions> databaseOptions, ILogger<IntakeWriter> logger, CaseChanges? caseChanges = null, SqliteCheckpointer? checkpointer = null,
@@ -62,7 +90,8 @@ public sealed class IntakeWriter : BackgroundService
         _caseObservers = caseObservers?.ToArray() ?? [];
         _caseChanges = caseChanges;
         _checkpointer = checkpointer;
-        _contexts = new SingleWriterContexts(scopes, databaseOptions, logger);
+        var lanes = databaseOptions.Value.IsPostgres ? Math.Max(1, options.Value.PostgresLanes) : 1;
+        _lanes = [.. Enumerable.Range(0, lanes).Select(_ => new Lane(new SingleWriterContexts(scopes, databaseOptions, logger)))];
         _catalog = catalog;
         _triage = triage;
         _time = time;
@@ -87,45 +116,78 @@ public sealed class IntakeWriter : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<IntakeWork>(_maxBatchSize);
+        var free = Channel.CreateUnbounded<Lane>();
+        foreach (var lane in _lanes)
+        {
+            free.Writer.TryWrite(lane);
+        }
+
+        var running = new List<Task>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                // A free lane first, then everything queued by then: the batch is as large as the wait made it.
+                var lane = _lanes.Length == 1 ? _lanes[0] : await free.Reader.ReadAsync(stoppingToken);
                 while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var work))
                 {
                     batch.Add(work);
                 }
 
-                await CommitAsync(batch);
+                if (_lanes.Length == 1)
+                {
+                    await CommitAsync(batch, lane);
+                    batch.Clear();
+                    continue;
+                }
+
+                var works = batch.ToList();
                 batch.Clear();
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await CommitAsync(works, lane);
+                    }
+                    finally
+                    {
+                        free.Writer.TryWrite(lane);
+                    }
+                }, CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the web server has stopped taking requests; finish what is queued.
+            // Shutting down: the web server has stopped taking requests; finish what is in flight, then what is queued.
+            await Task.WhenAll(running);
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var work))
             {
                 batch.Add(work);
                 if (batch.Count == _maxBatchSize)
                 {
-                    await CommitAsync(batch);
+                    await CommitAsync(batch, _lanes[0]);
                     batch.Clear();
                 }
             }
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch);
+                await CommitAsync(batch, _lanes[0]);
             }
         }
         finally
         {
-            await _contexts.DisposeAsync();
+            await Task.WhenAll(running);
+            foreach (var lane in _lanes)
+            {
+                await lane.Contexts.DisposeAsync();
+            }
         }
     }
 
-    private async Task CommitAsync(List<IntakeWork> works)
+    private async Task CommitAsync(List<IntakeWork> works, Lane lane)
     {
         var started = Stopwatch.GetTimestamp();
         var debug = _logger.IsEnabled(LogLevel.Debug);
@@ -133,7 +195,7 @@ public sealed class IntakeWriter : BackgroundService
         var threadCpu = debug ? ThreadCpuClock.Now() : null;
         try
         {
-            await CommitTogetherAsync(works);
+            await CommitWithRetriesAsync(works, works.Count > 1 ? GroupAttempts : LoneAttempts, lane);
             BatchSizes.Record(works.Count);
         }
         catch (Exception error) when (works.Count > 1)
@@ -142,12 +204,12 @@ public sealed class IntakeWriter : BackgroundService
             _logger.LogWarning(error, "Group commit of {Count} intake works failed; committing them one by one", works.Count);
             foreach (var work in works)
             {
-                await CommitAloneAsync(work);
+                await CommitAloneAsync(work, lane);
             }
         }
         catch (Exception error)
         {
-            await RetryOnceAsync(works[0], error);
+            Fail(works[0], error);
         }
         finally
         {
@@ -156,12 +218,26 @@ public sealed class IntakeWriter : BackgroundService
             var threadCpuUsed = threadCpu is { } before && thread == Environment.CurrentManagedThreadId ? ThreadCpuClock.Now() - before : null;
             if (debug)
             {
-                LogLoad(works.Count, Stopwatch.GetTimestamp() - started, threadCpuUsed);
+                LogLoad(works.Count, Stopwatch.GetTimestamp() - started, threadCpuUsed, lane);
             }
         }
     }
 
-    private void LogLoad(int works, long busyTicks, long? threadCpuNanoseconds)
+    private void LogLoad(int works, long busyTicks, long? threadCpuNanoseconds, Lane lane)
+    {
+        lock (_stats)
+        {
+            for (var i = 0; i < PhaseNames.Length; i++)
+            {
+                _statsPhaseTicks[i] += lane.PhaseTicks[i];
+            }
+
+            Array.Clear(lane.PhaseTicks);
+            LogLoadLocked(works, busyTicks, threadCpuNanoseconds);
+        }
+    }
+
+    private void LogLoadLocked(int works, long busyTicks, long? threadCpuNanoseconds)
     {
         if (threadCpuNanoseconds is { } nanoseconds)
         {
@@ -191,6 +267,13 @@ public sealed class IntakeWriter : BackgroundService
             _statsWorks, _statsCommits, elapsed.TotalSeconds, busy.TotalMilliseconds, busy.TotalMicroseconds / _statsWorks,
             cpu.TotalMilliseconds, cpu.TotalMicroseconds / _statsWorks, writerCpuPerWork, _statsThreadCpuCommits,
             (gcPauses - _statsGcPauses).TotalMilliseconds, (allocated - _statsAllocated) / 1024.0 / _statsWorks);
+        if (_statsPhaseTicks.Any(t => t > 0))
+        {
+            _logger.LogDebug("Intake writer phases per commit: {Phases}", string.Join(", ", PhaseNames.Select((name, i) =>
+                $"{name} {_statsPhaseTicks[i] * 1000.0 / Stopwatch.Frequency / _statsCommits:F2} ms")));
+            Array.Clear(_statsPhaseTicks);
+        }
+
         _statsGcPauses = gcPauses;
         _statsAllocated = allocated;
         _statsProcessorTime = processorTime;
@@ -199,48 +282,73 @@ public sealed class IntakeWriter : BackgroundService
         _statsBusyTicks = _statsThreadCpuNanoseconds = 0;
     }
 
-    private async Task CommitAloneAsync(IntakeWork work)
+    private async Task CommitAloneAsync(IntakeWork work, Lane lane)
     {
         try
         {
-            await CommitTogetherAsync([work]);
+            await CommitWithRetriesAsync([work], LoneAttempts, lane);
         }
         catch (Exception error)
         {
-            await RetryOnceAsync(work, error);
+            Fail(work, error);
         }
     }
 
-    // A lone work can fail on a race with another node (two writers creating the same subject); a second try sees
-    // the other writer's rows and succeeds. A second failure is the work's own fault.
-    private async Task RetryOnceAsync(IntakeWork work, Exception firstError)
+    private void Fail(IntakeWork work, Exception error)
     {
-        try
+        _logger.LogError(error, "Intake work {Work} failed", work.GetType().Name);
+        work.Failed(error);
+    }
+
+    // How often a commit is tried. A race with another node (two writers creating the same row, a lock another node
+    // holds, a deadlock PostgreSQL broke, a row changed since it was read) or a moment without the database resolves on
+    // a later try: those are retried with growing pauses, so a client never sees a conflict it did not cause. Anything
+    // else gets one more try (a race the error does not name), then fails alone.
+    private const int GroupAttempts = 4;
+    private const int LoneAttempts = 8;
+
+    private async Task CommitWithRetriesAsync(List<IntakeWork> works, int attempts, Lane lane)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            await CommitTogetherAsync([work]);
-        }
-        catch (Exception error)
-        {
-            _logger.LogError(error, "Intake work {Work} failed twice (first: {FirstError})", work.GetType().Name, firstError.GetType().Name);
-            work.Failed(error);
+            try
+            {
+                await CommitTogetherAsync(works, lane);
+                return;
+            }
+            catch (Exception error) when (attempt < (DatabaseErrors.IsTransient(error) ? attempts : Math.Min(attempts, 2)))
+            {
+                var pause = Backoff(attempt);
+                _logger.LogDebug(error, "Intake commit of {Count} works, try {Attempt}, gave way ({Error}); trying again in {Pause} ms",
+                    works.Count, attempt, error.GetType().Name, pause.TotalMilliseconds);
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause);
+                }
+            }
         }
     }
 
-    private async Task CommitTogetherAsync(IReadOnlyList<IntakeWork> works)
+    // No pause before the second try (the other writer has usually committed by then), then 5, 10, 20... ms with jitter,
+    // at most a second: two nodes that collided do not collide again in step.
+    private static TimeSpan Backoff(int attempt) =>
+        attempt == 1 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(1000, 5 * Math.Pow(2, attempt - 2)) * (0.5 + Random.Shared.NextDouble()));
+
+    private async Task CommitTogetherAsync(IReadOnlyList<IntakeWork> works, Lane lane)
     {
         try
         {
-            await CommitOnceAsync(works);
+            await CommitOnceAsync(works, lane);
         }
         catch
         {
             // Whatever failed, the next try starts on a fresh connection.
-            _contexts.Reset();
+            lane.Contexts.Reset();
             throw;
         }
     }
 
-    private async Task CommitOnceAsync(IReadOnlyList<IntakeWork> works)
+    private async Task CommitOnceAsync(IReadOnlyList<IntakeWork> works, Lane lane)
     {
         var needs = new IntakeBatch.Needs();
         foreach (var work in works)
@@ -248,20 +356,37 @@ public sealed class IntakeWriter : BackgroundService
             work.Collect(needs);
         }
 
-        await using var lease = await _contexts.OpenAsync(CancellationToken.None);
+        lane.PhaseMark = Stopwatch.GetTimestamp();
+        await using var lease = await lane.Contexts.OpenAsync(CancellationToken.None);
         var db = lease.Db;
         var catalog = await _catalog.GetAsync(CancellationToken.None);
         var rules = await _triage.GetAsync(CancellationToken.None);
+
+        // Where other nodes write too, the batch reads inside its transaction: what it reads under its locks (the open
+        // case of a cluster key) stays true until it commits. SQLite's single writer reads first and writes after.
+        await using var shared = db.SharedByNodes ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
+        lane.Phase(0);
         var batch = await IntakeBatch.LoadAsync(db, _time.GetUtcNow().UtcDateTime, catalog, rules, needs, CancellationToken.None);
+        lane.Phase(1);
         foreach (var work in works)
         {
             work.Apply(batch);
         }
 
+        lane.Phase(2);
+
         // Entities and signal counters commit together, or not at all.
         IReadOnlyCollection<long> writtenCases = [];
         var touchedCases = await db.SaveBatchAsync<Case, long>(async () =>
         {
+            if (shared is not null)
+            {
+                // Committed in the save's last round trip.
+                writtenCases = await SaveSharedAsync(db, batch);
+                lane.Phase(3);
+                return;
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             // Untracked rows first: what the context tracks (links of loaded subjects, platform events) may point at new subjects.
             var writes = batch.Writes;
@@ -284,7 +409,7 @@ public sealed class IntakeWriter : BackgroundService
         _checkpointer?.Nudge();
         _caseChanges?.Publish(writtenCases.Count == 0 ? touchedCases : [.. touchedCases.Union(writtenCases)]);
 
-        if (_contexts.Flusher is { } flusher)
+        if (lane.Contexts.Flusher is { } flusher)
         {
             // Answered once the log is on disk; meanwhile this thread goes on with the next batch.
             var committed = works.ToArray();
@@ -308,6 +433,27 @@ public sealed class IntakeWriter : BackgroundService
                 work.Failed(notDurable);
             }
         }
+    }
+
+    /// <summary>
+    /// The group commit where several nodes share the database (PostgreSQL): what the context tracks first (subjects
+    /// with their graph, platform events, idempotency records: their rows point only at rows that exist, since the
+    /// batch's new subjects were inserted up front), then every untracked row, the audit entries of the new case events
+    /// and the signal increments in two round trips. Returns the cases written.
+    /// </summary>
+    private async Task<IReadOnlyCollection<long>> SaveSharedAsync(TrustDeskDb db, IntakeBatch batch)
+    {
+        var writes = batch.Writes!;
+        await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await batch.Signals.FlushAsync(CancellationToken.None);
+        var ip = db.RequestIp;
+        var saved = await writes.SaveAsync(CancellationToken.None, inserted => [.. inserted.OfType<IAuditedChange>().Select(e => e.ToAuditRecord(ip))], commit: true);
+        return saved.Inserted.Concat(saved.Updated).OfType<Cases.Case>().Select(c => c.Id).ToHashSet();
     }
 
     // The audit entries of the case events the untracked writes saved (SQLite), as SaveChanges appends them for the

@@ -14,6 +14,16 @@ public sealed class SignalBucket
     {
     }
 
+    /// <summary>An increment of <paramref name="count"/> to the bucket (written as an upsert that adds it).</summary>
+    internal SignalBucket(Guid subjectId, string name, SignalResolution resolution, DateTime bucketStart, int count)
+    {
+        SubjectId = subjectId;
+        Name = name;
+        Resolution = resolution;
+        BucketStart = bucketStart;
+        Count = count;
+    }
+
     public Guid SubjectId { get; private set; }
 
     /// <summary><c>eventType|role</c>, such as <c>shipment.late|seller</c> or <c>report|reported</c>.</summary>

@@ -11,8 +11,72 @@ namespace TrustDesk.Signals;
 /// upsert per 500 buckets — <c>INSERT ... ON CONFLICT DO UPDATE</c>, the same SQL on SQLite and PostgreSQL — so
 /// counting never reads history and two writers never lose an increment.
 /// </summary>
-public sealed class SignalCounter(TrustDeskDb db, DateTime now)
+/// <remarks>
+/// On PostgreSQL (<paramref name="writes"/> given) the batch's stored minute buckets are read up front for every subject it
+/// knows (<see cref="Prefetch"/>), so the rules' short windows cost no round trip each, and the upserts go with the
+/// batch's other rows in its write round trip.
+/// </remarks>
+public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites? writes = null)
 {
+    // The stored minute buckets of subjects read up front: (name, bucket start, count) per subject, of the last two hours.
+    private readonly Dictionary<Guid, List<(string Name, DateTime BucketStart, int Count)>> _minutes = [];
+
+    private PostgresRoundTrip.Rows<SignalBucket>? _read;
+
+    /// <summary>
+    /// Asks, in the batch's look-up round trip, for the minute buckets of the last two hours of these subjects: every
+    /// count over a window of up to two hours (five reports in ten minutes, a reporter's flood in an hour) is then
+    /// answered without the database.
+    /// </summary>
+    public void Prefetch(PostgresRoundTrip trip, IReadOnlyCollection<Guid> subjectIds)
+    {
+        var wanted = subjectIds.Where(id => !_withoutHistory.Contains(id) && !_minutes.ContainsKey(id)).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in wanted)
+        {
+            _minutes[id] = [];
+        }
+
+        var since = SignalResolutions.BucketStart(now - SignalResolutions.MinuteRetention, SignalResolution.Minute);
+        _read = trip.Select<SignalBucket>(false, PostgresRoundTrip.AnyOf(nameof(SignalBucket.SubjectId), wanted),
+            PostgresRoundTrip.EqualTo(nameof(SignalBucket.Resolution), SignalResolution.Minute), PostgresRoundTrip.AtLeast(nameof(SignalBucket.BucketStart), since));
+    }
+
+    // The stored count from the buckets read up front, when the window is in minutes and the subject was read.
+    private bool TryCountRead(Guid subjectId, SignalResolution resolution, DateTime since, Func<string, bool> names, out int count)
+    {
+        count = 0;
+        if (_read is { } read)
+        {
+            // The round trip has run by the time a rule counts.
+            foreach (var bucket in read)
+            {
+                _minutes[bucket.SubjectId].Add((bucket.Name, bucket.BucketStart, bucket.Count));
+            }
+
+            _read = null;
+        }
+
+        if (resolution != SignalResolution.Minute || !_minutes.TryGetValue(subjectId, out var buckets))
+        {
+            return false;
+        }
+
+        foreach (var (name, bucketStart, n) in buckets)
+        {
+            if (bucketStart >= since && names(name))
+            {
+                count += n;
+            }
+        }
+
+        return true;
+    }
+
     private const int RowsPerStatement = 500;
     private static readonly string RowUpsert = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime BucketStart), int> _pending = [];
@@ -58,7 +122,8 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var resolution = SignalResolutions.For(window);
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var storedKey = (subjectId, name, resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId)
+            && !TryCountRead(subjectId, resolution, since, n => n == name, out stored))
         {
             // The writer is the only caller and waits on this anyway; one indexed range read per subject, name and window.
             stored = db.Set<SignalBucket>().Where(b => b.SubjectId == subjectId && b.Name == name && b.Resolution == resolution && b.BucketStart >= since)
@@ -85,7 +150,8 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
         var since = SignalResolutions.BucketStart(now - window, resolution);
         var prefix = eventType + "|";
         var storedKey = (subjectId, prefix + "*", resolution, since);
-        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId))
+        if (!_stored.TryGetValue(storedKey, out var stored) && !_withoutHistory.Contains(subjectId)
+            && !TryCountRead(subjectId, resolution, since, n => n.StartsWith(prefix, StringComparison.Ordinal), out stored))
         {
             // Names sort as "type|role": every role of one type is one range of the primary key.
             var upper = eventType + "}";
@@ -116,7 +182,22 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now)
             return;
         }
 
-        foreach (var chunk in _pending.Chunk(RowsPerStatement))
+        // In key order: two nodes adding to the same buckets lock their rows in the same order, so neither waits for
+        // the other in a circle (a deadlock PostgreSQL would break by failing one of them).
+        if (writes is not null && db.SharedByNodes)
+        {
+            // Written with the batch's rows, in its one write round trip.
+            foreach (var ((subjectId, name, resolution, bucketStart), delta) in _pending.OrderBy(p => p.Key))
+            {
+                writes.InsertOrAdd(new SignalBucket(subjectId, name, resolution, bucketStart, delta), nameof(SignalBucket.Count));
+            }
+
+            _pending.Clear();
+            _pendingBySubject.Clear();
+            return;
+        }
+
+        foreach (var chunk in _pending.OrderBy(p => p.Key).Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ");
             var parameters = new List<object>(chunk.Length * 5);
