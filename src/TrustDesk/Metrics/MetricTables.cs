@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore;
+using TrustDesk.Data;
+
+namespace TrustDesk.Metrics;
+
+/// <summary>The tables Metrics owns, as sets on the one DbContext (their mappings sit beside each entity).</summary>
+public static class MetricTables
+{
+    extension(TrustDeskDb db)
+    {
+        public DbSet<MetricRollup> MetricRollups => db.Set<MetricRollup>();
+    }
+}
