@@ -134,6 +134,7 @@ public static class TrustDeskApp
         app.MapAuditEndpoints();
         app.MapWebhookEndpoints();
         app.MapEnforcementEndpoints();
+        app.MapMetricsEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();

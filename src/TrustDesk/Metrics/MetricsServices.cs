@@ -9,6 +9,7 @@ public static class MetricsServices
     {
         services.AddSingleton<ICaseChangeObserver, KeepRollups>();
         services.AddScoped<RebuildRollups>();
+        services.AddScoped<GetOverview>();
         return services;
     }
 }

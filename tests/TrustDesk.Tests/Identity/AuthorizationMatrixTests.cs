@@ -132,6 +132,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["ReplayWebhookDelivery"] = [Who.Admin],
         ["AppealPage"] = Everyone,
         ["SubmitAppealByLink"] = Everyone,
+        ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
     };
 
     private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);
