@@ -214,16 +214,7 @@ public sealed class GetOverview(TrustDeskDb db, CategoryCatalog catalog, TimePro
             rows = rows.Where(r => r.Agent == agent);
         }
 
-        var list = await rows.ToListAsync(cancellationToken);
-        return [.. list.GroupBy(r => r.Agent).Select(g =>
-        {
-            var sum = new MetricRollup();
-            foreach (var row in g)
-            {
-                RollupSums.Add(sum, row);
-            }
-
-            return MetricFigures.From<AgentFigures>(sum) with { Agent = g.Key };
-        }).OrderBy(a => a.Agent, StringComparer.Ordinal)];
+        var sums = await RollupSums.ByAgent(rows).ToListAsync(cancellationToken);
+        return [.. sums.Select(sum => MetricFigures.From<AgentFigures>(sum) with { Agent = sum.Agent }).OrderBy(a => a.Agent, StringComparer.Ordinal)];
     }
 }

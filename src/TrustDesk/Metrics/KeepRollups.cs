@@ -20,7 +20,8 @@ public sealed class KeepRollups(CategoryCatalog catalog) : ICaseChangeObserver
 {
     public async Task OnSavingAsync(TrustDeskDb db, IReadOnlyList<CaseChange> changes, UntrackedWrites? untracked, CancellationToken cancellationToken)
     {
-        var queues = QueueIds(await catalog.GetAsync(cancellationToken));
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        var queues = QueueIds(snapshot);
         var deltas = new RollupDeltas();
         foreach (var change in changes)
         {
@@ -33,11 +34,47 @@ public sealed class KeepRollups(CategoryCatalog catalog) : ICaseChangeObserver
 
             var repliedBefore = !change.IsNew && RepliedBefore(db, @case, events, untracked);
             deltas.Add(@case, events, repliedBefore, MetNow(db, change, events, untracked), queues);
+            foreach (var message in @case.Messages)
+            {
+                if (untracked is not null || db.Entry(message).State is EntityState.Added or EntityState.Detached)
+                {
+                    OpsMeters.MessageAdded(message.Channel, message.Direction);
+                }
+            }
         }
 
         if (deltas.Count > 0)
         {
             db.AddToCounters(deltas.Rows);
+            Count(deltas, snapshot);
+        }
+    }
+
+    // The same happenings for the ops stack's counters (this process's, as saved).
+    private static void Count(RollupDeltas deltas, CategoryCatalog.Snapshot snapshot)
+    {
+        foreach (var row in deltas.Rows)
+        {
+            if (row.Grain != (int)RollupGrain.Detail)
+            {
+                continue;
+            }
+
+            var queue = CaseViews.QueueName(row.QueueId, snapshot);
+            for (var i = 0; i < row.Created; i++)
+            {
+                OpsMeters.CaseCreated(queue, row.Channel);
+            }
+
+            for (var i = 0; i < row.Solved; i++)
+            {
+                OpsMeters.CaseSolved(queue);
+            }
+
+            for (var i = 0; i < row.SlaBreaches; i++)
+            {
+                OpsMeters.SlaBreached(queue);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ public static class MetricsEndpoints
             .RequirePermission(Permissions.MetricsRead)
             .WithName("GetMetricsOverview")
             .WithSummary("The desk's figures for a period (from rollups) and its backlog now, per queue, per agent and as a series");
+        app.MapPrometheus();
         return app;
     }
 

@@ -21,6 +21,10 @@ public sealed partial record MetricsPeriod(
 {
     public const int MaxDays = 400;
 
+    /// <summary>The whole desk, unfiltered (for reads that ignore the period, such as the backlog now).</summary>
+    public static MetricsPeriod Everything(DateTime now) =>
+        new(FloorHour(now), FloorHour(now).AddHours(1), DateTimeZone.Utc, false, null, null, null, null, null);
+
     /// <summary>Whether anything narrows the figures below the whole desk.</summary>
     public bool Filtered => QueueId is not null || Agent is not null || Category is not null || Severity is not null || Channel is not null;
 

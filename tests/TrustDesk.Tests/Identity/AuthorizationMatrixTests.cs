@@ -133,6 +133,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["AppealPage"] = Everyone,
         ["SubmitAppealByLink"] = Everyone,
         ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ScrapeMetrics"] = [Who.Lead, Who.Admin, Who.Platform],
     };
 
     private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);
