@@ -35,10 +35,16 @@ internal static class DashboardBench
         var days = 365;
         var seconds = 20;
         var keep = false;
+        string? reuse = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--data" when i + 1 < args.Length:
+                    // A directory a run kept (--keep-data): measure again without seeding and rebuilding.
+                    reuse = args[++i];
+                    keep = true;
+                    break;
                 case "--cases" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
                     cases = n;
                     i++;
@@ -61,7 +67,7 @@ internal static class DashboardBench
         }
 
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "trustdesk-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
+        var dataDirectory = reuse ?? Path.Combine(Path.GetTempPath(), "trustdesk-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
         var app = TrustDeskApp.Build(["--TrustDesk:DataDirectory=" + dataDirectory, "--Sla:MonitorEnabled=false"], oneShot: true);
         try
@@ -73,15 +79,31 @@ internal static class DashboardBench
             {
                 var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
                 await DatabaseMigrator.MigrateAsync(db, cancellationToken);
-                events = await SeedAsync(db, cases, days, now, cancellationToken);
+                if (reuse is null)
+                {
+                    events = await SeedAsync(db, cases, days, now, cancellationToken);
+                }
+                else
+                {
+                    cases = await db.Set<TrustDesk.Cases.Case>().CountAsync(cancellationToken);
+                    events = await db.Set<TrustDesk.Cases.CaseEvent>().LongCountAsync(cancellationToken);
+                    now = (await db.Set<TrustDesk.Cases.Case>().MaxAsync(c => c.CreatedAt, cancellationToken)).AddMinutes(1);
+                }
             }
 
             var seedSeconds = seedWatch.Elapsed.TotalSeconds;
             Console.WriteLine($"Seeded {cases:N0} cases and {events:N0} events in {seedSeconds:F1} s ({dataDirectory})");
 
             RebuildRollups.Rebuilt rebuilt;
-            await using (var scope = app.Services.CreateAsyncScope())
+            if (reuse is not null)
             {
+                await using var scope = app.Services.CreateAsyncScope();
+                var rows = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().MetricRollups.LongCountAsync(cancellationToken);
+                rebuilt = new RebuildRollups.Rebuilt(cases, events, rows, TimeSpan.Zero);
+            }
+            else
+            {
+                await using var scope = app.Services.CreateAsyncScope();
                 var lastShown = -1;
                 var progress = new Progress(p =>
                 {
@@ -93,14 +115,14 @@ internal static class DashboardBench
                     }
                 });
                 rebuilt = await scope.ServiceProvider.GetRequiredService<RebuildRollups>().RunAsync(progress, cancellationToken);
+                Console.WriteLine($"Rebuilt {rebuilt.Rows:N0} rollup rows from {rebuilt.Events:N0} events in {rebuilt.Took.TotalSeconds:F1} s");
             }
-
-            Console.WriteLine($"Rebuilt {rebuilt.Rows:N0} rollup rows from {rebuilt.Events:N0} events in {rebuilt.Took.TotalSeconds:F1} s");
 
             var query = new MetricsQuery(From: now.AddDays(-30).ToString("O"), To: now.ToString("O"));
             var samples = new List<double>();
             MetricsOverview? last = null;
             var clock = Stopwatch.StartNew();
+            TimeSpan? cpuAtStart = null;
             var warmup = TimeSpan.FromSeconds(Math.Min(5, Math.Max(1, seconds / 4)));
             while (clock.Elapsed < warmup + TimeSpan.FromSeconds(seconds) && !cancellationToken.IsCancellationRequested)
             {
@@ -113,10 +135,14 @@ internal static class DashboardBench
 
                 if (clock.Elapsed >= warmup)
                 {
+                    cpuAtStart ??= Environment.CpuUsage.TotalTime;
                     samples.Add(watch.Elapsed.TotalMilliseconds);
                 }
             }
 
+            // The process's CPU per overview: what the query costs, whatever else the machine is doing (the wall times above
+            // include waiting for a core).
+            var cpuPerOverview = cpuAtStart is { } cpu0 && samples.Count > 1 ? (Environment.CpuUsage.TotalTime - cpu0).TotalMilliseconds / (samples.Count - 1) : double.NaN;
             Console.WriteLine($"Overview of the last 30 days: {last!.Open:N0} open, {last.Created:N0} created, {last.Solved:N0} solved, " +
                 $"first reply p50 {last.FirstReplyP50Minutes} min, SLA attainment {last.SlaAttainment:P1}, CSAT {last.CsatAverage}");
             var summary = new
@@ -130,6 +156,7 @@ internal static class DashboardBench
                 overviewP50Ms = Percentile(samples, 0.50),
                 overviewP99Ms = Percentile(samples, 0.99),
                 overviewMaxMs = Math.Round(samples.DefaultIfEmpty(double.NaN).Max(), 3),
+                overviewCpuMs = Math.Round(cpuPerOverview, 2),
                 open = last.Open,
                 created30d = last.Created,
                 rollupRows = rebuilt.Rows,

@@ -21,9 +21,18 @@ public sealed record AgentFigures : MetricFigures
 }
 
 /// <summary>One step of the period's series: a day in the time zone, or an hour.</summary>
-public sealed record SeriesPoint : MetricFigures
+public sealed record SeriesPoint(
+    DateTime Start, int Created, int Reports, int Solved, int Reopened, int InboundMessages, int OutboundMessages,
+    int FirstReplies, double? FirstReplyAverageMinutes, double? FirstReplyP50Minutes,
+    int SlaMet, int SlaMissed, int SlaBreaches, double? SlaAttainment, int Escalations, int Actions, int CsatResponses, double? CsatAverage)
 {
-    public DateTime Start { get; init; }
+    public static SeriesPoint From(DateTime start, MetricRollup sum)
+    {
+        var figures = MetricFigures.From<QueueFigures>(sum);
+        return new(start, sum.Created, sum.Reports, sum.Solved, sum.Reopened, sum.InboundMessages, sum.OutboundMessages,
+            sum.FirstReplies, figures.FirstReplyAverageMinutes, figures.FirstReplyP50Minutes,
+            sum.SlaMet, sum.SlaMissed, sum.SlaBreaches, figures.SlaAttainment, sum.Escalations, sum.Actions, sum.CsatResponses, figures.CsatAverage);
+    }
 }
 
 /// <summary>
@@ -52,6 +61,7 @@ public sealed record MetricsOverview : MetricFigures
     public int Waiting { get; init; }
     public IReadOnlyList<QueueFigures> ByQueue { get; init; } = [];
     public IReadOnlyList<AgentFigures> ByAgent { get; init; } = [];
+    /// <summary>A few figures per day (in the time zone) or hour: inflow, solved, first replies, SLA, CSAT.</summary>
     public IReadOnlyList<SeriesPoint> Series { get; init; } = [];
 }
 
@@ -71,32 +81,44 @@ public sealed class GetOverview(TrustDeskDb db, CategoryCatalog catalog, TimePro
 
     public async Task<MetricsOverview> ReadAsync(MetricsPeriod period, CategoryCatalog.Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var hours = await RollupSums.ByHourAndQueue(Rows(db, period)).ToListAsync(cancellationToken);
-        var backlog = await BacklogAsync(db, period, cancellationToken);
-        // The agent rows carry no other dimension: per agent only for the whole desk, or for the one agent asked about.
-        var agents = period.Filtered && (period.Agent is null || period.QueueId is not null || period.Category is not null || period.Severity is not null || period.Channel is not null)
-            ? [] : await AgentsAsync(period, cancellationToken);
-
-        var total = new MetricRollup();
-        var byQueue = new Dictionary<Guid, MetricRollup>();
-        var byBucket = period.Buckets().ToDictionary(b => b, _ => new MetricRollup());
-        foreach (var hour in hours)
+        var backlog = await BacklogAsync(db, period, [.. snapshot.QueuesById.Keys], cancellationToken);
+        Dictionary<Guid, MetricRollup> byQueue;
+        Dictionary<DateTime, MetricRollup> byBucket;
+        List<AgentFigures> agents = [];
+        if (period.Agent is null && period.Category is null && period.Severity is null && period.Channel is null)
         {
-            RollupSums.Add(total, hour);
-            if (!byQueue.TryGetValue(hour.QueueId, out var queue))
+            // The whole desk or one queue: the queue rows, whole UTC days from the day rows and the hours at either end
+            // from the hour rows (a month: about 30 + 48 rows per queue), the series from the hour rows.
+            byQueue = (await SumOverAsync(period, RollupGrain.Queue, RollupGrain.QueueDay, RollupSums.ByQueue, cancellationToken))
+                .GroupBy(r => r.QueueId).ToDictionary(g => g.Key, Merge);
+            // Days of a zone that keeps UTC's clock throughout are UTC days: the day rows serve the series too.
+            byBucket = Buckets(period, period.UtcDays
+                ? await SumOverAsync(period, RollupGrain.Queue, RollupGrain.QueueDay, RollupSums.ByHourForSeries, cancellationToken)
+                : await RollupSums.ByHourForSeries(Range(period, RollupGrain.Queue, period.From, period.To)).ToListAsync(cancellationToken));
+            if (period.QueueId is null)
             {
-                byQueue[hour.QueueId] = queue = new MetricRollup();
+                agents = [.. (await SumOverAsync(period, RollupGrain.Agent, RollupGrain.AgentDay, RollupSums.ByAgent, cancellationToken))
+                    .GroupBy(r => r.Agent).Select(g => MetricFigures.From<AgentFigures>(Merge(g)) with { Agent = g.Key })
+                    .OrderBy(a => a.Agent, StringComparer.Ordinal)];
             }
-
-            RollupSums.Add(queue, hour);
-            if (byBucket.TryGetValue(period.BucketOf(hour.HourStart), out var bucket))
+        }
+        else
+        {
+            // Narrowed by a dimension only the detail rows carry: those, summed per hour and queue in SQL.
+            var hours = await RollupSums.ByHourAndQueue(Rows(db, period)).ToListAsync(cancellationToken);
+            byQueue = hours.GroupBy(h => h.QueueId).ToDictionary(g => g.Key, Merge);
+            byBucket = Buckets(period, hours);
+            if (period.Agent is { } agent && period.QueueId is null && period.Category is null && period.Severity is null && period.Channel is null)
             {
-                RollupSums.Add(bucket, hour);
+                var sum = Merge(byQueue.Values);
+                agents = [MetricFigures.From<AgentFigures>(sum) with { Agent = agent }];
             }
         }
 
+        var total = Merge(byQueue.Values);
         var queues = snapshot.QueuesById.Values.Where(q => period.QueueId is null || q.Id == period.QueueId).OrderBy(q => q.Name, StringComparer.Ordinal);
-        var overview = MetricFigures.From<MetricsOverview>(total) with
+        static bool Waiting(CaseStatus status) => status is CaseStatus.PendingUser or CaseStatus.PendingInternal or CaseStatus.OnHold;
+        return MetricFigures.From<MetricsOverview>(total) with
         {
             From = period.From,
             To = period.To,
@@ -104,18 +126,79 @@ public sealed class GetOverview(TrustDeskDb db, CategoryCatalog catalog, TimePro
             Interval = period.Daily ? "day" : "hour",
             Open = backlog.Sum(b => b.Count),
             New = backlog.Where(b => b.Status == CaseStatus.New).Sum(b => b.Count),
-            Waiting = backlog.Where(b => b.Status is CaseStatus.PendingUser or CaseStatus.PendingInternal or CaseStatus.OnHold).Sum(b => b.Count),
+            Waiting = backlog.Where(b => Waiting(b.Status)).Sum(b => b.Count),
             ByQueue = [.. queues.Select(q => MetricFigures.From<QueueFigures>(byQueue.GetValueOrDefault(q.Id) ?? new MetricRollup()) with
             {
                 Queue = q.Name,
                 Open = backlog.Where(b => b.QueueId == q.Id).Sum(b => b.Count),
                 New = backlog.Where(b => b.QueueId == q.Id && b.Status == CaseStatus.New).Sum(b => b.Count),
-                Waiting = backlog.Where(b => b.QueueId == q.Id && b.Status is CaseStatus.PendingUser or CaseStatus.PendingInternal or CaseStatus.OnHold).Sum(b => b.Count),
+                Waiting = backlog.Where(b => b.QueueId == q.Id && Waiting(b.Status)).Sum(b => b.Count),
             })],
             ByAgent = agents,
-            Series = [.. byBucket.Select(b => MetricFigures.From<SeriesPoint>(b.Value) with { Start = b.Key })],
+            Series = [.. byBucket.Select(b => SeriesPoint.From(b.Key, b.Value))],
         };
-        return overview;
+    }
+
+    private static MetricRollup Merge(IEnumerable<MetricRollup> rows)
+    {
+        var sum = new MetricRollup();
+        foreach (var row in rows)
+        {
+            RollupSums.Add(sum, row);
+        }
+
+        return sum;
+    }
+
+    private static Dictionary<DateTime, MetricRollup> Buckets(MetricsPeriod period, IEnumerable<MetricRollup> hours)
+    {
+        var buckets = period.Buckets().ToDictionary(b => b, _ => new MetricRollup());
+        foreach (var hour in hours)
+        {
+            if (buckets.TryGetValue(period.BucketOf(hour.HourStart), out var bucket))
+            {
+                RollupSums.Add(bucket, hour);
+            }
+        }
+
+        return buckets;
+    }
+
+    private IQueryable<MetricRollup> Range(MetricsPeriod period, RollupGrain grain, DateTime from, DateTime to)
+    {
+        var number = (int)grain;
+        var rows = db.MetricRollups.AsNoTracking().Where(r => r.Grain == number && r.HourStart >= from && r.HourStart < to);
+        return period.QueueId is { } queue ? rows.Where(r => r.QueueId == queue) : rows;
+    }
+
+    /// <summary>
+    /// Sums over the period of an hour grain and its day grain: the whole UTC days inside the period from the day rows, the
+    /// hours before the first and after the last midnight from the hour rows (three reads of one primary-key range each).
+    /// </summary>
+    private async Task<List<MetricRollup>> SumOverAsync(MetricsPeriod period, RollupGrain hours, RollupGrain days,
+        Func<IQueryable<MetricRollup>, IQueryable<MetricRollup>> sum, CancellationToken cancellationToken)
+    {
+        var firstMidnight = period.From.TimeOfDay == TimeSpan.Zero ? period.From : period.From.Date.AddDays(1);
+        var lastMidnight = period.To.Date;
+        var parts = new List<MetricRollup>();
+        if (firstMidnight >= lastMidnight)
+        {
+            parts.AddRange(await sum(Range(period, hours, period.From, period.To)).ToListAsync(cancellationToken));
+            return parts;
+        }
+
+        parts.AddRange(await sum(Range(period, days, firstMidnight, lastMidnight)).ToListAsync(cancellationToken));
+        if (period.From < firstMidnight)
+        {
+            parts.AddRange(await sum(Range(period, hours, period.From, firstMidnight)).ToListAsync(cancellationToken));
+        }
+
+        if (lastMidnight < period.To)
+        {
+            parts.AddRange(await sum(Range(period, hours, lastMidnight, period.To)).ToListAsync(cancellationToken));
+        }
+
+        return parts;
     }
 
     /// <summary>
@@ -171,14 +254,17 @@ public sealed class GetOverview(TrustDeskDb db, CategoryCatalog catalog, TimePro
 
     public sealed record BacklogCount(Guid QueueId, CaseStatus Status, int Count);
 
-    /// <summary>Open cases now by queue and status: counted on the index of (queue, status), a few ranges per queue.</summary>
-    internal static async Task<List<BacklogCount>> BacklogAsync(TrustDeskDb db, MetricsPeriod period, CancellationToken cancellationToken)
+    private static readonly CaseStatus[] OpenStatuses = [.. Enum.GetValues<CaseStatus>().Where(CaseStatusRules.IsOpen)];
+
+    /// <summary>
+    /// Open cases now by queue and status. Both as lists of values, so the index on (queue, status) answers it with one
+    /// short range per queue and status, counted inside the index: "status not solved" would walk every case of the index.
+    /// </summary>
+    internal static async Task<List<BacklogCount>> BacklogAsync(TrustDeskDb db, MetricsPeriod period, IReadOnlyCollection<Guid> queues, CancellationToken cancellationToken)
     {
-        var cases = db.Cases.AsNoTracking().Where(c => c.Status != CaseStatus.Solved && c.Status != CaseStatus.Closed);
-        if (period.QueueId is { } queue)
-        {
-            cases = cases.Where(c => c.QueueId == queue);
-        }
+        var statuses = OpenStatuses;
+        var queueIds = period.QueueId is { } queue ? [queue] : queues.ToArray();
+        var cases = db.Cases.AsNoTracking().Where(c => queueIds.Contains(c.QueueId) && statuses.Contains(c.Status));
 
         if (period.Agent is { } agent)
         {
@@ -202,19 +288,5 @@ public sealed class GetOverview(TrustDeskDb db, CategoryCatalog catalog, TimePro
 
         return await cases.GroupBy(c => new { c.QueueId, c.Status }).Select(g => new BacklogCount(g.Key.QueueId, g.Key.Status, g.Count()))
             .ToListAsync(cancellationToken);
-    }
-
-    private async Task<List<AgentFigures>> AgentsAsync(MetricsPeriod period, CancellationToken cancellationToken)
-    {
-        var from = period.From;
-        var to = period.To;
-        var rows = db.MetricRollups.AsNoTracking().Where(r => r.Grain == (int)RollupGrain.Agent && r.HourStart >= from && r.HourStart < to);
-        if (period.Agent is { } agent)
-        {
-            rows = rows.Where(r => r.Agent == agent);
-        }
-
-        var sums = await RollupSums.ByAgent(rows).ToListAsync(cancellationToken);
-        return [.. sums.Select(sum => MetricFigures.From<AgentFigures>(sum) with { Agent = sum.Agent }).OrderBy(a => a.Agent, StringComparer.Ordinal)];
     }
 }

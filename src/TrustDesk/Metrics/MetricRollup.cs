@@ -4,15 +4,18 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace TrustDesk.Metrics;
 
 /// <summary>
-/// What a rollup row sums over. <see cref="Detail"/> rows carry every dimension (the queue, category, severity, channel and
-/// agent pages filter them); <see cref="Queue"/> rows only the queue and <see cref="Agent"/> rows only the agent, so the team
-/// overview and an agent's page read a few thousand rows for a month whatever the number of cases.
+/// What a rollup row sums over. <see cref="Detail"/> rows carry every dimension (the pages narrowed by category, severity,
+/// channel or agent read them); the others only a queue or an agent, per hour or per UTC day, so the team overview reads a
+/// few hundred rows for a month whatever the number of cases: whole days from the day rows, the hours at either end from
+/// the hour rows.
 /// </summary>
 public enum RollupGrain
 {
     Detail = 0,
     Queue = 1,
     Agent = 2,
+    QueueDay = 3,
+    AgentDay = 4,
 }
 
 /// <summary>
@@ -34,6 +37,8 @@ public sealed class MetricRollup
     public const int Buckets = 16;
 
     public int Grain { get; set; }
+
+    /// <summary>The hour (UTC) the row counts; for the day grains, the UTC day's midnight.</summary>
     public DateTime HourStart { get; set; }
     public Guid QueueId { get; set; }
     public int Severity { get; set; }

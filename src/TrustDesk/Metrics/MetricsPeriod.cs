@@ -25,6 +25,9 @@ public sealed partial record MetricsPeriod(
     public static MetricsPeriod Everything(DateTime now) =>
         new(FloorHour(now), FloorHour(now).AddHours(1), DateTimeZone.Utc, false, null, null, null, null, null);
 
+    /// <summary>Daily steps in a zone whose clock is UTC's for the whole period: each step is one UTC day.</summary>
+    public bool UtcDays => Daily && Zone.GetZoneIntervals(Instant.FromDateTimeUtc(From), Instant.FromDateTimeUtc(To)).All(i => i.WallOffset == Offset.Zero);
+
     /// <summary>Whether anything narrows the figures below the whole desk.</summary>
     public bool Filtered => QueueId is not null || Agent is not null || Category is not null || Severity is not null || Channel is not null;
 

@@ -82,7 +82,7 @@ public sealed class SampleQueueSizes(IServiceScopeFactory scopes, CategoryCatalo
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
         var snapshot = await catalog.GetAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var backlog = await GetOverview.BacklogAsync(db, MetricsPeriod.Everything(now), cancellationToken);
+        var backlog = await GetOverview.BacklogAsync(db, MetricsPeriod.Everything(now), [.. snapshot.QueuesById.Keys], cancellationToken);
         // The partial index on DueAt holds only cases with a running target: the breached ones are its first entries.
         var breached = await db.Cases.AsNoTracking().CountAsync(c => c.DueAt != null && c.DueAt <= now, cancellationToken);
         // Every queue and open status, zeros included: an empty queue is a value on a graph, not a gap.

@@ -255,25 +255,26 @@ public sealed class RollupDeltas
         }
     }
 
-    // The rows one happening adds to: its detail row, its queue's and its agent's (when someone is named).
-    private (MetricRollup Detail, MetricRollup Queue, MetricRollup? Agent) Row(CaseDimensions s, DateTime at, string? agentOverride)
+    // The rows one happening adds to: its detail row, its queue's hour and day, its agent's hour and day (when someone is named).
+    private MetricRollup[] Row(CaseDimensions s, DateTime at, string? agentOverride)
     {
         var hour = new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0, DateTimeKind.Utc);
+        var day = hour.Date;
         var agent = agentOverride ?? s.Agent;
         var channel = s.Channel.ToString().ToLowerInvariant();
         var detail = Get((int)RollupGrain.Detail, hour, s.QueueId, (int)s.Severity, s.Category, channel, agent);
         var queue = Get((int)RollupGrain.Queue, hour, s.QueueId, 0, "", "", "");
-        var byAgent = agent.Length == 0 ? null : Get((int)RollupGrain.Agent, hour, Guid.Empty, 0, "", "", agent);
-        return (detail, queue, byAgent);
+        var queueDay = Get((int)RollupGrain.QueueDay, day, s.QueueId, 0, "", "", "");
+        return agent.Length == 0
+            ? [detail, queue, queueDay]
+            : [detail, queue, queueDay, Get((int)RollupGrain.Agent, hour, Guid.Empty, 0, "", "", agent), Get((int)RollupGrain.AgentDay, day, Guid.Empty, 0, "", "", agent)];
     }
 
-    private static void Each((MetricRollup Detail, MetricRollup Queue, MetricRollup? Agent) rows, Action<MetricRollup> add)
+    private static void Each(MetricRollup[] rows, Action<MetricRollup> add)
     {
-        add(rows.Detail);
-        add(rows.Queue);
-        if (rows.Agent is { } agent)
+        foreach (var row in rows)
         {
-            add(agent);
+            add(row);
         }
     }
 
