@@ -82,7 +82,7 @@ public sealed class KeepRollups(CategoryCatalog catalog) : ICaseChangeObserver
         snapshot.QueuesByName.ToDictionary(q => q.Key, q => q.Value.Id, StringComparer.Ordinal);
 
     // The events this save adds, the SLA observer's included (it runs first and may record breaches).
-    private static List<CaseEvent> NewEvents(TrustDeskDb db, CaseChange change, UntrackedWrites? untracked)
+    internal static List<CaseEvent> NewEvents(TrustDeskDb db, CaseChange change, UntrackedWrites? untracked)
     {
         if (untracked is not null)
         {

@@ -9,5 +9,7 @@ public static class MetricTables
     extension(TrustDeskDb db)
     {
         public DbSet<MetricRollup> MetricRollups => db.Set<MetricRollup>();
+        public DbSet<CsatSurvey> CsatSurveys => db.Set<CsatSurvey>();
+        public DbSet<CsatLinkKey> CsatLinkKeys => db.Set<CsatLinkKey>();
     }
 }

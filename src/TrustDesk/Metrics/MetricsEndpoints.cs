@@ -13,6 +13,7 @@ public static class MetricsEndpoints
             .WithName("GetMetricsOverview")
             .WithSummary("The desk's figures for a period (from rollups) and its backlog now, per queue, per agent and as a series");
         app.MapPrometheus();
+        CsatPage.Map(app);
         return app;
     }
 

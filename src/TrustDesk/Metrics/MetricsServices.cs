@@ -17,6 +17,10 @@ public static class MetricsServices
     {
         services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section));
         services.AddSingleton<ICaseChangeObserver, KeepRollups>();
+        services.AddSingleton<ICaseChangeObserver, ScheduleCsatSurveys>();
+        services.AddScoped<AnswerCsatSurvey>();
+        services.AddSingleton<SendCsatSurveys>();
+        services.AddHostedService(provider => provider.GetRequiredService<SendCsatSurveys>());
         services.AddScoped<RebuildRollups>();
         services.AddScoped<GetOverview>();
         services.AddSingleton<SampleQueueSizes>();

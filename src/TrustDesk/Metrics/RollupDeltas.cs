@@ -12,6 +12,7 @@ public static class MetricEventKinds
     public const string NotNotified = "not_notified";
     public const string CsatSent = "csat_sent";
     public const string CsatReceived = "csat_received";
+    public const string CsatComment = "csat_comment";
 }
 
 /// <summary>Where a case stood when something happened to it: the dimensions a rollup row is keyed by.</summary>

@@ -134,6 +134,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["SubmitAppealByLink"] = Everyone,
         ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
         ["ScrapeMetrics"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["CsatAnswer"] = Everyone,
+        ["CsatComment"] = Everyone,
     };
 
     private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);
