@@ -23,6 +23,7 @@ public static class MetricsServices
         services.AddHostedService(provider => provider.GetRequiredService<SendCsatSurveys>());
         services.AddScoped<RebuildRollups>();
         services.AddScoped<GetOverview>();
+        services.AddScoped<ListMetricCases>();
         services.AddSingleton<SampleQueueSizes>();
         services.AddHostedService(provider => provider.GetRequiredService<SampleQueueSizes>());
 

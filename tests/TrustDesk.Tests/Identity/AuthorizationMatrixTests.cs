@@ -134,6 +134,9 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["SubmitAppealByLink"] = Everyone,
         ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
         ["ScrapeMetrics"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ExportMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ListMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["ExportMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["CsatAnswer"] = Everyone,
         ["CsatComment"] = Everyone,
     };

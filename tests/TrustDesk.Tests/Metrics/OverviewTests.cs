@@ -79,6 +79,62 @@ public abstract class OverviewTests(TrustDeskFactory app, FakeTimeProvider time)
     }
 
     [Fact]
+    public async Task EveryFigure_IsTheSumOfTheCasesItDrillsInto()
+    {
+        await new MetricsScenario(app, time).RunAsync();
+        var lead = await app.CreateUserClientAsync(UserRole.Lead);
+        var overview = await lead.GetJsonAsync($"/api/v1/metrics/overview?{Period}");
+        var orders = await lead.GetJsonAsync($"/api/v1/metrics/overview?{Period}&queue=orders");
+
+        foreach (var measure in (string[])["open", "created", "reports", "solved", "reopened", "firstReplies", "slaBreaches", "slaMet", "slaMissed", "escalations"])
+        {
+            var list = await lead.GetJsonAsync($"/api/v1/metrics/cases?measure={measure}&{Period}");
+            var inOrders = await lead.GetJsonAsync($"/api/v1/metrics/cases?measure={measure}&{Period}&queue=orders");
+
+            Assert.True(overview.Int(measure) == list.Int("total"), $"{measure}: figure {overview.Int(measure)}, list {list.Int("total")}");
+            Assert.Equal(list.Int("total"), list.GetProperty("cases").EnumerateArray().Sum(c => c.Int("count")));
+            Assert.True(orders.Int(measure) == inOrders.Int("total"), $"{measure} in orders: figure {orders.Int(measure)}, list {inOrders.Int("total")}");
+            Assert.All(inOrders.GetProperty("cases").EnumerateArray(), c => Assert.True(measure != "open" || c.Str("queue") == "orders"));
+        }
+
+        Assert.True(overview.Int("slaBreaches") > 0 && overview.Int("reopened") > 0 && overview.Int("escalations") > 0);
+    }
+
+    [Fact]
+    public async Task DrillDown_WithoutMetricsRead_OnlyTheCallersOwnCases()
+    {
+        var agent = await app.CreateUserAsync(UserRole.Agent);
+        var client = await app.CreateSessionClientAsync(agent.Id);
+
+        var everyone = await client.GetAsync($"/api/v1/metrics/cases?measure=solved&{Period}", TestContext.Current.CancellationToken);
+        var someoneElse = await client.GetAsync($"/api/v1/metrics/cases?measure=solved&{Period}&agent=lead@example.com", TestContext.Current.CancellationToken);
+        var own = await client.GetAsync($"/api/v1/metrics/cases?measure=solved&{Period}&agent={Uri.EscapeDataString(agent.Email)}", TestContext.Current.CancellationToken);
+
+        await everyone.ExpectProblemAsync(HttpStatusCode.BadRequest, "agent");
+        await someoneElse.ExpectProblemAsync(HttpStatusCode.BadRequest, "agent");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task Csv_OfQueuesAndOfCases_IsSpreadsheetSafe()
+    {
+        var api = await app.CreateApiClientAsync();
+        var created = await (await api.PostJsonAsync("/api/v1/cases", new { title = "=HYPERLINK(\"http://evil.example\",\"x\")", category = "conduct.spam", text = "Hi" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var lead = await app.CreateUserClientAsync(UserRole.Lead);
+
+        var queues = await lead.GetAsync($"/api/v1/metrics/overview.csv?table=queues&{Period}", TestContext.Current.CancellationToken);
+        var cases = await lead.GetAsync($"/api/v1/metrics/cases.csv?measure=open&{Period}", TestContext.Current.CancellationToken);
+        var queuesText = await queues.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var casesText = await cases.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("text/csv", queues.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("queue,open,new,waiting,created,solved", queuesText, StringComparison.Ordinal);
+        Assert.Equal(11, queuesText.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // the header and ten queues
+        Assert.Contains($"TD-{created.Long("id")},\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",new,S4,conduct.spam,conduct,", casesText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Overview_DatesInATimeZone_CountThatZonesDays()
     {
         var lead = await app.CreateUserClientAsync(UserRole.Lead);
