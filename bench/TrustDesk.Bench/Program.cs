@@ -40,6 +40,12 @@ if (args.Length > 0 && args[0] == "next-case")
     return await NextCaseBench.RunAsync(openCases, nextCaseSeconds, keep, CancellationToken.None);
 }
 
+// `dashboard --cases N`: the metrics overview over N seeded cases (DashboardBench).
+if (args.Length > 0 && args[0] == "dashboard")
+{
+    return await DashboardBench.RunAsync(args[1..], CancellationToken.None);
+}
+
 // `chat` is the chat benchmark (ChatBench).
 if (args.Length > 0 && args[0] == "chat")
 {

@@ -14,6 +14,7 @@ using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
 using TrustDesk.Intake;
+using TrustDesk.Metrics;
 using TrustDesk.Security;
 using TrustDesk.Signals;
 using TrustDesk.Sla;
@@ -75,6 +76,7 @@ public static class TrustDeskApp
         services.AddSignals(builder.Configuration);
         services.AddCases();
         services.AddSla(builder.Configuration);
+        services.AddMetrics(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
         services.AddChat(builder.Configuration);
@@ -132,6 +134,7 @@ public static class TrustDeskApp
         app.MapAuditEndpoints();
         app.MapWebhookEndpoints();
         app.MapEnforcementEndpoints();
+        app.MapMetricsEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();

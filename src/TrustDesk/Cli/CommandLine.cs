@@ -31,6 +31,8 @@ public static class CommandLine
                                                            signed checkpoints); exits 1 naming what broke
           trustdesk audit checkpoint [--out FILE] [--data DIR]
                                                            sign the chain's head now; prints the checkpoint as JSON
+          trustdesk metrics rebuild [--data DIR]           rebuild the dashboards' rollups from the cases' logs
+                                                           (stop the server first); shows its progress
         Settings: appsettings.json, TrustDesk__... environment variables, or --TrustDesk:Section:Key=value.
         Scopes: subjects:write, events:write, reports:write, cases:read, cases:write, cases:restricted, pii:read, rules:read, rules:write, email:write
         Roles: agent, specialist, lead, admin, department_member (with --department), auditor
@@ -80,6 +82,8 @@ public static class CommandLine
                     return await AuditCommands.VerifyAsync(CliArguments.Parse(args[2..], AuditCommands.VerifyOptions));
                 case "audit" when args.Length > 1 && args[1] == "checkpoint":
                     return await AuditCommands.CheckpointAsync(CliArguments.Parse(args[2..], AuditCommands.CheckpointOptions));
+                case "metrics" when args.Length > 1 && args[1] == "rebuild":
+                    return await MetricsCommands.RebuildAsync(CliArguments.Parse(args[2..], DataOptions));
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;

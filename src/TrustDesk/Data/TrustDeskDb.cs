@@ -13,6 +13,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     : DbContext(options)
 {
     private readonly List<AuditRecord> _pendingAudit = [];
+    private readonly List<object> _pendingCounters = [];
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -29,14 +30,30 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     public void Audit(AuditRecord record) => _pendingAudit.Add(record);
 
     /// <summary>
+    /// Queues counter rows (<see cref="CounterRows"/>): the next <see cref="SaveChangesAsync(bool, CancellationToken)"/> adds
+    /// them to the stored rows in the same transaction as the change they count.
+    /// </summary>
+    public void AddToCounters(IEnumerable<object> rows) => _pendingCounters.AddRange(rows);
+
+    /// <summary>
     /// Saves, and in the same transaction appends to the audit chain every queued entry and every new case event, so
     /// no change is committed without its audit entry.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        await SavingHooks.RunAsync(this, cancellationToken);
+        try
+        {
+            await SavingHooks.RunAsync(this, cancellationToken);
+        }
+        catch
+        {
+            // What the hooks queued counts a change that is not going to be saved.
+            _pendingCounters.Clear();
+            throw;
+        }
+
         var newEvents = ChangeTracker.Entries<IAuditedChange>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        if (newEvents.Count == 0 && _pendingAudit.Count == 0)
+        if (newEvents.Count == 0 && _pendingAudit.Count == 0 && _pendingCounters.Count == 0)
         {
             return await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -49,8 +66,15 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
             var ip = RequestIp;
             var records = _pendingAudit.Concat(newEvents.Select(e => e.ToAuditRecord(ip))).ToList();
             _pendingAudit.Clear();
-            await AuditChain.AppendAsync(this, records, cancellationToken);
-            saved += await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (records.Count > 0)
+            {
+                await AuditChain.AppendAsync(this, records, cancellationToken);
+                saved += await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+
+            var counters = _pendingCounters.ToList();
+            _pendingCounters.Clear();
+            await CounterRows.AddAsync(this, counters, cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
@@ -62,6 +86,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
         {
             // Nothing committed, so the queued entries describe nothing that happened.
             _pendingAudit.Clear();
+            _pendingCounters.Clear();
             throw;
         }
         finally
@@ -132,7 +157,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (_pendingAudit.Count > 0 || ChangeTracker.Entries<IAuditedChange>().Any(e => e.State == EntityState.Added))
+        if (_pendingAudit.Count > 0 || _pendingCounters.Count > 0 || ChangeTracker.Entries<IAuditedChange>().Any(e => e.State == EntityState.Added))
         {
             throw new InvalidOperationException("Changes that are audited are saved with SaveChangesAsync.");
         }

@@ -71,6 +71,9 @@ public static class Permissions
     /// <summary>Register webhook endpoints, rotate their secrets, replay dead letters.</summary>
     public const string WebhooksManage = "webhooks.manage";
 
+    /// <summary>Read the desk's figures (dashboards, the metrics API, the Prometheus endpoint): aggregates, no case content.</summary>
+    public const string MetricsRead = "metrics.read";
+
     public const string PolicyPrefix = "permission:";
 
     /// <summary>Policy for the caller's own account (sign-out, MFA enrolment): any signed-in person, even before MFA.</summary>
@@ -92,7 +95,7 @@ public static class Permissions
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
         RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
-        WebhooksManage,
+        WebhooksManage, MetricsRead,
     ];
 
     private static readonly string[] AgentPermissions =
@@ -103,11 +106,11 @@ public static class Permissions
     {
         [UserRole.Agent] = AgentPermissions.Concat([ActionsRead, ActionsTake]).ToFrozenSet(),
         [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsRead, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide]).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide, MetricsRead]).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
         [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead }.ToFrozenSet(),
         // Admin approves severe actions (the second pair of eyes) and manages webhooks, still without working cases.
-        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage }.ToFrozenSet(),
+        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage, MetricsRead }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -127,6 +130,7 @@ public static class Permissions
         [Scopes.RulesWrite] = new[] { RulesRead, RulesManage }.ToFrozenSet(),
         [Scopes.EmailWrite] = new[] { EmailWrite }.ToFrozenSet(),
         [Scopes.ActionsWrite] = new[] { ActionsRead, ActionsConfirm }.ToFrozenSet(),
+        [Scopes.MetricsRead] = new[] { MetricsRead }.ToFrozenSet(),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Lead and Admin must use TOTP whatever the settings say.</summary>

@@ -25,7 +25,10 @@ public static class Scopes
     /// <summary>Confirm the execution of enforcement actions and forward users' appeals (the platform's side of enforcement).</summary>
     public const string ActionsWrite = "actions:write";
 
+    /// <summary>Read the desk's figures: the metrics API and the Prometheus scrape endpoint (a scraper's bearer key).</summary>
+    public const string MetricsRead = "metrics:read";
+
     public const string ClaimType = "scope";
 
-    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite, EmailWrite, ActionsWrite];
+    public static readonly string[] All = [SubjectsWrite, EventsWrite, ReportsWrite, CasesRead, CasesWrite, CasesRestricted, PersonalDataRead, RulesRead, RulesWrite, EmailWrite, ActionsWrite, MetricsRead];
 }

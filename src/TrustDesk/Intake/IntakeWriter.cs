@@ -104,14 +104,41 @@ public sealed class IntakeWriter : BackgroundService
         });
     }
 
+    // For the ops stack (/metrics): what intake took in and how long each took from queueing to its durable commit.
+    private static readonly Counter<long> Works = Meter.CreateCounter<long>("trustdesk.intake.works", "{work}", "Intake works (reports, events, subjects) by kind and outcome");
+    private static readonly Histogram<double> WorkDurations = Meter.CreateHistogram<double>("trustdesk.intake.duration", "ms", "From queueing an intake work to its durable commit");
+
     /// <summary>Queues the work and returns once it is committed (or has failed).</summary>
     public async Task<TOutcome> SubmitAsync<TOutcome>(IntakeWork<TOutcome> work, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await _queue.Writer.WriteAsync(work, cancellationToken);
-
-        // Once queued the work will be committed even if the caller goes away: never cancel between queue and commit.
-        return await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
+        var kind = new KeyValuePair<string, object?>("kind", KindOf(work.GetType()));
+        try
+        {
+            // Once queued the work will be committed even if the caller goes away: never cancel between queue and commit.
+            var outcome = await work.Outcome.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
+            Works.Add(1, kind, new KeyValuePair<string, object?>("outcome", "committed"));
+            WorkDurations.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, kind);
+            return outcome;
+        }
+        catch
+        {
+            Works.Add(1, kind, new KeyValuePair<string, object?>("outcome", "failed"));
+            throw;
+        }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> Kinds = new();
+
+    // ReportWork → report: a tag with a handful of values.
+    private static string KindOf(Type type) => Kinds.GetOrAdd(type, t =>
+    {
+        var name = t.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        name = tick < 0 ? name : name[..tick];
+        return (name.EndsWith("Work", StringComparison.Ordinal) ? name[..^4] : name).ToLowerInvariant();
+    });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -20,6 +20,11 @@ public sealed class DeliverWebhooks(
     public const string HttpClientName = "webhooks";
     public const int BatchSize = 20;
 
+    /// <summary>For the ops stack (<c>/metrics</c>): attempts by outcome, counted once recorded.</summary>
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("TrustDesk.Webhooks");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Deliveries =
+        Meter.CreateCounter<long>("trustdesk.webhooks.deliveries", "{attempt}", "Webhook delivery attempts by outcome: delivered, failed (to be retried), dead_letter");
+
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
 
@@ -176,19 +181,23 @@ public sealed class DeliverWebhooks(
         var now = time.GetUtcNow().UtcDateTime;
         var ids = results.Select(r => r.Id).Concat(release).ToList();
         var rows = await db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, CancellationToken.None);
+        var outcomes = new List<string>(results.Count);
         foreach (var (id, status, error) in results)
         {
             var row = rows[id];
             if (error is null)
             {
                 row.Delivered(status!.Value, now);
+                outcomes.Add("delivered");
             }
             else if (row.AttemptFailed(status, error, now, options.Value, Random.Shared.NextDouble()))
             {
+                outcomes.Add("dead_letter");
                 logger.LogWarning("Webhook {Id} {Type} is a dead letter after {Attempts} attempts: {Error}", row.MessageId, row.EventType, row.Attempts, error);
             }
             else
             {
+                outcomes.Add("failed");
                 logger.LogInformation("Webhook {Id} {Type} failed (attempt {Attempts}), next at {Next:O}: {Error}", row.MessageId, row.EventType, row.Attempts, row.NextAttemptAt, error);
             }
         }
@@ -199,5 +208,9 @@ public sealed class DeliverWebhooks(
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
+        foreach (var outcome in outcomes)
+        {
+            Deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 }

@@ -132,6 +132,13 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["ReplayWebhookDelivery"] = [Who.Admin],
         ["AppealPage"] = Everyone,
         ["SubmitAppealByLink"] = Everyone,
+        ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ScrapeMetrics"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ExportMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ListMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["ExportMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["CsatAnswer"] = Everyone,
+        ["CsatComment"] = Everyone,
     };
 
     private sealed record MappedEndpoint(string Key, string Method, string Pattern, bool Anonymous, bool HasPolicy);

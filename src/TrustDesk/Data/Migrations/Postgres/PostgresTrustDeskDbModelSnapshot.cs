@@ -122,7 +122,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("Hash")
                         .IsUnique();
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.AgentConsole.Macro", b =>
@@ -157,7 +157,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Macros");
+                    b.ToTable("Macros", (string)null);
 
                     b.HasData(
                         new
@@ -238,74 +238,42 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("UserId", "Name")
                         .IsUnique();
 
-                    b.ToTable("SavedViews");
+                    b.ToTable("SavedViews", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Audit.AuditEntry", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
+                    b.Property<string>("ClientId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("ActorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("ActorType")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<DateTime>("At")
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Detail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("Hash")
+                    b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("PreviousHash")
+                    b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("TargetId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<string>("TargetType")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                    b.HasKey("ClientId", "Key");
 
-                    b.HasKey("Sequence");
+                    b.HasIndex("CreatedAt");
 
-                    b.HasIndex("At");
-
-                    b.HasIndex("Action", "Sequence");
-
-                    b.HasIndex("ActorId", "Sequence");
-
-                    b.HasIndex("TargetType", "TargetId");
-
-                    b.ToTable("AuditEntries", (string)null);
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Case", b =>
@@ -443,7 +411,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "Band", "Id");
 
-                    b.ToTable("Cases");
+                    b.ToTable("Cases", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseEvent", b =>
@@ -490,7 +458,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("CaseId", "At");
 
-                    b.ToTable("CaseEvents");
+                    b.ToTable("CaseEvents", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseSubject", b =>
@@ -509,7 +477,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("SubjectId");
 
-                    b.ToTable("CaseSubjects");
+                    b.ToTable("CaseSubjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
@@ -600,7 +568,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("Department", "CaseId");
 
-                    b.ToTable("Escalations");
+                    b.ToTable("Escalations", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Message", b =>
@@ -674,7 +642,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("CaseId", "CreatedAt");
 
-                    b.ToTable("Messages");
+                    b.ToTable("Messages", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.MessageAttachment", b =>
@@ -724,7 +692,154 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("MessageId");
 
-                    b.ToTable("MessageAttachments");
+                    b.ToTable("MessageAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("TargetSubjectId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TargetSubjectId");
+
+                    b.HasIndex("CaseId", "Status");
+
+                    b.ToTable("ProposedActions", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.RecordedRuleHit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("Actions")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.PrimitiveCollection<List<string>>("Values")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.HasIndex("Rule", "At");
+
+                    b.ToTable("RuleHits", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.Report", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EvidenceJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ReporterSubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ReporterSubjectId");
+
+                    b.HasIndex("SubjectId", "CreatedAt");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
@@ -875,7 +990,74 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("Email");
 
-                    b.ToTable("Contacts");
+                    b.ToTable("Contacts", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ActorType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Action", "Sequence");
+
+                    b.HasIndex("ActorId", "Sequence");
+
+                    b.HasIndex("TargetType", "TargetId");
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.ImapMailboxState", b =>
@@ -895,7 +1077,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasKey("Mailbox");
 
-                    b.ToTable("ImapMailboxStates");
+                    b.ToTable("ImapMailboxStates", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.InboundEmail", b =>
@@ -980,7 +1162,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("State", "ReceivedAt");
 
-                    b.ToTable("InboundEmails");
+                    b.ToTable("InboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.OutboundEmail", b =>
@@ -1055,7 +1237,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("State", "NextAttemptAt");
 
-                    b.ToTable("OutboundEmails");
+                    b.ToTable("OutboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Enforcement.Appeal", b =>
@@ -1345,7 +1527,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("PersonalAccessTokens");
+                    b.ToTable("PersonalAccessTokens", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Identity.TrustDeskUser", b =>
@@ -1476,108 +1658,278 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("UserId", "EndedAt");
 
-                    b.ToTable("UserSessions");
+                    b.ToTable("UserSessions", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEvent", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatLinkKey", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
 
-                    b.Property<string>("DataJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ExternalId")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<DateTime>("OccurredAt")
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Type")
+                    b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId")
-                        .IsUnique();
-
-                    b.HasIndex("Type", "OccurredAt");
-
-                    b.ToTable("Events");
+                    b.ToTable("CsatLinkKeys", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEventSubject", b =>
-                {
-                    b.Property<Guid>("EventId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Role")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.HasKey("EventId", "SubjectId", "Role");
-
-                    b.HasIndex("SubjectId");
-
-                    b.ToTable("EventSubjects");
-                });
-
-            modelBuilder.Entity("TrustDesk.Intake.Report", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatSurvey", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("CaseId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Category")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("EvidenceJson")
-                        .HasColumnType("text");
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                    b.Property<int?>("Score")
+                        .HasColumnType("integer");
 
-                    b.Property<string>("ReasonCode")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<DateTime>("SendAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid?>("ReporterSubjectId")
-                        .HasColumnType("uuid");
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("uuid");
+                    b.Property<DateTime>("SolvedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Text")
+                    b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(20000)
-                        .HasColumnType("character varying(20000)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
 
-                    b.HasIndex("ReporterSubjectId");
+                    b.HasIndex("SendAt")
+                        .HasFilter("\"Status\" = 'scheduled'");
 
-                    b.HasIndex("SubjectId", "CreatedAt");
+                    b.HasIndex("Agent", "AnsweredAt");
 
-                    b.ToTable("Reports");
+                    b.HasIndex("ContactId", "SentAt");
+
+                    b.ToTable("CsatSurveys", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Metrics.MetricRollup", b =>
+                {
+                    b.Property<int>("Grain")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Actions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Csat1")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Csat2")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Csat3")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Csat4")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Csat5")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CsatResponses")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CsatScoreSum")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CsatSent")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Escalations")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstReplies")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("FirstReplySeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Frt0")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt1")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt10")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt11")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt12")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt13")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt14")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt15")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt2")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt3")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt4")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt5")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt6")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt7")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt8")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frt9")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InboundMessages")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OutboundMessages")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res0")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res1")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res10")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res11")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res12")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res13")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res14")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res15")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res2")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res3")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res4")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res5")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res6")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res7")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res8")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Res9")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ResolutionSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SlaBreaches")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SlaMet")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SlaMissed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Solved")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Grain", "HourStart", "QueueId", "Severity", "Category", "Channel", "Agent");
+
+                    b.ToTable("MetricRollups", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Queues.Queue", b =>
@@ -1600,7 +1952,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Queues");
+                    b.ToTable("Queues", (string)null);
 
                     b.HasData(
                         new
@@ -1687,7 +2039,60 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("Resolution", "BucketStart");
 
-                    b.ToTable("SignalBuckets");
+                    b.ToTable("SignalBuckets", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DataJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("Type", "OccurredAt");
+
+                    b.ToTable("Events", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEventSubject", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("EventId", "SubjectId", "Role");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("EventSubjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.Subject", b =>
@@ -1739,7 +2144,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("Kind", "ExternalId")
                         .IsUnique();
 
-                    b.ToTable("Subjects");
+                    b.ToTable("Subjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectIdentifier", b =>
@@ -1770,7 +2175,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("SubjectId", "Type", "Value")
                         .IsUnique();
 
-                    b.ToTable("SubjectIdentifiers");
+                    b.ToTable("SubjectIdentifiers", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectLink", b =>
@@ -1799,7 +2204,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("FromSubjectId", "Relation", "ToSubjectId")
                         .IsUnique();
 
-                    b.ToTable("SubjectLinks");
+                    b.ToTable("SubjectLinks", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Taxonomy.Category", b =>
@@ -1831,7 +2236,7 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasKey("Code");
 
-                    b.ToTable("Categories");
+                    b.ToTable("Categories", (string)null);
 
                     b.HasData(
                         new
@@ -2160,105 +2565,6 @@ namespace TrustDesk.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<bool>("Automatic")
-                        .HasColumnType("boolean");
-
-                    b.Property<long?>("CaseId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Policy")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<Guid?>("TargetSubjectId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TargetSubjectId");
-
-                    b.HasIndex("CaseId", "Status");
-
-                    b.ToTable("ProposedActions");
-                });
-
-            modelBuilder.Entity("TrustDesk.Triage.RecordedRuleHit", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.PrimitiveCollection<List<string>>("Actions")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("CaseId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.Property<bool>("Shadow")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid?>("SubjectId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)");
-
-                    b.PrimitiveCollection<List<string>>("Values")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SubjectId");
-
-                    b.HasIndex("CaseId", "At");
-
-                    b.HasIndex("Rule", "At");
-
-                    b.ToTable("RuleHits");
-                });
-
             modelBuilder.Entity("TrustDesk.Triage.StoredRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2299,42 +2605,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("Name", "Version")
                         .IsUnique();
 
-                    b.ToTable("Rules");
-                });
-
-            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
-                {
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ResourceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("ClientId", "Key");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.ToTable("IdempotencyRecords");
+                    b.ToTable("Rules", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Webhooks.WebhookDelivery", b =>
@@ -2555,6 +2826,58 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("TargetSubjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.RecordedRuleHit", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.Report", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterSubjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Case");
+                });
+
             modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
                 {
                     b.HasOne("TrustDesk.Chat.ChatSession", null)
@@ -2654,9 +2977,33 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEventSubject", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatSurvey", b =>
                 {
-                    b.HasOne("TrustDesk.Intake.PlatformEvent", null)
+                    b.HasOne("TrustDesk.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TrustDesk.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEventSubject", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.PlatformEvent", null)
                         .WithMany("Subjects")
                         .HasForeignKey("EventId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2666,37 +3013,6 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("SubjectId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("TrustDesk.Intake.Report", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("ReporterSubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Case");
-                });
-
-            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
-                {
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -2726,36 +3042,6 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("TargetSubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Case");
-                });
-
-            modelBuilder.Entity("TrustDesk.Triage.RecordedRuleHit", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.Navigation("Case");
-                });
-
             modelBuilder.Entity("TrustDesk.Webhooks.WebhookDelivery", b =>
                 {
                     b.HasOne("TrustDesk.Webhooks.WebhookEndpoint", null)
@@ -2781,7 +3067,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Navigation("Attachments");
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEvent", b =>
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEvent", b =>
                 {
                     b.Navigation("Subjects");
                 });

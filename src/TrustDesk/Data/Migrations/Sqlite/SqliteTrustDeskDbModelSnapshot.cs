@@ -114,7 +114,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("Hash")
                         .IsUnique();
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.AgentConsole.Macro", b =>
@@ -149,7 +149,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Macros");
+                    b.ToTable("Macros", (string)null);
 
                     b.HasData(
                         new
@@ -230,74 +230,42 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "Name")
                         .IsUnique();
 
-                    b.ToTable("SavedViews");
+                    b.ToTable("SavedViews", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Audit.AuditEntry", b =>
+            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
                 {
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
-                    b.Property<string>("Action")
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ActorId")
+                    b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorType")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hash")
+                    b.Property<string>("ResourceId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasKey("ClientId", "Key");
 
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("CreatedAt");
 
-                    b.Property<string>("TargetId")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TargetType")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Sequence");
-
-                    b.HasIndex("At");
-
-                    b.HasIndex("Action", "Sequence");
-
-                    b.HasIndex("ActorId", "Sequence");
-
-                    b.HasIndex("TargetType", "TargetId");
-
-                    b.ToTable("AuditEntries", (string)null);
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Case", b =>
@@ -427,7 +395,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "Band", "Id");
 
-                    b.ToTable("Cases");
+                    b.ToTable("Cases", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseEvent", b =>
@@ -474,7 +442,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("CaseId", "At");
 
-                    b.ToTable("CaseEvents");
+                    b.ToTable("CaseEvents", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseSubject", b =>
@@ -493,7 +461,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("SubjectId");
 
-                    b.ToTable("CaseSubjects");
+                    b.ToTable("CaseSubjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.CaseTarget", b =>
@@ -584,7 +552,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("Department", "CaseId");
 
-                    b.ToTable("Escalations");
+                    b.ToTable("Escalations", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.Message", b =>
@@ -652,7 +620,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("CaseId", "CreatedAt");
 
-                    b.ToTable("Messages");
+                    b.ToTable("Messages", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Cases.MessageAttachment", b =>
@@ -702,7 +670,154 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("MessageId");
 
-                    b.ToTable("MessageAttachments");
+                    b.ToTable("MessageAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TargetSubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TargetSubjectId");
+
+                    b.HasIndex("CaseId", "Status");
+
+                    b.ToTable("ProposedActions", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.RecordedRuleHit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Actions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.HasIndex("Rule", "At");
+
+                    b.ToTable("RuleHits", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.Report", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvidenceJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReporterSubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ReporterSubjectId");
+
+                    b.HasIndex("SubjectId", "CreatedAt");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
@@ -853,7 +968,74 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("Email");
 
-                    b.ToTable("Contacts");
+                    b.ToTable("Contacts", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Action", "Sequence");
+
+                    b.HasIndex("ActorId", "Sequence");
+
+                    b.HasIndex("TargetType", "TargetId");
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.ImapMailboxState", b =>
@@ -873,7 +1055,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasKey("Mailbox");
 
-                    b.ToTable("ImapMailboxStates");
+                    b.ToTable("ImapMailboxStates", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.InboundEmail", b =>
@@ -958,7 +1140,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("State", "ReceivedAt");
 
-                    b.ToTable("InboundEmails");
+                    b.ToTable("InboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Email.OutboundEmail", b =>
@@ -1033,7 +1215,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("State", "NextAttemptAt");
 
-                    b.ToTable("OutboundEmails");
+                    b.ToTable("OutboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Enforcement.Appeal", b =>
@@ -1323,7 +1505,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("PersonalAccessTokens");
+                    b.ToTable("PersonalAccessTokens", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Identity.TrustDeskUser", b =>
@@ -1454,108 +1636,278 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "EndedAt");
 
-                    b.ToTable("UserSessions");
+                    b.ToTable("UserSessions", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEvent", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatLinkKey", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("DataJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExternalId")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Type")
+                    b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId")
-                        .IsUnique();
-
-                    b.HasIndex("Type", "OccurredAt");
-
-                    b.ToTable("Events");
+                    b.ToTable("CsatLinkKeys", (string)null);
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEventSubject", b =>
-                {
-                    b.Property<Guid>("EventId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Role")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("EventId", "SubjectId", "Role");
-
-                    b.HasIndex("SubjectId");
-
-                    b.ToTable("EventSubjects");
-                });
-
-            modelBuilder.Entity("TrustDesk.Intake.Report", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatSurvey", b =>
                 {
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CaseId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Category")
-                        .HasMaxLength(64)
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<Guid>("ContactId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("EvidenceJson")
+                    b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(128)
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ReasonCode")
-                        .HasMaxLength(64)
+                    b.Property<int?>("Score")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SendAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("ReporterSubjectId")
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("SubjectId")
+                    b.Property<DateTime>("SolvedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Text")
+                    b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(20000)
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
 
-                    b.HasIndex("ReporterSubjectId");
+                    b.HasIndex("SendAt")
+                        .HasFilter("\"Status\" = 'scheduled'");
 
-                    b.HasIndex("SubjectId", "CreatedAt");
+                    b.HasIndex("Agent", "AnsweredAt");
 
-                    b.ToTable("Reports");
+                    b.HasIndex("ContactId", "SentAt");
+
+                    b.ToTable("CsatSurveys", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Metrics.MetricRollup", b =>
+                {
+                    b.Property<int>("Grain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Actions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Csat1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Csat2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Csat3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Csat4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Csat5")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CsatResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CsatScoreSum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CsatSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Escalations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstReplySeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt0")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt10")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt11")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt12")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt13")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt14")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt15")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt5")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt6")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt7")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt8")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frt9")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InboundMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OutboundMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res0")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res10")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res11")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res12")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res13")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res14")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res15")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res5")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res6")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res7")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res8")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Res9")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResolutionSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlaBreaches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlaMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SlaMissed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Solved")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Grain", "HourStart", "QueueId", "Severity", "Category", "Channel", "Agent");
+
+                    b.ToTable("MetricRollups", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Queues.Queue", b =>
@@ -1578,7 +1930,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Queues");
+                    b.ToTable("Queues", (string)null);
 
                     b.HasData(
                         new
@@ -1665,7 +2017,60 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("Resolution", "BucketStart");
 
-                    b.ToTable("SignalBuckets");
+                    b.ToTable("SignalBuckets", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("Type", "OccurredAt");
+
+                    b.ToTable("Events", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEventSubject", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EventId", "SubjectId", "Role");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("EventSubjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.Subject", b =>
@@ -1717,7 +2122,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("Kind", "ExternalId")
                         .IsUnique();
 
-                    b.ToTable("Subjects");
+                    b.ToTable("Subjects", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectIdentifier", b =>
@@ -1748,7 +2153,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("SubjectId", "Type", "Value")
                         .IsUnique();
 
-                    b.ToTable("SubjectIdentifiers");
+                    b.ToTable("SubjectIdentifiers", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Subjects.SubjectLink", b =>
@@ -1777,7 +2182,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("FromSubjectId", "Relation", "ToSubjectId")
                         .IsUnique();
 
-                    b.ToTable("SubjectLinks");
+                    b.ToTable("SubjectLinks", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Taxonomy.Category", b =>
@@ -1809,7 +2214,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasKey("Code");
 
-                    b.ToTable("Categories");
+                    b.ToTable("Categories", (string)null);
 
                     b.HasData(
                         new
@@ -2138,105 +2543,6 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Automatic")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("CaseId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Policy")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("TargetSubjectId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TargetSubjectId");
-
-                    b.HasIndex("CaseId", "Status");
-
-                    b.ToTable("ProposedActions");
-                });
-
-            modelBuilder.Entity("TrustDesk.Triage.RecordedRuleHit", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("Actions")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("CaseId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Shadow")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("SubjectId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("Values")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SubjectId");
-
-                    b.HasIndex("CaseId", "At");
-
-                    b.HasIndex("Rule", "At");
-
-                    b.ToTable("RuleHits");
-                });
-
             modelBuilder.Entity("TrustDesk.Triage.StoredRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2277,42 +2583,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("Name", "Version")
                         .IsUnique();
 
-                    b.ToTable("Rules");
-                });
-
-            modelBuilder.Entity("TrustDesk.Api.IdempotencyRecord", b =>
-                {
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResourceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ClientId", "Key");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.ToTable("IdempotencyRecords");
+                    b.ToTable("Rules", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Webhooks.WebhookDelivery", b =>
@@ -2533,6 +2804,58 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("TargetSubjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.RecordedRuleHit", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("TrustDesk.Cases.Report", b =>
+                {
+                    b.HasOne("TrustDesk.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterSubjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Case");
+                });
+
             modelBuilder.Entity("TrustDesk.Chat.ChatEvent", b =>
                 {
                     b.HasOne("TrustDesk.Chat.ChatSession", null)
@@ -2632,9 +2955,33 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEventSubject", b =>
+            modelBuilder.Entity("TrustDesk.Metrics.CsatSurvey", b =>
                 {
-                    b.HasOne("TrustDesk.Intake.PlatformEvent", null)
+                    b.HasOne("TrustDesk.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TrustDesk.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.Subject", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEventSubject", b =>
+                {
+                    b.HasOne("TrustDesk.Subjects.PlatformEvent", null)
                         .WithMany("Subjects")
                         .HasForeignKey("EventId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2644,37 +2991,6 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("SubjectId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("TrustDesk.Intake.Report", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("ReporterSubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Case");
-                });
-
-            modelBuilder.Entity("TrustDesk.Signals.SignalBucket", b =>
-                {
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -2704,36 +3020,6 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("To");
                 });
 
-            modelBuilder.Entity("TrustDesk.Cases.ProposedAction", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("TargetSubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Case");
-                });
-
-            modelBuilder.Entity("TrustDesk.Triage.RecordedRuleHit", b =>
-                {
-                    b.HasOne("TrustDesk.Cases.Case", "Case")
-                        .WithMany()
-                        .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.HasOne("TrustDesk.Subjects.Subject", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade);
-
-                    b.Navigation("Case");
-                });
-
             modelBuilder.Entity("TrustDesk.Webhooks.WebhookDelivery", b =>
                 {
                     b.HasOne("TrustDesk.Webhooks.WebhookEndpoint", null)
@@ -2759,7 +3045,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Navigation("Attachments");
                 });
 
-            modelBuilder.Entity("TrustDesk.Intake.PlatformEvent", b =>
+            modelBuilder.Entity("TrustDesk.Subjects.PlatformEvent", b =>
                 {
                     b.Navigation("Subjects");
                 });
