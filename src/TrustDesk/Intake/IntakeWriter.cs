@@ -472,10 +472,9 @@ public sealed class IntakeWriter : BackgroundService
     {
         var writes = batch.Writes!;
         await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
-        if (db.ChangeTracker.HasChanges())
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        // Always: besides tracked rows, the observers may have queued counter rows (metrics rollups) that the save writes.
+        // With nothing tracked and nothing queued it makes no round trip.
+        await db.SaveChangesAsync(CancellationToken.None);
 
         await batch.Signals.FlushAsync(CancellationToken.None);
         var ip = db.RequestIp;
