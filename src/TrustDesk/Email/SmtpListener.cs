@@ -64,6 +64,7 @@ public sealed class SmtpListener(IServiceScopeFactory scopes, IOptions<EmailOpti
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(scopes, logger));
         services.Add(new RecipientFilter(accepted));
+        services.Add(new SmtpNoDelayListenerFactory());
         var server = new SmtpServer.SmtpServer(builder.Build(), services);
         server.SessionFaulted += (_, e) => logger.LogDebug(e.Exception, "SMTP session faulted");
 
@@ -148,7 +149,7 @@ public sealed class SmtpListener(IServiceScopeFactory scopes, IOptions<EmailOpti
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             var from = transaction.From is { } sender && !string.IsNullOrEmpty(sender.User) ? $"{sender.User}@{sender.Host}" : "";
-            var peer = context.Properties.TryGetValue("RemoteEndPoint", out var endpoint) ? endpoint?.ToString() : null;
+            var peer = context.Properties.TryGetValue(SmtpServer.Net.EndpointListener.RemoteEndPointKey, out var endpoint) ? endpoint?.ToString() : null;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();

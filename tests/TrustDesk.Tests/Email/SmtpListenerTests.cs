@@ -97,7 +97,7 @@ public sealed class SmtpListenerTests(SqliteEmailApp app) : IClassFixture<Sqlite
     }
 
     [Fact]
-    public async Task WithCertificate_ListenerOffersStartTls_AndStoresOverTls()
+    public async Task WithCertificate_ListenerOffersStartTls_AndStoresOverTlsWithThePeer()
     {
         var pfx = Path.Combine(Path.GetTempPath(), $"trustdesk-smtp-{Guid.NewGuid():N}.pfx");
         string thumbprint;
@@ -128,6 +128,8 @@ public sealed class SmtpListenerTests(SqliteEmailApp app) : IClassFixture<Sqlite
 
             Assert.True(client.IsSecure);
             Assert.Equal(1, await tls.WithDbAsync(db => db.InboundEmails.CountAsync(e => e.MessageIdHeader == id)));
+            // The sending peer is kept with the message (where it came from, for abuse reports and bounces).
+            Assert.StartsWith("127.0.0.1:", await tls.WithDbAsync(db => db.InboundEmails.Where(e => e.MessageIdHeader == id).Select(e => e.SourceDetail).SingleAsync()));
         }
         finally
         {
