@@ -37,7 +37,7 @@ public static class CounterRows
         {
             var type = db.Model.FindEntityType(group.Key) ?? throw new InvalidOperationException($"{group.Key.Name} is not an entity of this model.");
             var plan = Plans.GetOrAdd(type, t => Plan.Build(t, db.GetService<ISqlGenerationHelper>()));
-            var items = group.ToList();
+            var items = plan.InKeyOrder(group);
             if (db is SqliteTrustDeskDb)
             {
                 await plan.AddOneByOneAsync(connection, transaction, items, cancellationToken);
@@ -60,6 +60,7 @@ public static class CounterRows
         private readonly string _conflict;
         private readonly bool _bindsDirectly;
         private readonly string _oneRowSql;
+        private readonly int[] _keyColumns;
 
         private Plan(IEntityType type, ISqlGenerationHelper sql)
         {
@@ -67,6 +68,7 @@ public static class CounterRows
             var table = StoreObjectIdentifier.Table(tableName, type.GetSchema());
             var key = type.FindPrimaryKey()?.Properties ?? throw new InvalidOperationException($"{type.DisplayName()} has no key.");
             _columns = [.. type.GetProperties().Select(p => (p, p.GetRelationalTypeMapping()))];
+            _keyColumns = [.. _columns.Select((c, i) => (c.Property, i)).Where(c => key.Contains(c.Property)).Select(c => c.i)];
             _table = sql.DelimitIdentifier(tableName, type.GetSchema());
             string Column(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
             _columnList = string.Join(", ", _columns.Select(c => Column(c.Property)));
@@ -83,6 +85,37 @@ public static class CounterRows
         }
 
         public static Plan Build(IEntityType type, ISqlGenerationHelper sql) => new(type, sql);
+
+        /// <summary>
+        /// The rows in the order of their keys. Every writer then locks the rows it adds to in the same order, so two
+        /// transactions adding to the same buckets (this hour's totals, which every case change adds to) wait for each other
+        /// at most once and never in a cycle: PostgreSQL breaks a deadlock only after <c>deadlock_timeout</c>, a second, and
+        /// two nodes taking reports at once hit one on most batches (measured: p50 1.1 s with two nodes before this order).
+        /// </summary>
+        public List<object> InKeyOrder(IEnumerable<object> rows) =>
+            [.. rows.Select(r => (Row: r, Key: Array.ConvertAll(_keyColumns, i => (object?)Value(i, r)))).Order(KeyOrder.Instance).Select(r => r.Row)];
+
+        private sealed class KeyOrder : IComparer<(object Row, object?[] Key)>
+        {
+            public static readonly KeyOrder Instance = new();
+
+            public int Compare((object Row, object?[] Key) x, (object Row, object?[] Key) y)
+            {
+                for (var i = 0; i < x.Key.Length; i++)
+                {
+                    var (a, b) = (x.Key[i] is DBNull ? null : x.Key[i], y.Key[i] is DBNull ? null : y.Key[i]);
+                    var order = a is null || b is null ? (a is null ? 0 : 1) - (b is null ? 0 : 1)
+                        : a.GetType() == b.GetType() && a is IComparable comparable ? comparable.CompareTo(b)
+                        : string.CompareOrdinal(a.ToString(), b.ToString());
+                    if (order != 0)
+                    {
+                        return order;
+                    }
+                }
+
+                return 0;
+            }
+        }
 
         private object Value(int column, object row) =>
             PreparedInserts.TablePlan.ProviderValue(_columns[column].Mapping, _columns[column].Property.GetGetter().GetClrValueUsingContainingEntity(row));

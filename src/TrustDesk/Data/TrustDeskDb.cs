@@ -36,6 +36,21 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     public void AddToCounters(IEnumerable<object> rows) => _pendingCounters.AddRange(rows);
 
     /// <summary>
+    /// While set, saves leave the queued counter rows for <see cref="WritePendingCountersAsync"/>. The PostgreSQL group
+    /// commit writes them last, just before it commits: every transaction adds to the same few rows (this hour's totals),
+    /// and a row added to stays locked until the commit, so the later they are written the shorter other nodes wait.
+    /// </summary>
+    internal bool DeferCounters { get; set; }
+
+    /// <summary>Writes the queued counter rows now, in the current transaction.</summary>
+    internal async Task WritePendingCountersAsync(CancellationToken cancellationToken)
+    {
+        var counters = _pendingCounters.ToList();
+        _pendingCounters.Clear();
+        await CounterRows.AddAsync(this, counters, cancellationToken);
+    }
+
+    /// <summary>
     /// Saves, and in the same transaction appends to the audit chain every queued entry and every new case event, so
     /// no change is committed without its audit entry.
     /// </summary>
@@ -53,7 +68,7 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
         }
 
         var newEvents = ChangeTracker.Entries<IAuditedChange>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        if (newEvents.Count == 0 && _pendingAudit.Count == 0 && _pendingCounters.Count == 0)
+        if (newEvents.Count == 0 && _pendingAudit.Count == 0 && (_pendingCounters.Count == 0 || DeferCounters))
         {
             return await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -72,9 +87,11 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
                 saved += await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
 
-            var counters = _pendingCounters.ToList();
-            _pendingCounters.Clear();
-            await CounterRows.AddAsync(this, counters, cancellationToken);
+            if (!DeferCounters)
+            {
+                await WritePendingCountersAsync(cancellationToken);
+            }
+
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);

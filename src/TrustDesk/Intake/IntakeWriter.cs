@@ -471,12 +471,24 @@ public sealed class IntakeWriter : BackgroundService
     private async Task<IReadOnlyCollection<long>> SaveSharedAsync(TrustDeskDb db, IntakeBatch batch)
     {
         var writes = batch.Writes!;
-        await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
-        // Always: besides tracked rows, the observers may have queued counter rows (metrics rollups) that the save writes.
-        // With nothing tracked and nothing queued it makes no round trip.
-        await db.SaveChangesAsync(CancellationToken.None);
+        // The counter rows the observers queue (metrics rollups: this hour's totals, which every batch of every node adds
+        // to) are written last, just before the commit, so their row locks are held for one round trip.
+        db.DeferCounters = true;
+        try
+        {
+            await CaseObservers.NotifyUntrackedAsync(db, batch.CaseChanges(), writes, _caseObservers, CancellationToken.None);
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            db.DeferCounters = false;
+        }
 
         await batch.Signals.FlushAsync(CancellationToken.None);
+        await db.WritePendingCountersAsync(CancellationToken.None);
         var ip = db.RequestIp;
         var saved = await writes.SaveAsync(CancellationToken.None, inserted => [.. inserted.OfType<IAuditedChange>().Select(e => e.ToAuditRecord(ip))], commit: true);
         return saved.Inserted.Concat(saved.Updated).OfType<Cases.Case>().Select(c => c.Id).ToHashSet();
