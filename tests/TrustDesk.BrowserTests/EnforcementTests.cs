@@ -10,9 +10,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TrustDesk.BrowserTests.Infrastructure;
+using TrustDesk.Cases;
 using TrustDesk.Data;
+using TrustDesk.Email;
 using TrustDesk.Enforcement;
 using TrustDesk.Identity;
+using TrustDesk.Subjects;
 using TrustDesk.Webhooks;
 using static Microsoft.Playwright.Assertions;
 
@@ -68,13 +71,9 @@ public sealed class EnforcementTests(ConsoleServer server)
         await lead.ReloadAsync();
         await Expect(lead.Locator($"[data-subject='account:{seller}'] [data-standing]")).ToHaveAttributeAsync("data-active-strikes", "1");
 
-        string link;
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-            var action = await db.EnforcementActions.AsNoTracking().FirstAsync(a => a.Id == actionId, TestContext.Current.CancellationToken);
-            link = (await scope.ServiceProvider.GetRequiredService<StatementOfReasons>().BuildAsync(action, TestContext.Current.CancellationToken)).Redress.AppealUrl!;
-        }
+        // The seller's statement of reasons went out by email, with the signed appeal link the seller follows.
+        var statement = await EmailedStatementAsync(caseId, $"{seller}@seller.example");
+        var link = AppealLink(statement);
 
         var sellerPage = await (await server.NewContextAsync()).NewPageAsync();
         await sellerPage.GotoAsync("/appeal" + new Uri(link).Query);
@@ -105,6 +104,102 @@ public sealed class EnforcementTests(ConsoleServer server)
             await page.Context.CloseAsync();
         }
     }
+
+    /// <summary>
+    /// A rule's proposal in the browser: a seller's late shipments make the default pack open a case proposing an automatic
+    /// warning; a Specialist approves it on the case page; the warning is approved, the case's timeline says so, and the
+    /// seller's statement of reasons is emailed with its appeal link.
+    /// </summary>
+    [Fact]
+    public async Task RuleProposedWarning_ApprovedOnTheCasePage_SellerGetsTheStatementByEmail()
+    {
+        var api = server.ApiClient();
+        var seller = $"u-{Guid.NewGuid():N}"[..14];
+        (await api.PutAsync($"/api/v1/subjects/account/{seller}", JsonBody(new { displayName = "Seller " + seller, identifiers = new[] { new { type = "email", value = $"{seller}@seller.example" } } }), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        var events = new List<object>();
+        for (var i = 0; i < 20; i++)
+        {
+            events.Add(PlatformEvent("order.placed", now.AddDays(-i % 10 - 1), ("order", $"o-{Guid.NewGuid():N}", "order"), ("account", seller, "seller")));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            events.Add(PlatformEvent("shipment.late", now.AddMinutes(-i), ("shipment", $"sh-{Guid.NewGuid():N}", "shipment"), ("account", seller, "seller")));
+        }
+
+        (await api.PostAsync("/api/v1/events", JsonBody(events), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var caseId = await CaseAboutAsync(seller);
+
+        var specialist = await server.SignedInPageAsync(UserRole.Specialist);
+        await specialist.GotoAsync($"/cases/{caseId}");
+        var proposal = specialist.Locator("#proposals [data-proposal=warn]");
+        await Expect(proposal).ToBeVisibleAsync();
+        // Clicked once the page is live: a click on the prerendered page, before its circuit connects, does nothing.
+        await Expect(specialist.Locator("#composer-text[data-draft-loaded]")).ToBeVisibleAsync();
+        await proposal.Locator("[data-accept-proposal=warn]").ClickAsync();
+        // Approved: the platform is told (action.executed is its confirmation, which this platform has no endpoint to send).
+        await Expect(specialist.Locator("#actions [data-action=warn]")).ToHaveAttributeAsync("data-action-status", "approved");
+        await Expect(specialist.Locator("#proposals [data-proposal=warn]")).ToHaveCountAsync(0);
+        await Expect(specialist.Locator("[data-event=action_approved]").First).ToBeVisibleAsync();
+
+        var statement = await EmailedStatementAsync(caseId, $"{seller}@seller.example");
+        Assert.Contains("Automated means were used to detect this", statement, StringComparison.Ordinal);
+        Assert.Contains("(order.late_shipment)", statement, StringComparison.Ordinal);
+        Assert.StartsWith("/appeal?action=", new Uri(AppealLink(statement)).PathAndQuery, StringComparison.Ordinal);
+        await specialist.Context.CloseAsync();
+    }
+
+    private static object PlatformEvent(string type, DateTimeOffset at, params (string Kind, string ExternalId, string Role)[] subjects) =>
+        new { id = "evt-" + Guid.NewGuid(), type, occurredAt = at, subjects = subjects.Select(s => new { kind = s.Kind, externalId = s.ExternalId, role = s.Role }) };
+
+    /// <summary>The case the rules opened about the account (events are processed after they are acknowledged).</summary>
+    private async Task<long> CaseAboutAsync(string externalId)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            await using (var scope = server.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+                var subjectId = await db.Subjects.Where(s => s.ExternalId == externalId).Select(s => s.Id).FirstOrDefaultAsync();
+                var caseId = await db.CaseSubjects.Where(cs => cs.SubjectId == subjectId).Select(cs => (long?)cs.CaseId).FirstOrDefaultAsync();
+                if (caseId is { } found)
+                {
+                    return found;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No case about {externalId} was opened.");
+    }
+
+    /// <summary>The text of the statement of reasons queued by email to the address from the case.</summary>
+    private async Task<string> EmailedStatementAsync(long caseId, string address)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            await using (var scope = server.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+                var text = await db.OutboundEmails.Where(e => e.CaseId == caseId && e.ToAddress == address).Select(e => e.Text).FirstOrDefaultAsync();
+                if (text is not null)
+                {
+                    return text;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No statement was emailed to {address}.");
+    }
+
+    private static string AppealLink(string statement) =>
+        System.Text.RegularExpressions.Regex.Match(statement, @"https?://\S+/appeal\?\S+").Value is { Length: > 0 } link
+            ? link
+            : throw new Xunit.Sdk.XunitException("The emailed statement holds no appeal link:\n" + statement);
 
     /// <summary>A visible demo case about a seller account, a webhook endpoint for the receiver, and a fresh seller with an email.</summary>
     private async Task<(long CaseId, string Seller, string Secret)> ArrangeAsync(string url)

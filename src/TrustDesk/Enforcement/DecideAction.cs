@@ -12,7 +12,7 @@ namespace TrustDesk.Enforcement;
 /// The second pair of eyes: approves or rejects a pending action. The proposer is refused (403); an expired or already
 /// decided proposal is a conflict (409). Also decides a rule's proposal in one click (accept: it becomes an action).
 /// </summary>
-public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffects effects, TakeAction take, TimeProvider time)
+public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffects effects, TakeAction take, Taxonomy.CategoryCatalog catalog, TimeProvider time)
 {
     public abstract record Result;
     public sealed record Decided(ActionView Action) : Result;
@@ -104,10 +104,22 @@ public sealed class DecideAction(TrustDeskDb db, CaseAccess access, ActionEffect
             return new Conflict("The proposal names no subject TrustDesk knows; take the action by hand.");
         }
 
+        // The policy the rule named, when it is a taxonomy code; else the case's category (a rule pack written before its
+        // taxonomy, or for a precaution rather than a breach). With neither, a person has to choose.
+        var categories = (await catalog.GetAsync(cancellationToken)).Categories;
+        var policy = proposal.Policy is { } named && categories.ContainsKey(named) ? named
+            : @case.Category is { } category && categories.ContainsKey(category) ? category
+            : null;
+        if (policy is null)
+        {
+            return new Conflict($"The rule proposed it under \"{proposal.Policy}\", which is no policy of the taxonomy, and the case has no category: " +
+                "take the action by hand and choose the policy.");
+        }
+
         var (kind, days) = ActionCatalogue.FromRuleAction(proposal.Action);
         proposal.Decide(accepted: true);
         var result = await take.TakeAsync(
-            new TakeActionRequest(caseId, kind, new ActionSubjectRequest(subject.Kind, subject.ExternalId), proposal.Policy ?? @case.Category,
+            new TakeActionRequest(caseId, kind, new ActionSubjectRequest(subject.Kind, subject.ExternalId), policy,
                 $"Rule \"{proposal.Rule}\" proposed {proposal.Action} {proposal.Target} on case {@case.Number}: {@case.Title}", days),
             caller, automatedDetection: true, proposalId, cancellationToken);
         return result switch

@@ -33,6 +33,19 @@ public sealed class DefaultRulePackTests
     }
 
     [Fact]
+    public void DefaultPack_EveryProposalNamesAPolicyOfTheTaxonomy_ButThePrecaution()
+    {
+        // An agent approves a proposal in one click, and an action needs a policy of the taxonomy (its statement of reasons
+        // cites it): a policy outside it made the click fail. The one precaution (a payout hold for a new seller) has no
+        // breach to cite; its approval asks the agent to take the action by hand.
+        var codes = DefaultTaxonomy.All.Select(c => c.Code).ToHashSet();
+        var policies = System.Text.RegularExpressions.Regex.Matches(DefaultRulePack.Text, @"policy=([a-z_.]+)").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(policies);
+        Assert.Equal(["payments.new_seller_limits"], policies.Where(p => !codes.Contains(p)).Distinct());
+    }
+
+    [Fact]
     public void SelfHarm_ReportWithCrisisLanguage_IsS1InCrisisWithTheWords()
     {
         var outcome = Evaluate(TriageInput.ForReport(Now, Account("seller"), Account("buyer"), "after this scam I just want to end it all"));
@@ -213,7 +226,7 @@ public sealed class DefaultRulePackTests
 
         var outcome = Evaluate(Event("shipment.late", subjects: ("seller", seller)), history);
 
-        Assert.Equal(new EnforcementProposal("warn", seller.Handle, "shipping.on_time", true, "late-shipping seller warning"), Assert.Single(outcome.Proposals));
+        Assert.Equal(new EnforcementProposal("warn", seller.Handle, "order.late_shipment", true, "late-shipping seller warning"), Assert.Single(outcome.Proposals));
         Assert.Equal(
             ["rate(\"shipment.late\", seller, 30d) = 0.15", "count(\"order.placed\", seller, 30d) = 20"],
             Hit(outcome, "late-shipping seller warning").Values.Select(v => v.ToString()));
