@@ -43,6 +43,9 @@ public sealed class Case
     /// <summary>The earlier case this one continues (a user wrote again about a closed case).</summary>
     public long? LinkedCaseId { get; private set; }
 
+    /// <summary>The case this one was merged into: its messages, reports and subjects are there now; this one is closed.</summary>
+    public long? MergedIntoId { get; private set; }
+
     /// <summary>The subject reports cluster on; with the category it forms <see cref="ClusterKey"/>.</summary>
     public Guid? PrimarySubjectId { get; private set; }
 
@@ -335,6 +338,51 @@ public sealed class Case
         Append(now, CaseEventKinds.TagsChanged, actor, from, string.Join(",", next), null);
     }
 
+    /// <summary>
+    /// Merges this case into <paramref name="target"/>: its subjects join the target's, its reports count there, and it is
+    /// closed as a duplicate with a pointer to the target; both timelines say so. The caller moves the rows that name this
+    /// case (messages, reports) in the same transaction.
+    /// </summary>
+    public void MergeInto(Case target, Actor actor, DateTime now)
+    {
+        if (target.Id == Id)
+        {
+            throw new CaseRuleException("into", "A case cannot be merged into itself.");
+        }
+
+        if (MergedIntoId is { } earlier)
+        {
+            throw new CaseRuleException("into", $"This case was already merged into {FormatNumber(earlier)}.");
+        }
+
+        if (target.MergedIntoId is { } further)
+        {
+            throw new CaseRuleException("into", $"{target.Number} was itself merged into {FormatNumber(further)}: merge into that one.");
+        }
+
+        if (target.Status == CaseStatus.Closed)
+        {
+            throw new CaseRuleException("into", $"{target.Number} is closed and takes nothing more: merge into an open case.");
+        }
+
+        foreach (var subject in _subjects)
+        {
+            target.AttachSubject(subject.SubjectId, subject.Role);
+        }
+
+        target.ReportCount += ReportCount;
+        target.Append(now, CaseEventKinds.MergedFrom, actor, Number, target.Number, $"{ReportCount} report(s), the messages and the subjects of {Number}");
+
+        var from = Status;
+        Status = CaseStatus.Closed;
+        ClusterKey = null;
+        SolvedAt ??= now;
+        Resolution ??= "duplicate";
+        MergedIntoId = target.Id;
+        Append(now, CaseEventKinds.StatusChanged, actor, CaseStatusRules.ToCode(from), CaseStatusRules.ToCode(CaseStatus.Closed), "merged");
+        Append(now, CaseEventKinds.Merged, actor, Number, target.Number, null);
+    }
+
     /// <summary>Records that this case continues <paramref name="earlierCaseId"/>.</summary>
     public void LinkTo(long earlierCaseId, Actor actor, DateTime now)
     {
@@ -472,5 +520,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // full-text triggers), and a link to a deleted case is harmless.
         // Partial, like the assignee's: only cases email linked to an earlier one have a value.
         b.HasIndex(c => c.LinkedCaseId).HasFilter("\"LinkedCaseId\" IS NOT NULL");
+        // Like the link: a plain column, and most cases are never merged.
+        b.HasIndex(c => c.MergedIntoId).HasFilter("\"MergedIntoId\" IS NOT NULL");
     }
 }

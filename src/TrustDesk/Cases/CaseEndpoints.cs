@@ -31,6 +31,7 @@ public static class CaseEndpoints
             .AddScoped<AddMessage>()
             .AddScoped<CaseAccess>()
             .AddScoped<EscalateCase>()
+            .AddScoped<MergeCases>()
             .AddScoped<RevealPersonalData>()
             .AddScoped<DownloadAttachment>();
     }
@@ -88,6 +89,13 @@ public static class CaseEndpoints
             .WithName("EscalateCase")
             .WithSummary("Escalate the case to a department, whose members can then see it");
 
+        api.MapPost("/{id:long}/merge", MergeAsync)
+            .RequirePermission(Permissions.CasesUpdate)
+            .WithName("MergeCase")
+            .WithSummary("Merge this case into another: its messages, reports and subjects move there; it is closed and says where it went (mergedInto)")
+            .WithDescription("Body: {\"into\": caseId}. Answers the target case. A retry of a done merge answers the same; 409 when this case " +
+                "was merged elsewhere, or the target is closed or itself merged; 400 for a missing or unknown target.");
+
         api.MapPost("/{id:long}/reveal", RevealAsync)
             .RequirePermission(Permissions.PersonalDataReveal)
             .WithName("RevealCasePersonalData")
@@ -127,6 +135,23 @@ public static class CaseEndpoints
 
         response.Headers.ETag = $"\"{detail.Id}-{detail.Version}\"";
         return TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Ok<CaseDetail>, NotFound, ValidationProblem, ProblemHttpResult>> MergeAsync(
+        long id, MergeCasesRequest request, HttpResponse response, ClaimsPrincipal user, MergeCases merge, CancellationToken cancellationToken)
+    {
+        switch (await merge.HandleAsync(id, request, user, cancellationToken))
+        {
+            case MergeCases.Merged merged:
+                response.Headers.ETag = $"\"{merged.Target.Id}-{merged.Target.Version}\"";
+                return TypedResults.Ok(merged.Target);
+            case MergeCases.Invalid invalid:
+                return TypedResults.ValidationProblem(invalid.Errors);
+            case MergeCases.Conflict conflict:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The cases cannot be merged.", detail: conflict.Reason);
+            default:
+                return TypedResults.NotFound();
+        }
     }
 
     private static async Task<Results<FileStreamHttpResult, NotFound, ProblemHttpResult>> DownloadMessageAttachmentAsync(

@@ -70,6 +70,8 @@ public static class CaseEventKinds
     public const string Resolved = "resolved";
     public const string Escalated = "escalated";
     public const string Linked = "linked";
+    public const string Merged = "merged";
+    public const string MergedFrom = "merged_from";
     public const string DeliveryFailed = "delivery_failed";
     public const string SlaWarning = "sla_warning";
     public const string SlaBreached = "sla_breached";

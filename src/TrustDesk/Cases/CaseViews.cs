@@ -65,7 +65,8 @@ public sealed record CaseDetail(
     long? LinkedCaseId = null,
     DateTime? DueAt = null,
     CaseSlaState SlaState = CaseSlaState.None,
-    IReadOnlyList<SlaTargetView>? Sla = null);
+    IReadOnlyList<SlaTargetView>? Sla = null,
+    long? MergedInto = null);
 
 /// <summary>Why the case is where it is: a rule that fired, with the values that made it fire.</summary>
 public sealed record RuleHitView(string Rule, int Version, bool Shadow, string Trigger, IReadOnlyList<string> Values, IReadOnlyList<string> Actions, DateTime At);

@@ -61,6 +61,6 @@ public sealed class GetCase(TrustDeskDb db, CategoryCatalog catalog, CaseAccess 
             c.Assignee, c.Channel, c.ReportCount, c.Tags, new CaseFlags(c.LiveNow, c.Graphic, c.Minor, c.LegalHold), c.CreatedAt,
             c.UpdatedAt, c.FirstRepliedAt, c.SolvedAt, c.Resolution, c.Version, CaseStatusRules.NextFrom(c.Status).Select(CaseStatusRules.ToCode).ToList(),
             requester, subjects, messages.Select(m => CaseViews.ToView(m, clear)).ToList(), timeline, hits, proposals, c.LinkedCaseId,
-            c.DueAt, c.SlaStateAt(now), CaseViews.ToViews(targets, now));
+            c.DueAt, c.SlaStateAt(now), CaseViews.ToViews(targets, now), c.MergedIntoId);
     }
 }

@@ -76,6 +76,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["DownloadMessageAttachment"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["AddCaseMessage"] = [.. CaseWorkers, Who.DepartmentMember, Who.Platform],
         ["EscalateCase"] = [.. CaseWorkers, Who.Platform],
+        ["MergeCase"] = [.. CaseWorkers, Who.Platform],
         ["RevealCasePersonalData"] = CaseWorkers,
         ["DownloadAttachment"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["ListCategories"] = Signed,

@@ -325,6 +325,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<bool>("LiveNow")
                         .HasColumnType("boolean");
 
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("Minor")
                         .HasColumnType("boolean");
 
@@ -387,6 +390,9 @@ namespace TrustDesk.Data.Migrations.Postgres
 
                     b.HasIndex("LinkedCaseId")
                         .HasFilter("\"LinkedCaseId\" IS NOT NULL");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasFilter("\"MergedIntoId\" IS NOT NULL");
 
                     b.HasIndex("PrimarySubjectId");
 

@@ -315,6 +315,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<bool>("LiveNow")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Minor")
                         .HasColumnType("INTEGER");
 
@@ -377,6 +380,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
 
                     b.HasIndex("LinkedCaseId")
                         .HasFilter("\"LinkedCaseId\" IS NOT NULL");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasFilter("\"MergedIntoId\" IS NOT NULL");
 
                     b.HasIndex("PrimarySubjectId");
 
