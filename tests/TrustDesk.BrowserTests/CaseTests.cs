@@ -231,6 +231,45 @@ public sealed class CaseTests(ConsoleServer server)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task TwoCasesAboutOneOrder_MergedFromTheCasePage_OneThreadWithBoth()
+    {
+        var api = server.ApiClient();
+        var order = $"o-{Guid.NewGuid():N}"[..14];
+        async Task<long> ReportAsync(string text)
+        {
+            var response = await api.PostAsync("/api/v1/reports", new StringContent(
+                System.Text.Json.JsonSerializer.Serialize(new { subject = new { kind = "order", externalId = order }, category = "order.not_received", text }),
+                System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+            return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("caseId").GetInt64();
+        }
+
+        var target = await ReportAsync("My order never arrived.");
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            // A second case about the same order, as an email from another buyer would open.
+            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
+            await db.Cases.Where(c => c.Id == target).ExecuteUpdateAsync(c => c.SetProperty(x => x.ClusterKey, (string?)null), TestContext.Current.CancellationToken);
+        }
+
+        var source = await ReportAsync("Order paid two weeks ago, nothing came.");
+        Assert.NotEqual(target, source);
+
+        var page = await server.SignedInPageAsync(UserRole.Specialist);
+        await page.GotoAsync($"/cases/{source}");
+        await Expect(page.Locator("#composer-text[data-draft-loaded]")).ToBeVisibleAsync();
+        await page.Locator("#merge-into").FillAsync(Case.FormatNumber(target));
+        await page.Locator("#merge-submit").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($@"/cases/{target}$"));
+        await Expect(page.Locator("#thread")).ToContainTextAsync("nothing came");
+        await Expect(page.Locator("#thread")).ToContainTextAsync("never arrived");
+        await page.GotoAsync($"/cases/{source}");
+        await Expect(page.Locator("#merged-into")).ToHaveAttributeAsync("data-merged-into", target.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Context.CloseAsync();
+    }
+
     private async Task<long> OpenCaseIdAsync(System.Linq.Expressions.Expression<Func<Case, bool>> filter)
     {
         await using var scope = server.Services.CreateAsyncScope();
