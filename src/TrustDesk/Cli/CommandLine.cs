@@ -26,6 +26,11 @@ public static class CommandLine
                                                            create a user (the first admin); prints a generated password
                                                            unless one comes on stdin (--password-stdin) or in
                                                            TRUSTDESK_ADMIN_PASSWORD, and the TOTP secret when MFA is required
+          trustdesk triage train [--with-history] [--corpus DIR] [--out FILE] [--data DIR]
+                                                           train the triage classifier from the corpus (and agents'
+                                                           changes), print its held-out figures; with history the new
+                                                           model runs in shadow until promoted
+          trustdesk triage promote [--data DIR]            promote the shadow model if its held-out figures are not worse
           trustdesk audit verify [--checkpoint FILE [--public-key FILE]] [--data DIR]
                                                            check the audit trail's hash chain (and that it still matches
                                                            signed checkpoints); exits 1 naming what broke
@@ -48,6 +53,7 @@ public static class CommandLine
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
     private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
+    private static readonly HashSet<string> TriageModelOptions = ["with-history", "corpus", "out", "data"];
     private static readonly HashSet<string> AdminOptions = ["email", "role", "department", "display-name", "password-stdin", "data"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -76,6 +82,8 @@ public static class CommandLine
                     return await BacktestAsync(CliArguments.Parse(args[2..], BacktestOptions));
                 case "admin" when args.Length > 1 && args[1] == "create":
                     return await CreateUserAsync(CliArguments.Parse(NormaliseFlags(args[2..], "password-stdin"), AdminOptions));
+                case "triage" when args.Length > 1 && args[1] is "train" or "promote":
+                    return await TriageModelAsync(args[1], CliArguments.Parse(NormaliseFlags(args[2..], "with-history"), TriageModelOptions));
                 case "audit" when args.Length > 1 && args[1] == "verify":
                     return await AuditCommands.VerifyAsync(CliArguments.Parse(args[2..], AuditCommands.VerifyOptions));
                 case "audit" when args.Length > 1 && args[1] == "checkpoint":
@@ -185,6 +193,32 @@ public static class CommandLine
         : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : throw new CliException($"--{name}: not a date/time (ISO 8601, such as 2026-11-01 or 2026-11-01T12:00Z).");
     /// <summary>Lets a value-less flag through the <c>--name value</c> parser.</summary>
+    /// <summary><c>triage train</c> from the corpus alone needs no database; with history, and <c>promote</c>, open the data directory's.</summary>
+    private static async Task<int> TriageModelAsync(string command, CliArguments options)
+    {
+        var corpus = Triage.Classifier.TriageCorpus.FindDirectory(options["corpus"]);
+        if (command == "train" && options["with-history"] != "true")
+        {
+            var result = Triage.Classifier.TrainCommand.TrainFromCorpus(corpus, options["out"] ?? Triage.Classifier.TrainCommand.DefaultModelPath(corpus), DateTimeOffset.UtcNow);
+            Triage.Classifier.TrainCommand.Print(result, Console.Out);
+            return 0;
+        }
+
+        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
+        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var learn = scope.ServiceProvider.GetRequiredService<Triage.Classifier.LearnFromAgents>();
+        if (command == "train")
+        {
+            Triage.Classifier.TrainCommand.Print(await learn.TrainShadowAsync(corpus, CancellationToken.None), Console.Out);
+            return 0;
+        }
+
+        var (promoted, message) = learn.Promote(corpus);
+        Console.WriteLine(message);
+        return promoted ? 0 : 1;
+    }
+
     private static string[] NormaliseFlags(string[] args, string flag) =>
         args.Select(a => a == "--" + flag ? $"--{flag}=true" : a).ToArray();
 
