@@ -592,6 +592,165 @@ def rows_for(rng, code, sev, lang, family, templates, keys, count, split):
         rows.append((text, code, sev, lang, f"{code}/{lang}/{family}", reg, split))
     return rows
 
+# --------------------------------------------------------------------------------------------------------------
+# Second round (written after the first model made crises of ordinary text): non-crisis reports in Spanish,
+# Portuguese and French for fifteen more categories, and ordinary account questions in all four languages. In the
+# first round most non-English rows were crises, so the model learnt the language itself, and words such as "el
+# vendedor", "je vais", "minha conta" or "my payout" as crisis words; here they come in ordinary reports and
+# questions too. Drawn with a random generator of their own, so the first round's rows stay exactly as they were; the
+# last family of each (category, language) is held out as before.
+# --------------------------------------------------------------------------------------------------------------
+MORE = {
+    # English parcels whose tracking stands still: a late or lost parcel, not fake tracking (the first round taught "tracking" as a scam word).
+    "order.not_received": ("S3", {
+        "en": ["tracking hasnt moved in a week", "the parcel is stuck in transit", "tracking still says label created", "my package is lost in the mail"]}),
+    "order.late_shipment": ("S3", {
+        "en": ["no tracking update since monday", "seller printed the label but never dropped it off", "tracking shows pre-shipment for days"]}),
+    "order.delivered_not_received": ("S3", {
+        "es": ["dice entregado pero no me llegó", "el seguimiento marca entregado y no hay nada", "lo entregaron en otra dirección"],
+        "pt": ["diz entregue mas não recebi", "o rastreio diz entregue e não tem nada", "entregaram em outro endereço"],
+        "fr": ["indiqué livré mais je n'ai rien reçu", "le suivi dit livré et il n'y a rien", "livré à une autre adresse"]}),
+    "order.missing_hit": ("S2", {
+        "es": ["no me mandaron el hit del break", "la carta que saqué en directo no vino", "se quedaron con mi hit"],
+        "pt": ["não mandaram o hit do break", "a carta que saiu na live não veio", "ficaram com meu hit"],
+        "fr": ["ils n'ont pas envoyé mon hit du break", "la carte tirée en live n'était pas dans le colis", "ils ont gardé mon hit"]}),
+    "authenticity.resealed_packs": ("S2", {
+        "es": ["los sobres estaban resellados", "la caja venía re-sellada", "alguien buscó los sobres antes"],
+        "pt": ["os pacotes estavam relacrados", "a caixa veio relacrada", "alguém pesquisou os pacotes antes"],
+        "fr": ["les boosters étaient rescellés", "la boîte a été refermée", "quelqu'un a fouillé les boosters"]}),
+    "auction.shill_bidding": ("S2", {
+        "es": ["el vendedor puja en sus propias subastas", "pujas falsas para subir el precio", "una cuenta amiga sube las pujas"],
+        "pt": ["o vendedor dá lance nos próprios leilões", "lances falsos pra subir o preço", "uma conta amiga sobe os lances"],
+        "fr": ["le vendeur enchérit sur ses propres ventes", "fausses enchères pour faire monter le prix", "un compte ami fait monter les enchères"]}),
+    "auction.break_manipulation": ("S2", {
+        "es": ["el break estaba arreglado", "el sorteo de equipos era falso", "cambiaron las cartas fuera de cámara"],
+        "pt": ["o break foi armado", "o sorteio dos times era falso", "trocaram as cartas fora da câmera"],
+        "fr": ["le break était truqué", "le tirage des équipes était faux", "ils ont échangé les cartes hors caméra"]}),
+    "auction.non_paying_bidder": ("S3", {
+        "es": ["ganó la subasta y no pagó", "el comprador no paga", "el ganador desapareció sin pagar"],
+        "pt": ["ganhou o leilão e não pagou", "o comprador não paga", "o ganhador sumiu sem pagar"],
+        "fr": ["il a gagné l'enchère et n'a pas payé", "l'acheteur ne paie pas", "le gagnant a disparu sans payer"]}),
+    "auction.giveaway_rigging": ("S3", {
+        "es": ["el sorteo estaba amañado", "siempre gana el mismo amigo del vendedor"],
+        "pt": ["o sorteio foi armado", "sempre ganha o mesmo amigo do vendedor"],
+        "fr": ["le concours était truqué", "c'est toujours le même ami du vendeur qui gagne"]}),
+    "payments.phishing_impersonation": ("S2", {
+        "es": ["se hace pasar por soporte", "me mandó un enlace falso para iniciar sesión", "me pidió el código por mensaje"],
+        "pt": ["se passa pelo suporte", "me mandou um link falso de login", "pediu meu código por mensagem"],
+        "fr": ["se fait passer pour le support", "m'a envoyé un faux lien de connexion", "m'a demandé mon code par message"]}),
+    "payments.fake_prize_fee": ("S2", {
+        "es": ["dice que gané pero tengo que pagar una tarifa", "me piden pagar el envío del premio"],
+        "pt": ["diz que ganhei mas tenho que pagar uma taxa", "pedem pra pagar o frete do prêmio"],
+        "fr": ["dit que j'ai gagné mais je dois payer des frais", "on me demande de payer l'envoi du lot"]}),
+    "payments.refund_abuse": ("S3", {
+        "es": ["pidió reembolso y se quedó con la carta", "devolvió una caja vacía"],
+        "pt": ["pediu reembolso e ficou com a carta", "devolveu uma caixa vazia"],
+        "fr": ["a demandé un remboursement et gardé la carte", "a renvoyé une boîte vide"]}),
+    "payments.chargeback_abuse": ("S3", {
+        "es": ["abrió un contracargo después de recibirlo", "disputó el cobro con su banco"],
+        "pt": ["abriu um chargeback depois de receber", "contestou a cobrança no banco"],
+        "fr": ["a fait une rétrofacturation après réception", "a contesté le paiement auprès de sa banque"]}),
+    "conduct.hate": ("S2", {
+        "es": ["comentarios racistas en el chat", "insultos por mi religión"],
+        "pt": ["comentários racistas no chat", "xingamentos por causa da minha religião"],
+        "fr": ["des commentaires racistes dans le chat", "des insultes sur ma religion"]}),
+    "conduct.sexual": ("S2", {
+        "es": ["me mandó fotos íntimas sin pedirlas", "mensajes sexuales por privado"],
+        "pt": ["me mandou fotos íntimas sem eu pedir", "mensagens sexuais no privado"],
+        "fr": ["m'a envoyé des photos intimes sans que je demande", "des messages sexuels en privé"]}),
+    "conduct.doxxing": ("S2", {
+        "es": ["publicó mi dirección en el chat", "compartió mi número de teléfono"],
+        "pt": ["postou meu endereço no chat", "compartilhou meu número de telefone"],
+        "fr": ["a publié mon adresse dans le chat", "a partagé mon numéro de téléphone"]}),
+    "safety.prohibited_item": ("S2", {
+        "es": ["vende armas en el directo", "vende medicamentos con receta"],
+        "pt": ["vende armas na live", "vende remédio controlado"],
+        "fr": ["vend des armes en live", "vend des médicaments sur ordonnance"]}),
+}
+MORE_FRAMES = {
+    "en": {"x": ["where is my parcel? {k}", "{s}: {k}", "my {i} order: {k}", "hi, {k}"],
+           "y": ["{k}. paid {a}", "{k}, any update?", "still waiting, {k}", "{k} and i need it by friday"],
+           "z": ["hello, {k}, can you check", "{k} and the seller is silent", "order for the {i}, {k}"]},
+    "es": {"a": ["el vendedor {k}", "{s}: {k}", "voy a pedir mi dinero, {k}", "mi pedido de {i}: {k}", "en mi cuenta veo que {k}"],
+           "b": ["{k}. pagué {a} y nada", "{k}, no es justo", "{k}!! ya van {d} días", "en el directo {k}", "me voy a quejar, {k}", "quiero mi reembolso, {k}", "nadie me responde y {k}"],
+           "c": ["hola, les escribo porque {k}", "quiero reportar que {k}", "{k}, qué hago ahora", "no sé qué hacer, {k}"]},
+    "pt": {"a": ["o vendedor {k}", "{s}: {k}", "vou pedir meu dinheiro, {k}", "meu pedido de {i}: {k}", "na minha conta aparece que {k}"],
+           "b": ["{k}. paguei {a} e nada", "{k}, não é justo", "{k}!! já são {d} dias", "na live {k}", "vou reclamar, {k}", "quero meu reembolso, {k}", "ninguém me responde e {k}"],
+           "c": ["oi, estou escrevendo porque {k}", "quero denunciar que {k}", "{k}, o que eu faço agora", "não sei o que fazer, {k}"]},
+    "fr": {"a": ["le vendeur {k}", "{s} : {k}", "je vais demander un remboursement, {k}", "ma commande de {i} : {k}", "sur mon compte je vois que {k}"],
+           "b": ["{k}. j'ai payé {a} et rien", "{k}, c'est pas juste", "{k}!! ça fait {d} jours", "pendant le live {k}", "je vais me plaindre, {k}", "je veux être remboursé, {k}", "personne ne me répond et {k}"],
+           "c": ["bonjour, je vous écris parce que {k}", "je veux signaler que {k}", "{k}, je fais quoi maintenant", "je ne sais pas quoi faire, {k}"]},
+}
+# Ordinary account questions, close to a crisis category in their words (passwords, codes, payout banks, children on
+# the app, "someone is", "going to", money) and nothing like one in what they ask.
+ACCOUNT = {
+    "en": {"d": ["the reset link you sent me expired, send another please", "how do i add a second bank for my payouts",
+                 "my nephew is 15, is he allowed to bid with my permission", "i'm going to be away next week, will my listings stay up",
+                 "someone is asking about the {i}, can i hold it for them", "the money from my last sale is not in my bank yet",
+                 "i cant log in on my new phone, the code never arrives", "nobody has bid on my {i} yet, should i lower the price", "i want to know when my order ships",
+                 "can i speak to a person about my payout", "my kids use the tablet too, can i lock purchases", "my wife and i share one account, is that ok"],
+           "e": ["my daughter collects cards too, can she have her own account at 16", "where do i see my payout history",
+                 "i'm going to ship everything on monday", "nobody told me the fees went up", "is my money safe if the seller never ships",
+                 "i changed my email, do i need to verify it again", "how do i log out of all devices", "i cant find the {i} in my purchases", "i want to return the {i}, how do i start",
+                 "i want to change my username", "my password doesnt work on the website", "i dont get the confirmation emails", "my teenage son helps me pack orders, can he message buyers"],
+           "f": ["my son wants to sell his old cards, how do we set that up", "can i switch my payouts to another bank before friday",
+                 "the two factor code goes to my old number", "i'm going to order two boxes if shipping is combined",
+                 "someone is selling the same card cheaper, can you match", "where does the money go if i cancel"]},
+    "es": {"d": ["el enlace para cambiar la clave caducó, me mandan otro", "cómo agrego otro banco para los pagos",
+                 "mi sobrino tiene 15, puede pujar con mi permiso", "voy a estar de viaje, mis anuncios siguen activos",
+                 "el dinero de mi última venta no ha llegado a mi banco", "no puedo entrar desde mi móvil nuevo, no llega el código",
+                 "cómo cambio la contraseña", "mi hijo me ayuda a empaquetar, puede escribir a los compradores", "compartimos la cuenta mi esposa y yo"],
+           "e": ["dónde veo el historial de pagos", "voy a enviar todo el lunes", "nadie me dijo que subieron las comisiones",
+                 "cambié mi correo, tengo que verificarlo otra vez", "cómo cierro sesión en todos los dispositivos", "el vendedor me respondió, todo bien",
+                 "quiero devolver la {i}", "quiero cambiar mi nombre de usuario", "mi contraseña no funciona en la web",
+                 "no me llegan los correos de confirmación"],
+           "f": ["mi hija quiere vender sus cartas viejas, cómo lo hacemos", "puedo pasar mis pagos a otro banco antes del viernes",
+                 "el código de verificación llega a mi número viejo", "voy a pedir dos cajas si el envío es combinado"]},
+    "pt": {"d": ["o link pra trocar a senha expirou, mandem outro", "como adiciono outro banco para os repasses",
+                 "meu sobrinho tem 15, pode dar lance com minha permissão", "vou viajar, meus anúncios continuam ativos",
+                 "o dinheiro da minha última venda não caiu no banco", "não consigo entrar pelo celular novo, o código não chega",
+                 "como troco a senha", "meu filho me ajuda a embalar, ele pode falar com os compradores", "eu e minha esposa usamos a mesma conta"],
+           "e": ["onde vejo o histórico de repasses", "vou enviar tudo na segunda", "ninguém me avisou que a taxa subiu",
+                 "mudei meu email, preciso verificar de novo", "como saio da conta em todos os aparelhos", "o vendedor me respondeu, tudo certo",
+                 "quero devolver a {i}", "quero mudar meu nome de usuário", "minha senha não funciona no site",
+                 "não chegam os emails de confirmação"],
+           "f": ["minha filha quer vender as cartas antigas dela, como fazemos", "posso passar meus repasses para outro banco antes de sexta",
+                 "o código de verificação vai para meu número antigo", "vou pedir duas caixas se o frete for junto"]},
+    "fr": {"d": ["le lien pour changer le mot de passe a expiré, renvoyez-en un", "comment ajouter une autre banque pour les virements",
+                 "mon neveu a 15 ans, il peut enchérir avec ma permission", "je vais partir en vacances, mes annonces restent en ligne",
+                 "l'argent de ma dernière vente n'est pas arrivé sur mon compte", "je n'arrive pas à me connecter sur mon nouveau téléphone, le code n'arrive pas",
+                 "comment changer le mot de passe", "mon fils m'aide à emballer, il peut écrire aux acheteurs", "ma femme et moi partageons le compte"],
+           "e": ["où voir l'historique des virements", "je vais tout expédier lundi", "personne ne m'a dit que les frais avaient augmenté",
+                 "j'ai changé mon email, je dois le vérifier encore", "comment me déconnecter de tous les appareils", "le vendeur m'a répondu, tout va bien",
+                 "je veux retourner la {i}", "je veux changer mon pseudo", "mon mot de passe ne marche pas sur le site",
+                 "je ne reçois pas les emails de confirmation"],
+           "f": ["ma fille veut vendre ses vieilles cartes, comment on fait", "je peux passer mes virements sur une autre banque avant vendredi",
+                 "le code de vérification arrive sur mon ancien numéro", "je vais commander deux boîtes si la livraison est groupée"]},
+}
+
+
+def more_rows():
+    rng = random.Random(SEED + 2)
+    train, test = [], []
+    for code in sorted(MORE):
+        sev, by_lang = MORE[code]
+        for lang in sorted(by_lang):
+            frames = MORE_FRAMES[lang]
+            families = sorted(frames)
+            for f in families:
+                split = "test" if f == families[-1] else "train"
+                rows = rows_for(rng, code, sev, lang, f, frames[f], by_lang[lang], 18 if split == "train" else 12, split)
+                (test if split == "test" else train).extend(rows)
+    for lang in sorted(ACCOUNT):
+        families = sorted(ACCOUNT[lang])
+        for f in families:
+            split = "test" if f == families[-1] else "train"
+            n = 30 if lang == "en" else 22
+            rows = rows_for(rng, "none", "-", lang, f"ordinary-{f}", ACCOUNT[lang][f], None, n, split)
+            rows = [(t, c, s, l, fam.replace("none/", "none-ordinary/"), r, sp) for (t, c, s, l, fam, r, sp) in rows]
+            (test if split == "test" else train).extend(rows)
+    return train, test
+
 
 def main():
     rng = random.Random(SEED)
@@ -618,6 +777,9 @@ def main():
                 rows = rows_for(rng, "none", "-", lang, f"{kind}-{f}", table[lang][f], None, n, split)
                 rows = [(t, c, s, l, fam.replace("none/", f"none-{kind}/"), r, sp) for (t, c, s, l, fam, r, sp) in rows]
                 (test if split == "test" else train).extend(rows)
+    more_train, more_test = more_rows()
+    train.extend(more_train)
+    test.extend(more_test)
     header = "text\tcategory\tseverity\tlanguage\tfamily\tregister\tsplit\n"
     for name, rows in (("train.tsv", train), ("test.tsv", test)):
         with open(os.path.join(HERE, name), "w", encoding="utf-8", newline="\n") as out:
@@ -630,53 +792,136 @@ def main():
 
 # --------------------------------------------------------------------------------------------------------------
 # Ham: ordinary support mail with the parts that are not the user's own words (quoted history, signatures,
-# disclaimers, addresses, order and tracking numbers), none of which should make a rule fire.
+# disclaimers, addresses, order and tracking numbers), none of which should make a rule fire, nor the model file
+# anything urgent. Some bodies sit close to a crisis category on purpose (a password reset, a login alert the sender
+# caused, a payout account changed after a wedding): ordinary mail an account-takeover detector must leave alone.
+# Each body is a family; every third body (by its place in its language's list) is held out (split "test"), so the
+# held-out ham is mail whose wording the model never saw. Rows: 120 per language family of bodies, en twice that.
 # --------------------------------------------------------------------------------------------------------------
-HAM_BODIES = [
-    "Hi, I ordered the {i} last week and wanted to check when it will ship. Order {order}.",
-    "Hello, could you update the shipping address on order {order}? I moved last month.",
-    "Thanks for the quick reply. The tracking number {tracking} shows it is on the way.",
-    "Good morning, I'd like to cancel my bid on the {i}; I placed it by mistake.",
-    "Hi team, my payout for order {order} has not arrived yet. Could you check?",
-    "Hello, I received the {i} today and it looks great. Just confirming order {order} is complete.",
-    "Can I get an invoice for order {order}? I need it for my records.",
-    "Hi, is it possible to combine shipping for orders {order} and {order2}?",
-    "Quick question about seller fees for graded cards. Do they change over {amount}?",
-    "Hello, I would like to return the {i} within the return window. Tracking for the return is {tracking}.",
-    "Hi, which carrier do you use for international orders? My order number is {order}.",
-    "I can't find the download link for my sales report for last month.",
-    "Please add my second email to the account so my partner can check orders.",
-    "Hi, the stream schedule page is not loading on my phone.",
-    "Could you confirm my gift card balance was applied to order {order}?",
-    "Hello! Just letting you know the package {tracking} arrived safely. Thanks!",
-    "Hi, I'm a new seller. How do I set up my first live auction?",
-    "I need to change the name on my payout account after getting married.",
-    "My reference number is {ref}. I called yesterday about a refund for order {order}.",
-    "Hello, what is the maximum size for listing photos?",
-]
-HAM_SIGNATURES = [
-    "\n\nThanks,\n{name}\n{email}\n{phone}",
-    "\n\n--\n{name}\nCustomer since 2019\n{email}",
-    "\n\nBest regards,\n{name}\n{company}\nTel: {phone}\n{email}",
-    "\n\nSent from my iPhone",
-    "\n\nCheers,\n{name}",
-    "\n\nKind regards,\n{name} | {company}\nMobile {phone} | {email}\nwww.{domain}",
-    "",
-]
-HAM_QUOTES = [
-    "\n\nOn Mon, Dec 1, 2025 at 9:14 AM TrustDesk Support <support@demo.trustdesk.test> wrote:\n> Hi {first},\n> Please pay the invoice through the app; never send money by cash app or gift card.\n> If anyone asks you to pay outside the app, report them.\n",
-    "\n\n-----Original Message-----\nFrom: support@demo.trustdesk.test\nSent: Tuesday\nSubject: Your order {order}\n\nWe never ask for your password. Click the link in the app only.\n",
-    "\n\n> Your payment failed, please verify your account in the app.\n> Thanks, Support\n",
-    "",
-    "",
-]
-HAM_DISCLAIMERS = [
-    "\n\nCONFIDENTIALITY NOTICE: This email and any attachments are confidential and intended only for the addressee. If you received it in error, please delete it. Wire transfer instructions are never changed by email.",
-    "\n\nThis message may contain privileged information. If you are not the intended recipient, you must not copy, distribute or act on it.",
-    "",
-    "",
-    "",
-]
+HAM_BODIES = {
+    "en": [
+        "Hi, I ordered the {i} last week and wanted to check when it will ship. Order {order}.",
+        "Hello, could you update the shipping address on order {order}? I moved last month.",
+        "Thanks for the quick reply. The tracking number {tracking} shows it is on the way.",
+        "Good morning, I'd like to cancel my bid on the {i}; I placed it by mistake.",
+        "Hi team, my payout for order {order} has not arrived yet. Could you check?",
+        "Hello, I received the {i} today and it looks great. Just confirming order {order} is complete.",
+        "Can I get an invoice for order {order}? I need it for my records.",
+        "Hi, is it possible to combine shipping for orders {order} and {order2}?",
+        "Quick question about seller fees for graded cards. Do they change over {amount}?",
+        "Hello, I would like to return the {i} within the return window. Tracking for the return is {tracking}.",
+        "Hi, which carrier do you use for international orders? My order number is {order}.",
+        "I can't find the download link for my sales report for last month.",
+        "Please add my second email to the account so my partner can check orders.",
+        "Hi, the stream schedule page is not loading on my phone.",
+        "Could you confirm my gift card balance was applied to order {order}?",
+        "Hello! Just letting you know the package {tracking} arrived safely. Thanks!",
+        "Hi, I'm a new seller. How do I set up my first live auction?",
+        "I need to change the name on my payout account after getting married.",
+        "My reference number is {ref}. I called yesterday about a refund for order {order}.",
+        "Hello, what is the maximum size for listing photos?",
+        "I forgot my password and the reset email is not arriving. Can you resend it?",
+        "How do I turn on two-factor authentication for my seller account?",
+        "I got a login alert this morning, but that was me on my new laptop. Nothing to worry about, just letting you know.",
+        "Can I change the bank account my payouts go to? I switched banks.",
+        "Is there a holiday shipping cut-off this year? I want the {i} to arrive before the 24th.",
+        "My tax form for last year shows the wrong address. How do I get a corrected one?",
+        "The app logs me out every time I open the camera for a stream. I'm on Android 14.",
+        "Do you offer insurance on parcels over {amount}? Asking before I ship the {i}.",
+        "I'd like to close my buyer account; I have no open orders.",
+        "Could you tell me when the next payout run is? The dashboard says pending since Monday.",
+        "I love the new bidding timer, but the sound is very loud on iPad. Is there a setting?",
+        "We are a small shop and want to run weekly breaks. Is there a limit on spots per break?",
+        "Hello, my order {order} arrived with a small dent on the box, but the {i} inside is fine. Just for your records.",
+        "Please cancel my subscription to the newsletter, thank you.",
+        "I bought two spots in a break and only one shows in my purchases. Order {order}.",
+        "Can my son use my account to watch streams? He is 17. I will do the buying.",
+        "What happens to my listings while I'm on vacation for two weeks?",
+        "I sent the wrong tracking number for order {order}; the right one is {tracking}.",
+        "My card was declined twice at checkout although it works everywhere else.",
+        "Hi, can I schedule a stream in advance so followers get a reminder?",
+    ],
+    "es": [
+        "Hola, compré la {i} la semana pasada y quería saber cuándo la envían. Pedido {order}.",
+        "Buenas, ¿pueden cambiar la dirección de envío del pedido {order}? Me mudé.",
+        "Gracias por la respuesta. El número de seguimiento {tracking} ya se mueve.",
+        "Hola, no me ha llegado el pago del pedido {order}. ¿Lo pueden revisar?",
+        "¿Me pueden enviar la factura del pedido {order}? La necesito para mi contabilidad.",
+        "Olvidé mi contraseña y no me llega el correo para restablecerla.",
+        "¿Cómo activo la verificación en dos pasos en mi cuenta de vendedor?",
+        "Quiero cambiar la cuenta bancaria donde recibo los pagos, cambié de banco.",
+        "Hola, ¿hacen envíos a México? Quiero comprar la {i}.",
+        "La página de directos no carga en mi móvil desde ayer.",
+        "Recibí la {i} hoy y está perfecta, muchas gracias.",
+        "¿Cuánto cobran de comisión por cartas graduadas de más de {amount}?",
+    ],
+    "pt": [
+        "Olá, comprei a {i} semana passada e queria saber quando vai ser enviada. Pedido {order}.",
+        "Oi, podem mudar o endereço de entrega do pedido {order}? Eu me mudei.",
+        "Obrigado pela resposta. O código de rastreio {tracking} já está andando.",
+        "Oi, o repasse do pedido {order} ainda não caiu. Podem verificar?",
+        "Podem me mandar a nota fiscal do pedido {order}?",
+        "Esqueci minha senha e o email de redefinição não chega.",
+        "Como ativo a verificação em duas etapas na minha conta de vendedor?",
+        "Quero trocar a conta bancária dos repasses, mudei de banco.",
+        "Vocês enviam para Portugal? Quero comprar a {i}.",
+        "A página das lives não abre no meu celular desde ontem.",
+        "Recebi a {i} hoje, chegou perfeita, obrigado.",
+        "Qual é a taxa para cartas graduadas acima de {amount}?",
+    ],
+    "fr": [
+        "Bonjour, j'ai commandé la {i} la semaine dernière et je voulais savoir quand elle part. Commande {order}.",
+        "Bonjour, pouvez-vous changer l'adresse de livraison de la commande {order} ? J'ai déménagé.",
+        "Merci pour la réponse. Le numéro de suivi {tracking} avance bien.",
+        "Bonjour, je n'ai pas reçu le virement pour la commande {order}. Pouvez-vous vérifier ?",
+        "Pouvez-vous m'envoyer la facture de la commande {order} ?",
+        "J'ai oublié mon mot de passe et l'email de réinitialisation n'arrive pas.",
+        "Comment activer la double authentification sur mon compte vendeur ?",
+        "Je voudrais changer le compte bancaire de mes virements, j'ai changé de banque.",
+        "Livrez-vous en Belgique ? Je voudrais acheter la {i}.",
+        "La page des lives ne charge pas sur mon téléphone depuis hier.",
+        "J'ai reçu la {i} aujourd'hui, elle est parfaite, merci.",
+        "Quels sont les frais pour les cartes gradées au-dessus de {amount} ?",
+    ],
+}
+HAM_SIGNATURES = {
+    "en": [
+        "\n\nThanks,\n{name}\n{email}\n{phone}",
+        "\n\n--\n{name}\nCustomer since 2019\n{email}",
+        "\n\nBest regards,\n{name}\n{company}\nTel: {phone}\n{email}",
+        "\n\nSent from my iPhone",
+        "\n\nCheers,\n{name}",
+        "\n\nKind regards,\n{name} | {company}\nMobile {phone} | {email}\nwww.{domain}",
+        "",
+    ],
+    "es": ["\n\nSaludos,\n{name}\n{email}\n{phone}", "\n\nGracias,\n{name}", "\n\nEnviado desde mi iPhone",
+           "\n\nUn saludo,\n{name} | {company}\n{phone}", ""],
+    "pt": ["\n\nObrigado,\n{name}\n{email}\n{phone}", "\n\nAbraços,\n{name}", "\n\nEnviado do meu iPhone",
+           "\n\nAtenciosamente,\n{name} | {company}\n{phone}", ""],
+    "fr": ["\n\nCordialement,\n{name}\n{email}\n{phone}", "\n\nMerci,\n{name}", "\n\nEnvoyé de mon iPhone",
+           "\n\nBien à vous,\n{name} | {company}\n{phone}", ""],
+}
+HAM_QUOTES = {
+    "en": [
+        "\n\nOn Mon, Dec 1, 2025 at 9:14 AM TrustDesk Support <support@demo.trustdesk.test> wrote:\n> Hi {first},\n> Please pay the invoice through the app; never send money by cash app or gift card.\n> If anyone asks you to pay outside the app, report them.\n",
+        "\n\n-----Original Message-----\nFrom: support@demo.trustdesk.test\nSent: Tuesday\nSubject: Your order {order}\n\nWe never ask for your password. Click the link in the app only.\n",
+        "\n\n> Your payment failed, please verify your account in the app.\n> Thanks, Support\n",
+        "", "",
+    ],
+    "es": ["\n\nEl lun, 1 dic 2025 a las 9:14, Soporte TrustDesk <support@demo.trustdesk.test> escribió:\n> Hola {first},\n> Nunca pagues fuera de la app. Si alguien te pide la contraseña, denúncialo.\n", "", ""],
+    "pt": ["\n\nEm seg., 1 de dez. de 2025 às 09:14, Suporte TrustDesk <support@demo.trustdesk.test> escreveu:\n> Oi {first},\n> Nunca pague por fora do app. Se alguém pedir sua senha, denuncie.\n", "", ""],
+    "fr": ["\n\nLe lun. 1 déc. 2025 à 09:14, Support TrustDesk <support@demo.trustdesk.test> a écrit :\n> Bonjour {first},\n> Ne payez jamais en dehors de l'appli. Si quelqu'un vous demande votre mot de passe, signalez-le.\n", "", ""],
+}
+HAM_DISCLAIMERS = {
+    "en": [
+        "\n\nCONFIDENTIALITY NOTICE: This email and any attachments are confidential and intended only for the addressee. If you received it in error, please delete it. Wire transfer instructions are never changed by email.",
+        "\n\nThis message may contain privileged information. If you are not the intended recipient, you must not copy, distribute or act on it.",
+        "", "", "",
+    ],
+    "es": ["\n\nEste mensaje y sus anexos son confidenciales. Si lo recibió por error, bórrelo.", "", ""],
+    "pt": ["\n\nEsta mensagem e seus anexos são confidenciais. Se recebeu por engano, apague-a.", "", ""],
+    "fr": ["\n\nCe message et toutes les pièces jointes sont confidentiels. Si vous l'avez reçu par erreur, supprimez-le.", "", ""],
+}
 FIRST = ["Jane", "Carlos", "Amir", "Li", "Sophie", "Marcus", "Priya", "Tom", "Ana", "Kenji"]
 LAST = ["Doe", "Silva", "Haddad", "Wei", "Martin", "Brown", "Patel", "Nguyen", "Costa", "Sato"]
 COMPANIES = ["Doe Collectibles LLC", "CardCorner Ltd", "Silva Sneakers", "Vintage Vault Inc"]
@@ -684,28 +929,33 @@ COMPANIES = ["Doe Collectibles LLC", "CardCorner Ltd", "Silva Sneakers", "Vintag
 
 def write_ham(rng):
     rows = []
-    for n in range(240):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        domain = rng.choice(["gmail.com", "outlook.com", "yahoo.com", "icloud.com", f"{last.lower()}cards.com"])
-        email = f"{first.lower()}.{last.lower()}@{domain}"
-        order = rng.choice([f"ORD-{rng.randrange(10000000, 99999999)}", f"#{rng.randrange(100000, 999999)}",
-                            f"TD{rng.randrange(1000, 9999)}1488{rng.randrange(10, 99)}", f"A-1488-{rng.randrange(1000, 9999)}"])
-        tracking = rng.choice([f"1Z{rng.randrange(10**15, 10**16)}", f"9400{rng.randrange(10**17, 10**18)}",
-                               f"LX{rng.randrange(10**8, 10**9)}CN", f"{rng.randrange(10**11, 10**12)}"])
-        phone = rng.choice([f"+1 (555) {rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}", f"555-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}",
-                            f"+44 7700 {rng.randrange(100000, 999999)}"])
-        values = {"{i}": rng.choice(ITEMS), "{order}": order, "{order2}": f"ORD-{rng.randrange(10000000, 99999999)}",
-                  "{tracking}": tracking, "{amount}": rng.choice(AMOUNTS), "{ref}": f"REF{rng.randrange(10**6, 10**7)}88",
-                  "{name}": f"{first} {last}", "{first}": first, "{email}": email, "{phone}": phone,
-                  "{company}": rng.choice(COMPANIES), "{domain}": f"{last.lower()}cards.com"}
-        text = rng.choice(HAM_BODIES) + rng.choice(HAM_SIGNATURES) + rng.choice(HAM_DISCLAIMERS) + rng.choice(HAM_QUOTES)
-        for key, value in values.items():
-            text = text.replace(key, value)
-        rows.append(text)
+    for lang in ("en", "es", "pt", "fr"):
+        bodies = HAM_BODIES[lang]
+        for n in range(240 if lang == "en" else 72):
+            b = n % len(bodies)
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            domain = rng.choice(["gmail.com", "outlook.com", "yahoo.com", "icloud.com", f"{last.lower()}cards.com"])
+            email = f"{first.lower()}.{last.lower()}@{domain}"
+            order = rng.choice([f"ORD-{rng.randrange(10000000, 99999999)}", f"#{rng.randrange(100000, 999999)}",
+                                f"TD{rng.randrange(1000, 9999)}1488{rng.randrange(10, 99)}", f"A-1488-{rng.randrange(1000, 9999)}"])
+            tracking = rng.choice([f"1Z{rng.randrange(10**15, 10**16)}", f"9400{rng.randrange(10**17, 10**18)}",
+                                   f"LX{rng.randrange(10**8, 10**9)}CN", f"{rng.randrange(10**11, 10**12)}"])
+            phone = rng.choice([f"+1 (555) {rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}", f"555-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}",
+                                f"+44 7700 {rng.randrange(100000, 999999)}"])
+            values = {"{i}": rng.choice(ITEMS), "{order}": order, "{order2}": f"ORD-{rng.randrange(10000000, 99999999)}",
+                      "{tracking}": tracking, "{amount}": rng.choice(AMOUNTS), "{ref}": f"REF{rng.randrange(10**6, 10**7)}88",
+                      "{name}": f"{first} {last}", "{first}": first, "{email}": email, "{phone}": phone,
+                      "{company}": rng.choice(COMPANIES), "{domain}": f"{last.lower()}cards.com"}
+            text = (bodies[b] + rng.choice(HAM_SIGNATURES[lang]) + rng.choice(HAM_DISCLAIMERS[lang])
+                    + rng.choice(HAM_QUOTES[lang]))
+            for key, value in values.items():
+                text = text.replace(key, value)
+            rows.append((text, lang, f"ham/{lang}/{b:02d}", "test" if b % 3 == 2 else "train"))
     with open(os.path.join(HERE, "ham.tsv"), "w", encoding="utf-8", newline="\n") as out:
-        out.write("text\n")
-        for text in rows:
-            out.write(text.replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n") + "\n")
+        out.write("text\tlanguage\tfamily\tsplit\n")
+        for text, lang, family, split in rows:
+            escaped = text.replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n")
+            out.write(f"{escaped}\t{lang}\t{family}\t{split}\n")
 
 
 if __name__ == "__main__":
