@@ -31,6 +31,11 @@ public static class CommandLine
                                                            changes), print its held-out figures; with history the new
                                                            model runs in shadow until promoted
           trustdesk triage promote [--data DIR]            promote the shadow model if its held-out figures are not worse
+          trustdesk triage evaluate [--model FILE] [--corpus DIR] [--threshold X]
+                                                           print a model's held-out figures (the shipped one by default;
+                                                           --threshold: at another crisis threshold)
+          trustdesk triage classify --text TEXT [--model FILE]
+                                                           what the model suggests for a text, and why
           trustdesk audit verify [--checkpoint FILE [--public-key FILE]] [--data DIR]
                                                            check the audit trail's hash chain (and that it still matches
                                                            signed checkpoints); exits 1 naming what broke
@@ -53,7 +58,7 @@ public static class CommandLine
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
     private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
-    private static readonly HashSet<string> TriageModelOptions = ["with-history", "corpus", "out", "data"];
+    private static readonly HashSet<string> TriageModelOptions = ["with-history", "corpus", "out", "data", "model", "text", "threshold"];
     private static readonly HashSet<string> AdminOptions = ["email", "role", "department", "display-name", "password-stdin", "data"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -82,7 +87,7 @@ public static class CommandLine
                     return await BacktestAsync(CliArguments.Parse(args[2..], BacktestOptions));
                 case "admin" when args.Length > 1 && args[1] == "create":
                     return await CreateUserAsync(CliArguments.Parse(NormaliseFlags(args[2..], "password-stdin"), AdminOptions));
-                case "triage" when args.Length > 1 && args[1] is "train" or "promote":
+                case "triage" when args.Length > 1 && args[1] is "train" or "promote" or "evaluate" or "classify":
                     return await TriageModelAsync(args[1], CliArguments.Parse(NormaliseFlags(args[2..], "with-history"), TriageModelOptions));
                 case "audit" when args.Length > 1 && args[1] == "verify":
                     return await AuditCommands.VerifyAsync(CliArguments.Parse(args[2..], AuditCommands.VerifyOptions));
@@ -196,7 +201,30 @@ public static class CommandLine
     /// <summary><c>triage train</c> from the corpus alone needs no database; with history, and <c>promote</c>, open the data directory's.</summary>
     private static async Task<int> TriageModelAsync(string command, CliArguments options)
     {
+        if (command == "classify")
+        {
+            var text = options["text"] ?? throw new CliException("--text: the text to classify.");
+            var model = options["model"] is { } file ? Triage.Classifier.TriageModel.LoadFrom(file) : Triage.Classifier.ClassifierModels.Shipped;
+            Console.WriteLine(Triage.Classifier.TrainCommand.Explain(model, text));
+            return 0;
+        }
+
         var corpus = Triage.Classifier.TriageCorpus.FindDirectory(options["corpus"]);
+        if (command == "evaluate")
+        {
+            var path = options["model"];
+            var model = path is null ? Triage.Classifier.ClassifierModels.Shipped : Triage.Classifier.TriageModel.LoadFrom(path);
+            if (options["threshold"] is { } threshold)
+            {
+                var t = float.TryParse(threshold, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and < 1
+                    ? v : throw new CliException("--threshold: a crisis score between 0 and 1.");
+                model = model.WithThresholds(t, Math.Max(t, model.GuardedCrisisThreshold), model.ApplyThreshold);
+            }
+
+            Triage.Classifier.TrainCommand.Print(Triage.Classifier.TrainCommand.Evaluate(model, corpus, path ?? "(shipped)"), Console.Out);
+            return 0;
+        }
+
         if (command == "train" && options["with-history"] != "true")
         {
             var result = Triage.Classifier.TrainCommand.TrainFromCorpus(corpus, options["out"] ?? Triage.Classifier.TrainCommand.DefaultModelPath(corpus), DateTimeOffset.UtcNow);

@@ -53,13 +53,19 @@ public sealed class ClassifierTests
     {
         var e = HeldOut.Value;
 
-        // The issue asks 0.98 in every language; English stands at 0.975 (4 of 158 missed, docs/triage.md lists them):
-        // this pins what is reached so it cannot slip, and is raised to 0.98 when the gap is closed.
-        Assert.All(["es", "pt", "fr"], l => Assert.True(e.S1Recall(l) >= 0.98, $"S1 recall {l} = {e.S1Recall(l):0.000}"));
-        Assert.True(e.S1Recall("en") >= 0.97, $"S1 recall en = {e.S1Recall("en"):0.000}");
+        Assert.All(["en", "es", "pt", "fr"], l => Assert.True(e.S1Recall(l) >= 0.98, $"S1 recall {l} = {e.S1Recall(l):0.000}"));
         Assert.True(e.FalseS1Rate <= 0.02, $"false S1 on hard negatives {e.FalseS1Rate:0.000}");
         Assert.True(e.MacroF1 >= 0.85, $"macro-F1 {e.MacroF1:0.000}");
         Assert.True(e.SeverityAccuracy >= 0.9, $"severity accuracy {e.SeverityAccuracy:0.000}");
+    }
+
+    /// <summary>The model file in the repository is the one its figures (docs/triage.md, the file's own record) came from.</summary>
+    [Fact]
+    public void ShippedModel_ItsRecordedEvaluation_IsWhatItScoresOnTheHeldOutSplit()
+    {
+        var alone = ModelEvaluation.Of(Model, TriageCorpus.Test(TriageCorpus.FindDirectory()));
+
+        Assert.Equal(Model.Evaluation, alone.Headline());
     }
 
     [Fact]
@@ -73,6 +79,8 @@ public sealed class ClassifierTests
 
         Assert.Equal(Model.Version, loaded.Version);
         Assert.Equal(Model.Classify("my account was hacked").Category, loaded.Classify("my account was hacked").Category);
+        Assert.Equal(Model.CrisisNgrams.Count, loaded.CrisisNgrams.Count);
+        Assert.Equal(Model.CrisisThreshold, loaded.CrisisThreshold);
     }
 
     [Fact]

@@ -50,9 +50,20 @@ public sealed class ClassifierModels
             return new State(Shipped, null);
         }
 
-        var active = Path.Combine(_directory, ActiveFile);
-        var shadow = Path.Combine(_directory, ShadowFile);
-        return new State(File.Exists(active) ? TriageModel.LoadFrom(active) : Shipped, File.Exists(shadow) ? TriageModel.LoadFrom(shadow) : null);
+        return new State(LoadOrNull(Path.Combine(_directory, ActiveFile)) ?? Shipped, LoadOrNull(Path.Combine(_directory, ShadowFile)));
+    }
+
+    /// <summary>A promoted or shadow model; one of an older format (trained before the crisis head) is not run: the shipped one is.</summary>
+    private static TriageModel? LoadOrNull(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? TriageModel.LoadFrom(path) : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private static TriageModel LoadShipped()

@@ -61,21 +61,22 @@ public sealed partial class LearnFromAgents(TrustDeskDb db, ClassifierModels mod
         var history = await HistoryAsync(cancellationToken);
         var test = TriageCorpus.Test(corpusDirectory);
         var active = models.Active;
-        var model = TrainTriageModel.Train([.. TriageCorpus.Train(corpusDirectory), .. history], active.Version + 1, time.GetUtcNow(), options);
+        var (trained, calibration) = TrainTriageModel.Train(TrainTriageModel.TrainingRows(corpusDirectory, history), active.Version + 1, time.GetUtcNow(), options);
+        var model = TrainTriageModel.AsStored(trained);
         var evaluation = ModelEvaluation.Of(model, test, withRules: true);
-        model = TrainTriageModel.WithEvaluation(model, evaluation);
+        model = TrainTriageModel.WithEvaluation(model, ModelEvaluation.Of(model, test));
         var baseline = ModelEvaluation.Of(active, test, withRules: true);
         var path = Path.Combine(models.Directory ?? throw new InvalidOperationException("No data directory for models."), ClassifierModels.ShadowFile);
         if (!evaluation.NotWorseThan(baseline))
         {
-            return new TrainResult(model, ModelEvaluation.Of(model, test), evaluation, path, history.Count,
-                $"not kept: worse than the active v{active.Version} on the held-out split ({baseline.Headline()})");
+            return new TrainResult(model, ModelEvaluation.Of(model, test), evaluation, OrdinaryTextEvaluation.HeldOut(model, corpusDirectory), path, history.Count,
+                $"not kept: worse than the active v{active.Version} on the held-out split ({baseline.Headline()})") { Calibration = calibration };
         }
 
         model.SaveTo(path);
         models.Reload();
-        return new TrainResult(model, ModelEvaluation.Of(model, test), evaluation, path, history.Count,
-            $"runs in shadow beside the active v{active.Version}; promote it with `trustdesk triage promote` (active: {baseline.Headline()})");
+        return new TrainResult(model, ModelEvaluation.Of(model, test), evaluation, OrdinaryTextEvaluation.HeldOut(model, corpusDirectory), path, history.Count,
+            $"runs in shadow beside the active v{active.Version}; promote it with `trustdesk triage promote` (active: {baseline.Headline()})") { Calibration = calibration };
     }
 
     /// <summary>Makes the shadow model active when its held-out figures, measured now, are not worse than the active model's.</summary>

@@ -111,7 +111,7 @@ public sealed record ModelEvaluation(
     }
 
     /// <summary>Text alone: no signals, no links (the corpus has no history).</summary>
-    private sealed class NoHistory : ITriageContext
+    internal sealed class NoHistory : ITriageContext
     {
         public static readonly NoHistory Instance = new();
 

@@ -5,11 +5,12 @@ namespace TrustDesk.Triage.Classifier;
 
 /// <summary>
 /// Rules and model together. Rules keep the last word on the category: the model's category files the item only when
-/// neither the reporter nor an active rule gave one and its confidence reaches the model's apply threshold. Crisis is the union: a crisis
-/// score above the model's recall-oriented threshold (raised when the text holds an idiom) makes the item S1 in its
-/// crisis category, whatever the rules found; if rules already made it S1, their category stays. Whatever the model
-/// changed is a hit named <see cref="HitName"/> with the model's version, its suggestion and confidence — the case's
-/// "why" says rule or model.
+/// neither the reporter nor an active rule gave one and its confidence reaches the model's apply threshold. Crisis is the
+/// union: the model's crisis head above its calibrated threshold (raised when the text holds an idiom), on a text whose
+/// own words carry crisis evidence, makes the item S1 in its crisis category, whatever the rules found; if rules already
+/// made it S1, their category stays. Whatever the model changed is a hit named <see cref="HitName"/> with the model's
+/// version, its suggestion, confidence and, for a crisis, the crisis words it found — the case's "why" says rule or
+/// model, and what in the text.
 /// </summary>
 public static class ModelVerdict
 {
@@ -58,7 +59,7 @@ public static class ModelVerdict
             return state == RuleState.Active ? outcome with { Suggested = suggestion } : outcome;
         }
 
-        var hit = new RuleHit(HitName, model.Version, state, Values(suggestion), actions);
+        var hit = new RuleHit(HitName, model.Version, state, Values(suggestion, model), actions);
         if (state != RuleState.Active)
         {
             return outcome with { Hits = [.. outcome.Hits, hit] };
@@ -75,15 +76,18 @@ public static class ModelVerdict
         };
     }
 
-    private static HitValue[] Values(TriageSuggestion s)
+    private static HitValue[] Values(TriageSuggestion s, TriageModel model)
     {
         var c = CultureInfo.InvariantCulture;
-        return
+        var threshold = s.IdiomGuarded ? model.GuardedCrisisThreshold : model.CrisisThreshold;
+        HitValue[] values =
         [
             new("suggested.category", s.Category is null ? "(none)" : $"\"{s.Category}\""),
             new("suggested.confidence", s.Confidence.ToString("0.###", c)),
-            new("suggested.crisis", s.Crisis.ToString("0.###", c) + (s.IdiomGuarded ? " (idiom: threshold raised)" : "")),
+            new("suggested.crisis", s.Crisis.ToString("0.###", c) + $" (threshold {threshold.ToString("0.###", c)}{(s.IdiomGuarded ? ", raised by an idiom" : "")})"),
             new("language", s.Language is null ? "(unknown)" : $"\"{s.Language}\""),
         ];
+        // The known crisis n-grams that allowed the crisis: the words the agent should look at first.
+        return s.Evidence.Count == 0 ? values : [.. values, new("evidence", string.Join(", ", s.Evidence.Select(e => $"\"{e}\"")))];
     }
 }

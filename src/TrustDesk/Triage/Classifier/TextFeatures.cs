@@ -29,7 +29,13 @@ public static class TextFeatures
     }
 
     /// <summary>As <see cref="Extract"/> for text already normalised (" word word ").</summary>
-    public static int ExtractNormalized(string normalized, ref int[] buckets)
+    public static int ExtractNormalized(string normalized, ref int[] buckets) => ExtractNormalized(normalized, ref buckets, out _);
+
+    /// <summary>
+    /// As <see cref="ExtractNormalized(string, ref int[])"/>; <paramref name="characterGrams"/> says how many of the buckets
+    /// (the first ones) are character n-grams: the rest are words and word pairs.
+    /// </summary>
+    public static int ExtractNormalized(string normalized, ref int[] buckets, out int characterGrams)
     {
         var s = normalized.AsSpan();
         var needed = (s.Length * 3) + 8;
@@ -49,6 +55,7 @@ public static class TextFeatures
             }
         }
 
+        characterGrams = n;
         uint previous = 0;
         var start = -1;
         for (var i = 0; i <= s.Length; i++)
@@ -79,6 +86,27 @@ public static class TextFeatures
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// The words and word pairs of a normalised text with their buckets, in order (a pair is reported at its second
+    /// word): what the model's "why" names. Same hashing as <see cref="ExtractNormalized(string, ref int[], out int)"/>.
+    /// </summary>
+    public static IEnumerable<(string Phrase, int Bucket)> Words(string normalized)
+    {
+        var words = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        uint previous = 0;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var word = Hash(words[i], WordSeed);
+            yield return (words[i], (int)(word & Mask));
+            if (previous != 0)
+            {
+                yield return (words[i - 1] + " " + words[i], (int)(Mix(previous, word ^ PairSeed) & Mask));
+            }
+
+            previous = word;
+        }
     }
 
     /// <summary>FNV-1a, then a finaliser so the low bits (the bucket) depend on every character.</summary>

@@ -8,6 +8,9 @@ public sealed record CorpusRow(string Text, string Category, Severity? Severity,
     public bool IsHardNegative => Family.StartsWith("none-hardneg", StringComparison.Ordinal);
 }
 
+/// <summary>An ordinary text (ham or generic): no category; <see cref="Family"/> groups texts written alike, <see cref="Split"/> is "train" or "test".</summary>
+public sealed record OrdinaryText(string Text, string Language, string Family, string Split);
+
 /// <summary>
 /// The labelled corpus in <c>src/TrustDesk/Triage/Classifier/corpus/</c>: <c>train.tsv</c> and <c>test.tsv</c> written by
 /// <c>generate.py</c>, and <c>handwritten.tsv</c> (rows written by hand, each with its split). The test rows are the
@@ -83,9 +86,55 @@ public static class TriageCorpus
         }
     }
 
-    /// <summary>Ham (ordinary support mail, one message a row, newlines escaped as <c>\n</c>).</summary>
-    public static IReadOnlyList<string> Ham(string directory) =>
-        File.ReadAllLines(Path.Combine(directory, "ham.tsv")).Skip(1).Where(l => l.Length > 0).Select(Unescape).ToList();
+    /// <summary>
+    /// Ham (<c>ham.tsv</c>): ordinary support mail, one message a row (newlines escaped as <c>\n</c>), with signatures,
+    /// quoted replies, disclaimers, order and tracking numbers. Each body is a family; the "test" rows are held out.
+    /// </summary>
+    public static IReadOnlyList<OrdinaryText> Ham(string directory) => ReadOrdinary(Path.Combine(directory, "ham.tsv"), "ham");
+
+    /// <summary>
+    /// Short generic texts that name no problem ("Report.", "see attached", "hi"; <c>generic.tsv</c>). The "train" rows
+    /// are negatives for training; the "test" rows are held out and must never become S1.
+    /// </summary>
+    public static IReadOnlyList<OrdinaryText> Generic(string directory) => ReadOrdinary(Path.Combine(directory, "generic.tsv"), "generic");
+
+    /// <summary>The ordinary texts of the training split (ham and generic) as corpus rows of category <see cref="TriageModel.NoCategory"/>.</summary>
+    public static IReadOnlyList<CorpusRow> OrdinaryTraining(string directory) =>
+        [.. Ham(directory).Concat(Generic(directory)).Where(t => t.Split == "train")
+            .Select(t => new CorpusRow(t.Text, TriageModel.NoCategory, null, t.Language, t.Family, "ordinary", "train"))];
+
+    private static List<OrdinaryText> ReadOrdinary(string path, string kind)
+    {
+        var rows = new List<OrdinaryText>();
+        if (!File.Exists(path))
+        {
+            return rows;
+        }
+
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split('\t');
+        int Column(string name) => Array.IndexOf(header, name);
+        var (text, language, family, split) = (Column("text"), Column("language"), Column("family"), Column("split"));
+        for (var n = 1; n < lines.Length; n++)
+        {
+            if (lines[n].Length == 0 || lines[n][0] == '#')
+            {
+                continue;
+            }
+
+            var f = lines[n].Split('\t');
+            if (f.Length != header.Length)
+            {
+                throw new InvalidDataException($"{path}:{n + 1}: expected {header.Length} columns, found {f.Length}.");
+            }
+
+            rows.Add(new OrdinaryText(
+                Unescape(f[text]), language < 0 ? "en" : f[language], family < 0 ? $"{kind}/{(language < 0 ? "en" : f[language])}/{n}" : f[family],
+                split < 0 ? "test" : f[split]));
+        }
+
+        return rows;
+    }
 
     private static string Unescape(string line)
     {

@@ -12,18 +12,26 @@ namespace TrustDesk.Triage.Classifier;
 /// word and character n-grams, scored here by hand: the weights are laid out bucket by bucket, so a text costs one
 /// normalisation and, per feature, one vector add of the class row (no ML.NET pipeline, no per-call allocation but the
 /// normalised string). Immutable and thread-safe; load it once (<see cref="ClassifierModels"/>).
-/// Severity is a calibrated mapping: the category's severity, except that a crisis score (the probability mass of the
-/// S1 categories) above <see cref="CrisisThreshold"/> makes it the most likely S1 category — recall first, because a
-/// missed crisis costs more than a crisis queue item an agent moves on.
+/// <para>
+/// Severity is the category's, except for a crisis. The crisis score is the probability mass of the S1 categories; it
+/// must reach <see cref="CrisisThreshold"/>, calibrated on negatives held out of training (ordinary mail, generic short
+/// texts, hyperbole, other reports), <b>and</b> the text must hold evidence: at least one of the
+/// <see cref="CrisisNgrams"/>, the words, pairs and triples that the training corpus uses for crises and not otherwise.
+/// A text that names nothing ("Report.", "see attached") is learnt as <c>none</c> (the corpus holds such texts) and
+/// holds no crisis n-gram, so it is no crisis however its probabilities spread. The crisis category is the most likely
+/// S1 category.
+/// </para>
 /// </summary>
 public sealed class TriageModel
 {
     public const string NoCategory = "none";
     private const string Magic = "TDTRIAGE";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private readonly float[] _weights; // [bucket * classCount + class]
     private readonly float[] _biases;
+    private readonly HashSet<string> _crisisNgrams;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _ngramLookup;
     private readonly bool[] _crisis;
     private readonly int _none;
     private readonly string[] _idioms;
@@ -33,7 +41,8 @@ public sealed class TriageModel
 
     public TriageModel(
         int version, DateTimeOffset trainedAt, IReadOnlyList<string> classes, IReadOnlyList<Severity?> severities, float[] weights, float[] biases,
-        LanguageDetector languages, float crisisThreshold, float guardedCrisisThreshold, float applyThreshold, string evaluation)
+        IEnumerable<string> crisisNgrams, LanguageDetector languages, float crisisThreshold, float guardedCrisisThreshold, float applyThreshold,
+        string evaluation)
     {
         if (weights.Length != TextFeatures.Buckets * classes.Count || biases.Length != classes.Count || severities.Count != classes.Count)
         {
@@ -46,6 +55,8 @@ public sealed class TriageModel
         Severities = severities;
         _weights = weights;
         _biases = biases;
+        _crisisNgrams = new HashSet<string>(crisisNgrams, StringComparer.Ordinal);
+        _ngramLookup = _crisisNgrams.GetAlternateLookup<ReadOnlySpan<char>>();
         _crisis = [.. severities.Select(s => s == Severity.S1)];
         _none = classes.ToList().IndexOf(NoCategory);
         Languages = languages;
@@ -62,39 +73,53 @@ public sealed class TriageModel
     public IReadOnlyList<Severity?> Severities { get; }
     public LanguageDetector Languages { get; }
 
-    /// <summary>Crisis score from which the text is treated as a crisis (recall-oriented: low).</summary>
+    /// <summary>The crisis score (S1 probability mass) from which a text holding crisis evidence is a crisis.</summary>
     public float CrisisThreshold { get; }
 
     /// <summary>The crisis threshold when the text holds an idiom that only sounds like a crisis ("this pull is killing me").</summary>
     public float GuardedCrisisThreshold { get; }
 
+    /// <summary>
+    /// Normalised words, word pairs and triples that are evidence of a crisis: in the crisis texts of the training corpus
+    /// and (almost) never in the others. No known crisis n-gram in the text, no crisis from the model.
+    /// </summary>
+    public IReadOnlySet<string> CrisisNgrams => _crisisNgrams;
+
     /// <summary>Confidence from which a non-crisis suggestion files the item when no rule gave a category.</summary>
     public float ApplyThreshold { get; }
 
-    /// <summary>The held-out figures measured when the model was trained (the text <c>trustdesk triage train</c> prints).</summary>
+    /// <summary>The model's own held-out figures, measured when it was trained (the headline <c>trustdesk triage train</c> prints for "the model alone").</summary>
     public string Evaluation { get; }
 
     /// <summary>The same weights with other thresholds (to measure them on the held-out split).</summary>
     public TriageModel WithThresholds(float crisis, float guardedCrisis, float apply) =>
-        new(Version, TrainedAt, Classes, Severities, _weights, _biases, Languages, crisis, guardedCrisis, apply, Evaluation);
+        new(Version, TrainedAt, Classes, Severities, _weights, _biases, _crisisNgrams, Languages, crisis, guardedCrisis, apply, Evaluation);
+
+    /// <summary>The same model with its held-out figures written in.</summary>
+    public TriageModel WithEvaluation(string evaluation) =>
+        new(Version, TrainedAt, Classes, Severities, _weights, _biases, _crisisNgrams, Languages, CrisisThreshold, GuardedCrisisThreshold, ApplyThreshold, evaluation);
 
     internal float[] Weights => _weights;
     internal float[] Biases => _biases;
 
     /// <summary>
     /// Phrases of collectors' and streamers' hyperbole in the four languages: a text holding one needs a far higher
-    /// crisis score. The model learns them too (they are hard negatives in the corpus); the guard is the belt to those braces.
+    /// crisis score, and they do not count against an n-gram's being crisis evidence. The model learns them too (they
+    /// are hard negatives in the corpus); the guard is the belt to those braces. Matched on whole normalised words.
     /// </summary>
     public static readonly string[] Idioms =
     [
         "killing me", "killing it", "kill it on", "killed it", "id die for", "die for that", "to die for", "dying to",
         "im dead", "shoot me a", "shoot me an", "shoot me the", "murder on", "my wallet is", "rip my", "sell my soul",
         "lose my mind", "lost my mind", "blow up the chat", "is a killer", "dead stock", "deadstock", "beat the market",
-        "id kill for", "literally die if", "im dying", "suspense is killing",
-        "me muero por", "me muero de", "me esta matando", "me mata de risa", "mataria por", "volver loco",
-        "morrendo de", "morri de rir", "ta me matando", "mataria por", "morri", "enlouquecer", "ficar louco",
-        "je meurs d", "me tue", "mort de rire", "je tuerais pour", "je suis mort", "devenir fou",
+        "id kill for", "literally die if", "im dying", "suspense is killing", "die laughing", "dying laughing",
+        "me muero por", "me muero de", "me esta matando", "me mata de risa", "mataria por", "volver loco", "morir de la risa",
+        "morrendo de", "morri de rir", "morrer de rir", "ta me matando", "morri", "enlouquecer", "ficar louco",
+        "je meurs denvie", "je meurs dimpatience", "me tue", "mort de rire", "mourir de rire", "je tuerais pour", "je suis mort", "devenir fou",
     ];
+
+    /// <summary>True when a text holds one of the <see cref="Idioms"/>.</summary>
+    public bool HoldsIdiom(string text) => HoldsIdiomNormalized(TextNormalizer.Normalize(text));
 
     /// <summary>The suggestion for a text (the user's own words: call it after <see cref="OwnWords"/>).</summary>
     public TriageSuggestion Classify(string text)
@@ -111,40 +136,25 @@ public sealed class TriageModel
         Softmax(scores);
 
         var language = Languages.Detect(text);
-        double crisis = 0;
-        var top = 0;
-        var topCrisis = -1;
-        for (var c = 0; c < classes; c++)
-        {
-            if (scores[c] > scores[top])
-            {
-                top = c;
-            }
-
-            if (_crisis[c])
-            {
-                crisis += scores[c];
-                if (topCrisis < 0 || scores[c] > scores[topCrisis])
-                {
-                    topCrisis = c;
-                }
-            }
-        }
-
+        var (crisis, topCrisis) = CrisisMass(scores);
         var guarded = false;
-        var isCrisis = false;
+        IReadOnlyList<string> evidence = [];
         if (crisis >= CrisisThreshold && topCrisis >= 0)
         {
-            guarded = HoldsIdiom(normalized);
-            isCrisis = crisis >= (guarded ? GuardedCrisisThreshold : CrisisThreshold);
+            guarded = HoldsIdiomNormalized(normalized);
+            evidence = crisis >= (guarded ? GuardedCrisisThreshold : CrisisThreshold) ? Evidence(normalized, 1) : [];
         }
 
-        if (isCrisis)
+        if (evidence.Count > 0)
         {
-            return new TriageSuggestion(Classes[topCrisis], Severity.S1, Math.Round(crisis, 4), Math.Round(crisis, 4), true, guarded, language, Version);
+            evidence = EvidenceAsWritten(text);
+            return new TriageSuggestion(Classes[topCrisis], Severity.S1, Math.Round(crisis, 4), Math.Round(crisis, 4), true, guarded, language, Version)
+            {
+                Evidence = evidence,
+            };
         }
 
-        // Not a crisis: the most likely category that is not one (a crisis class below the threshold does not file).
+        // Not a crisis: the most likely category that is not one (a crisis class below the threshold, or without evidence, does not file).
         var best = -1;
         for (var c = 0; c < classes; c++)
         {
@@ -156,6 +166,114 @@ public sealed class TriageModel
 
         var category = best == _none ? null : Classes[best];
         return new TriageSuggestion(category, category is null ? null : Severities[best], Math.Round(scores[best], 4), Math.Round(crisis, 4), false, guarded, language, Version);
+    }
+
+    /// <summary>
+    /// What the crisis decision reads, before any threshold: the crisis score, whether the text holds an idiom, whether
+    /// it holds crisis evidence. (To calibrate and sweep thresholds without classifying again.)
+    /// </summary>
+    internal (double Crisis, bool Idiom, bool Evidence) CrisisInputs(string text)
+    {
+        var normalized = TextNormalizer.Normalize(text);
+        Span<float> scores = stackalloc float[_biases.Length];
+        Score(normalized, scores);
+        Softmax(scores);
+        return (CrisisMass(scores).Mass, HoldsIdiomNormalized(normalized), Evidence(normalized, 1).Count > 0);
+    }
+
+    /// <summary>Every class with its probability, most likely first.</summary>
+    public IReadOnlyList<(string Category, double Probability)> Ranked(string text)
+    {
+        Span<float> scores = stackalloc float[_biases.Length];
+        Score(TextNormalizer.Normalize(text), scores);
+        Softmax(scores);
+        var ranked = new (string, double)[scores.Length];
+        for (var c = 0; c < scores.Length; c++)
+        {
+            ranked[c] = (Classes[c], scores[c]);
+        }
+
+        return [.. ranked.OrderByDescending(r => r.Item2)];
+    }
+
+    private (double Mass, int Top) CrisisMass(ReadOnlySpan<float> probabilities)
+    {
+        double mass = 0;
+        var top = -1;
+        for (var c = 0; c < probabilities.Length; c++)
+        {
+            if (_crisis[c])
+            {
+                mass += probabilities[c];
+                top = top < 0 || probabilities[c] > probabilities[top] ? c : top;
+            }
+        }
+
+        return (mass, top);
+    }
+
+    /// <summary>
+    /// The known crisis n-grams in a normalised text (" word word "), in normalised form, longest where they overlap, in
+    /// the order they come, at most <paramref name="max"/>: the model's evidence.
+    /// </summary>
+    public IReadOnlyList<string> Evidence(string normalized, int max = 3) =>
+        [.. EvidenceSpans(normalized, max).Select(s => normalized[s.Start..s.End])];
+
+    /// <summary>The evidence as the user wrote it ("nobody would", "my meds"): what the case shows as the model's reason.</summary>
+    private IReadOnlyList<string> EvidenceAsWritten(string text, int max = 3)
+    {
+        var map = TextNormalizer.NormalizeWithMap(text);
+        return [.. EvidenceSpans(map.Text, max).Select(s => map.Original(text, s.Start, s.End - s.Start)).Where(s => s.Length > 0)];
+    }
+
+    private List<(int Start, int End)> EvidenceSpans(string normalized, int max)
+    {
+        var found = new List<(int Start, int End)>();
+        var span = normalized.AsSpan();
+        // Starts of the two words before the current one: the current word with two before it, with one, alone.
+        int before2 = -1, before1 = -1, start = -1;
+        for (var i = 0; i <= span.Length && found.Count < max; i++)
+        {
+            if (i < span.Length && span[i] != ' ')
+            {
+                if (start < 0)
+                {
+                    start = i;
+                }
+
+                continue;
+            }
+
+            if (start < 0)
+            {
+                continue;
+            }
+
+            foreach (var from in (ReadOnlySpan<int>)[before2, before1, start])
+            {
+                if (from >= 0 && _ngramLookup.Contains(span[from..i]))
+                {
+                    // Overlapping n-grams ("saving up my", "up my meds") read as one stretch of the text.
+                    var last = found.Count - 1;
+                    if (last >= 0 && found[last].End >= from)
+                    {
+                        found[last] = (found[last].Start, i);
+                    }
+                    else
+                    {
+                        found.Add((from, i));
+                    }
+
+                    break;
+                }
+            }
+
+            before2 = before1;
+            before1 = start;
+            start = -1;
+        }
+
+        return found;
     }
 
     /// <summary>Raw class scores (logits) of a normalised text.</summary>
@@ -171,14 +289,14 @@ public sealed class TriageModel
         var weights = _weights.AsSpan();
         for (var f = 0; f < count; f++)
         {
-            var row = weights.Slice(buckets[f] * classes, classes);
-            Add(sums, row);
+            Add(sums, weights.Slice(buckets[f] * classes, classes));
         }
 
         for (var c = 0; c < classes; c++)
         {
             sums[c] = (sums[c] * value) + _biases[c];
         }
+
     }
 
     private static void Add(Span<float> sums, ReadOnlySpan<float> row)
@@ -224,7 +342,7 @@ public sealed class TriageModel
         }
     }
 
-    private bool HoldsIdiom(string normalized)
+    private bool HoldsIdiomNormalized(string normalized)
     {
         foreach (var idiom in _idioms)
         {
@@ -258,16 +376,22 @@ public sealed class TriageModel
         writer.Write(CrisisThreshold);
         writer.Write(GuardedCrisisThreshold);
         writer.Write(ApplyThreshold);
-        var classes = Classes.Count;
-        var rows = Enumerable.Range(0, TextFeatures.Buckets).Where(b => _weights.AsSpan(b * classes, classes).ContainsAnyExcept(0f)).ToList();
+        writer.Write(_crisisNgrams.Count);
+        foreach (var ngram in _crisisNgrams.Order(StringComparer.Ordinal))
+        {
+            writer.Write(ngram);
+        }
+
+        var width = Classes.Count;
+        var rows = Enumerable.Range(0, TextFeatures.Buckets).Where(b => _weights.AsSpan(b * width, width).ContainsAnyExcept(0f)).ToList();
         writer.Write(TextFeatures.Buckets);
         writer.Write(rows.Count);
         foreach (var row in rows)
         {
             writer.Write(row);
-            for (var c = 0; c < classes; c++)
+            for (var c = 0; c < width; c++)
             {
-                writer.Write((Half)_weights[(row * classes) + c]);
+                writer.Write((Half)_weights[(row * width) + c]);
             }
         }
 
@@ -291,7 +415,8 @@ public sealed class TriageModel
         using var reader = new BinaryReader(gzip, Encoding.UTF8);
         if (reader.ReadString() != Magic || reader.ReadInt32() != FormatVersion)
         {
-            throw new InvalidDataException("Not a TrustDesk triage model (or one of another format version).");
+            // Version 1 had no crisis evidence (any text whose S1 probabilities summed over a low threshold was a crisis): not to be run any more.
+            throw new InvalidDataException("Not a TrustDesk triage model of format version 2 (retrain it with `trustdesk triage train`).");
         }
 
         var version = reader.ReadInt32();
@@ -311,19 +436,26 @@ public sealed class TriageModel
         var crisis = reader.ReadSingle();
         var guarded = reader.ReadSingle();
         var apply = reader.ReadSingle();
+        var ngrams = new string[reader.ReadInt32()];
+        for (var n = 0; n < ngrams.Length; n++)
+        {
+            ngrams[n] = reader.ReadString();
+        }
+
         if (reader.ReadInt32() != TextFeatures.Buckets)
         {
             throw new InvalidDataException("The model was trained with another number of feature buckets.");
         }
 
-        var weights = new float[TextFeatures.Buckets * count];
+        var width = count;
+        var weights = new float[TextFeatures.Buckets * width];
         var rows = reader.ReadInt32();
         for (var r = 0; r < rows; r++)
         {
             var row = reader.ReadInt32();
-            for (var c = 0; c < count; c++)
+            for (var c = 0; c < width; c++)
             {
-                weights[(row * count) + c] = (float)reader.ReadHalf();
+                weights[(row * width) + c] = (float)reader.ReadHalf();
             }
         }
 
@@ -340,7 +472,8 @@ public sealed class TriageModel
         }
 
         var evaluation = reader.ReadString();
-        return new TriageModel(version, trainedAt, classes, severities, weights, biases, new LanguageDetector(languages, profile), crisis, guarded, apply, evaluation);
+        return new TriageModel(
+            version, trainedAt, classes, severities, weights, biases, ngrams, new LanguageDetector(languages, profile), crisis, guarded, apply, evaluation);
     }
 
     public void SaveTo(string path)
