@@ -23,7 +23,8 @@ public static class TriageEmail
             ? new SubjectFacts(new SubjectHandle(Guid.Empty, "contact", contact.Id.ToString("N")))
             : TriageFacts.Of(account);
         var input = TriageInput.ForMessage(
-            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email, caseCreated ? null : target), subject is null ? null : TriageFacts.Of(subject), target.Category);
+            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email, caseCreated ? null : target), subject is null ? null : TriageFacts.Of(subject), target.Category,
+            email.FromAddress);
         var outcome = batch.Rules.Evaluate(input, batch.History);
         if (outcome.Hits.Count == 0)
         {

@@ -35,15 +35,18 @@ public sealed class TriageInput
     /// <summary>What the user wrote; empty for events.</summary>
     public string Text { get; }
 
-    /// <summary>The user's own words in <see cref="Text"/> (<see cref="OwnWords.Of"/>): what rules' regex and contains read.</summary>
-    public string OwnText => field ??= OwnWords.Of(Text);
+    /// <summary>The user's own words in <see cref="Text"/> (<see cref="OwnWords.Of(string, string?)"/>): what rules' regex and contains read.</summary>
+    public string OwnText => field ??= OwnWords.Of(Text, SenderAddress);
 
-    /// <summary>The own words with identifiers blanked (<see cref="OwnWords.ForMatching"/>): what lexicons and the classifier read.</summary>
+    /// <summary>The own words with identifiers blanked (<see cref="OwnWords.ForMatching(string, string?)"/>): what lexicons and the classifier read.</summary>
     public string ScanText
     {
-        get => field ??= OwnWords.ForMatching(Text);
+        get => field ??= OwnWords.ForMatching(Text, SenderAddress);
         private set;
     }
+
+    /// <summary>The address the message came from (an email's From): not the user's words when they write it in the body.</summary>
+    public string? SenderAddress { get; private init; }
 
     /// <summary>The classifier's suggestion, when the caller asked it ahead of triage (off the intake writer's thread).</summary>
     public TriageSuggestion? Suggested { get; init; }
@@ -101,8 +104,11 @@ public sealed class TriageInput
         return input;
     }
 
-    /// <summary>A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main subject, when it has one.</summary>
-    public static TriageInput ForMessage(DateTimeOffset at, SubjectFacts author, string text, SubjectFacts? subject = null, string? category = null)
+    /// <summary>
+    /// A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main
+    /// subject, when it has one; <paramref name="senderAddress"/> the address it came from, which the own words leave out.
+    /// </summary>
+    public static TriageInput ForMessage(DateTimeOffset at, SubjectFacts author, string text, SubjectFacts? subject = null, string? category = null, string? senderAddress = null)
     {
         var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal) { ["author"] = author };
         if (subject is not null)
@@ -111,7 +117,7 @@ public sealed class TriageInput
             AddKindRole(roles, subject);
         }
 
-        return new TriageInput(MessageReceived, at, text, category, null, null, null, roles);
+        return new TriageInput(MessageReceived, at, text, category, null, null, null, roles) { SenderAddress = senderAddress };
     }
 
     /// <summary>
@@ -147,7 +153,7 @@ public sealed class TriageInput
     public TriageInput WithRole(string role, SubjectFacts facts)
     {
         var roles = new Dictionary<string, SubjectFacts>(RoleMap, StringComparer.Ordinal) { [role] = facts };
-        return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles) { Suggested = Suggested };
+        return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles) { Suggested = Suggested, SenderAddress = SenderAddress };
     }
 
     private static void AddKindRole(Dictionary<string, SubjectFacts> roles, SubjectFacts facts) =>

@@ -70,6 +70,20 @@ public abstract class EmailOwnWordsTriageTests(EmailApp app)
         Assert.DoesNotContain(detail.GetProperty("ruleHits").EnumerateArray(),
             h => h.GetProperty("actions").EnumerateArray().Any(a => a.GetString()!.StartsWith("severity", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Email_TheSenderWritesTheirOwnAddress_IsNoOffPlatformCase()
+    {
+        var id = Mail.NewId();
+
+        await app.PostRawAsync(Mail.Text("lee.ownaddress@example.com", "cannot sign in",
+            "Hi, I can't sign in. My account is lee.ownaddress@example.com, could you send the reset link there?", id));
+
+        var detail = await app.GetCaseAsync(await app.CaseOfAsync(id));
+        Assert.NotEqual("S2", detail.Str("severity"));
+        Assert.NotEqual("S1", detail.Str("severity"));
+        Assert.DoesNotContain(detail.GetProperty("ruleHits").EnumerateArray(), h => h.Str("rule") == "off-platform payment or contact details");
+    }
 }
 
 public sealed class SqliteEmailOwnWordsTriageTests(SqliteEmailApp app) : EmailOwnWordsTriageTests(app), IClassFixture<SqliteEmailApp>;

@@ -44,6 +44,19 @@ public sealed class OwnWordsTests
     }
 
     [Fact]
+    public void DefaultPack_TheSendersOwnAddressInTheBody_FiresNoOffPlatformRule_AnotherAddressDoes()
+    {
+        var pack = DefaultRulePack.Compile();
+        const string body = "I can't sign in, my account email is Jane.Doe@gmail.com. Can you reset it?";
+
+        var own = pack.Evaluate(TriageInput.ForMessage(Subjects.Now, Subjects.Account("buyer"), body, senderAddress: "jane.doe@gmail.com"), new History(Subjects.Now));
+        var other = pack.Evaluate(TriageInput.ForMessage(Subjects.Now, Subjects.Account("buyer"), body, senderAddress: "sam@example.com"), new History(Subjects.Now));
+
+        Assert.DoesNotContain(own.Hits, h => h.Rule == "off-platform payment or contact details");
+        Assert.Contains(other.Hits, h => h.Rule == "off-platform payment or contact details");
+    }
+
+    [Fact]
     public void DefaultPack_1488InsideAnOrderNumber_FiresNoHateRule()
     {
         var pack = DefaultRulePack.Compile();

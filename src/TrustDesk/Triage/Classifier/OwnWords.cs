@@ -8,7 +8,7 @@ namespace TrustDesk.Triage.Classifier;
 /// "-----Original Message-----", lines starting with "&gt;"), the signature ("-- ", "Sent from my iPhone", a closing
 /// such as "Thanks," or "Best regards," followed by a few short lines), legal disclaimers, and identifiers: order,
 /// tracking and reference numbers and any run of letters and digits with a digit in it (a "1488" inside
-/// <c>TD4821148877</c> is an order number, not a hate symbol; <see cref="ForMatching"/>). Amounts (<c>$1,200</c>) and
+/// <c>TD4821148877</c> is an order number, not a hate symbol; <see cref="ForMatching(string)"/>). Amounts (<c>$1,200</c>) and
 /// short numbers ("a 12 year old", "psa 10") stay. A one-line text comes back as it is, at the cost of one scan.
 /// </summary>
 public static partial class OwnWords
@@ -77,14 +77,28 @@ public static partial class OwnWords
     }
 
     /// <summary>
-    /// The own words with identifiers blanked: what the lexicons and the model read. (A rule's own <c>regex</c> reads
-    /// <see cref="Of"/>, identifiers included, so a rule can still look for an order number on purpose.)
+    /// The own words without the sender's own address: "my account email is jane@… and I can't sign in" names the
+    /// writer, not a contact for another app (the scam lexicon looks for addresses).
     /// </summary>
-    public static string ForMatching(string text)
+    public static string Of(string text, string? senderAddress) => WithoutAddress(Of(text), senderAddress);
+
+    /// <summary><see cref="ForMatching(string)"/> without the sender's own address.</summary>
+    public static string ForMatching(string text, string? senderAddress)
     {
-        var own = Of(text);
+        var own = WithoutAddress(Of(text), senderAddress);
         return own.AsSpan().IndexOfAnyInRange('0', '9') < 0 ? own : Identifier().Replace(own, static m => KeepIdentifier(m.Value) ? m.Value : " ");
     }
+
+    private static string WithoutAddress(string own, string? address) =>
+        address is { Length: > 3 } && address.Contains('@', StringComparison.Ordinal) && own.Contains(address, StringComparison.OrdinalIgnoreCase)
+            ? own.Replace(address, " ", StringComparison.OrdinalIgnoreCase)
+            : own;
+
+    /// <summary>
+    /// The own words with identifiers blanked: what the lexicons and the model read. (A rule's own <c>regex</c> reads
+    /// <see cref="Of(string)"/>, identifiers included, so a rule can still look for an order number on purpose.)
+    /// </summary>
+    public static string ForMatching(string text) => ForMatching(text, null);
 
     /// <summary>The lines after a closing, up to a blank line, look like a signature: at most seven, each short.</summary>
     private static bool ShortBlockFollows(string[] lines, int from)
