@@ -412,10 +412,17 @@ public sealed class CompiledRulePack
             return outcome;
         }
 
-        outcome = ModelVerdict.Apply(outcome, frame.Suggestion, Classifier, RuleState.Active, input.Category);
-        return ShadowClassifier is { } shadow
-            ? ModelVerdict.Apply(outcome, shadow.Classify(input.ScanText), shadow, RuleState.Shadow, input.Category)
-            : outcome;
+        var rulesOnly = outcome;
+        outcome = ModelVerdict.Apply(rulesOnly, frame.Suggestion, Classifier, RuleState.Active, input.Category);
+        if (ShadowClassifier is not { } shadow)
+        {
+            return outcome;
+        }
+
+        // The shadow model is asked what it would have done in the active model's place — on the rules' outcome, not on
+        // one the active model already filed (it would then find nothing left to do and leave no record to compare).
+        var shadowed = ModelVerdict.Apply(rulesOnly, shadow.Classify(input.ScanText), shadow, RuleState.Shadow, input.Category);
+        return shadowed.Hits.Count > rulesOnly.Hits.Count ? outcome with { Hits = [.. outcome.Hits, shadowed.Hits[^1]] } : outcome;
     }
 
     /// <summary>The same action about the same subject under the same policy is proposed once, by the first rule.</summary>

@@ -1,4 +1,5 @@
 using TrustDesk.Taxonomy;
+using TrustDesk.Triage;
 using TrustDesk.Triage.Classifier;
 
 namespace TrustDesk.Tests.Triage;
@@ -93,6 +94,26 @@ public sealed class ClassifierTests
         // The held-out families are never trained on.
         var trainFamilies = rows.Where(r => r.Split == "train").Select(r => r.Family).ToHashSet();
         Assert.DoesNotContain(rows.Where(r => r.Split == "test"), r => trainFamilies.Contains(r.Family));
+    }
+
+    /// <summary>A model in shadow records what it would have done in the active model's place, even where the active one already did it.</summary>
+    [Fact]
+    public void Evaluate_WithAShadowModel_RecordsItsWouldBeCategoryBesideTheActiveOne()
+    {
+        var shadow = new TriageModel(Model.Version + 1, Model.TrainedAt, Model.Classes, Model.Severities, Model.Weights, Model.Biases, Model.CrisisNgrams,
+            Model.Languages, Model.CrisisThreshold, Model.GuardedCrisisThreshold, Model.ApplyThreshold, Model.Evaluation);
+        var pack = DefaultRulePack.Compile(new TriageVocabulary { Classifier = Model, ShadowClassifier = shadow });
+
+        var outcome = pack.Evaluate(
+            TriageInput.ForReport(Subjects.Now, Subjects.Account("s"), null, "bought a booster box two weeks ago and it never arrived, seller ignores me"),
+            new History(Subjects.Now));
+
+        Assert.Equal("order.not_received", outcome.Category);
+        var active = Assert.Single(outcome.Hits, h => h.Rule == ModelVerdict.HitName && !h.Shadow);
+        var shadowed = Assert.Single(outcome.Hits, h => h.Rule == ModelVerdict.HitName && h.Shadow);
+        Assert.Equal(Model.Version, active.Version);
+        Assert.Equal(shadow.Version, shadowed.Version);
+        Assert.Contains("category order.not_received", shadowed.Actions);
     }
 
     [Fact]

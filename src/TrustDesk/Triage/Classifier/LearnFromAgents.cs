@@ -88,16 +88,17 @@ public sealed partial class LearnFromAgents(TrustDeskDb db, ClassifierModels mod
         }
 
         var test = TriageCorpus.Test(corpusDirectory);
+        var active = models.Active;
         var candidate = ModelEvaluation.Of(shadow, test, withRules: true);
-        var current = ModelEvaluation.Of(models.Active, test, withRules: true);
+        var current = ModelEvaluation.Of(active, test, withRules: true);
         if (!candidate.NotWorseThan(current))
         {
-            return (false, $"Not promoted: v{shadow.Version} ({candidate.Headline()}) is worse than the active v{models.Active.Version} ({current.Headline()}).");
+            return (false, $"Not promoted: v{shadow.Version} ({candidate.Headline()}) is worse than the active v{active.Version} ({current.Headline()}).");
         }
 
         File.Move(Path.Combine(directory, ClassifierModels.ShadowFile), Path.Combine(directory, ClassifierModels.ActiveFile), overwrite: true);
         models.Reload();
-        return (true, $"Promoted v{shadow.Version}: {candidate.Headline()} (was v{models.Active.Version}: {current.Headline()}). Running servers load it at their next start.");
+        return (true, $"Promoted v{shadow.Version}: {candidate.Headline()} (was v{active.Version}: {current.Headline()}). Running servers load it at their next start.");
     }
 
     /// <summary>Masks what identifies a person: e-mail addresses, phone numbers, @handles, links and long numbers.</summary>
