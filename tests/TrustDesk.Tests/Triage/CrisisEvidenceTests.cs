@@ -64,6 +64,27 @@ public sealed class CrisisEvidenceTests
         Assert.Empty(crises);
     }
 
+    /// <summary>
+    /// Nor S2: no rule's severity, and no S1 or S2 category filed, for a text that names no problem ("can you call me
+    /// back" once fired the scam lexicon's "call me" and made an S2 off-platform case).
+    /// </summary>
+    [Fact]
+    public void Evaluate_GenericShortTextsWithoutCategory_NoneIsS2OrHigher()
+    {
+        var severities = ClassifierModels.Shipped.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => ClassifierModels.Shipped.Severities[x.i]);
+        var texts = TriageCorpus.Generic(Corpus.Value).ToList();
+
+        var urgent = texts
+            .Select(t => (t.Text, Outcome: Desk.Evaluate(TriageInput.ForReport(Subjects.Now, Subjects.Account("s"), null, t.Text), new History(Subjects.Now))))
+            .Select(x => (x.Text, Severity: x.Outcome.Severity ?? (x.Outcome.Category is { } c ? severities.GetValueOrDefault(c) : null), x.Outcome.Category))
+            .Where(x => x.Severity is Severity.S1 or Severity.S2)
+            .Select(x => $"{x.Severity} {x.Category}: {x.Text}")
+            .ToList();
+
+        Assert.Contains(texts, t => t.Text == "can you call me back");
+        Assert.True(urgent.Count == 0, string.Join("\n", urgent));
+    }
+
     /// <summary>The model's crisis needs crisis words in the text: evidence-free texts get none, whatever the threshold.</summary>
     [Theory]
     [InlineData("Report.")]
@@ -93,5 +114,54 @@ public sealed class CrisisEvidenceTests
         Assert.True(ham.Count >= 100, $"{ham.Count} held-out ham messages");
         Assert.True(result.ModelS1 == 0 && result.ModelS2 == 0, string.Join("\n", result.Mistakes));
         Assert.All(result.Rules, r => Assert.True(r.Fired <= ham.Count * 0.03, $"{r.Rule} fired on {r.Fired} of {ham.Count}"));
+    }
+
+    /// <summary>
+    /// Every ordinary email of the ham set (training part too: rules are not trained, and the model saw it only as "none"),
+    /// triaged as an email and as a report without a category: the desk makes none of them S1 or S2 — neither by a rule's
+    /// severity, nor by the model's crisis, nor by filing it under an S1 or S2 category.
+    /// </summary>
+    [Fact]
+    public void Evaluate_EveryHamMessage_IsNeverS1OrS2()
+    {
+        var ham = TriageCorpus.Ham(Corpus.Value);
+        var severities = ClassifierModels.Shipped.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => ClassifierModels.Shipped.Severities[x.i]);
+
+        var urgent = ham
+            .SelectMany(h => new[]
+            {
+                (h.Text, Outcome: Desk.Evaluate(TriageInput.ForMessage(Subjects.Now, Subjects.Account("s"), h.Text), new History(Subjects.Now))),
+                (h.Text, Outcome: Desk.Evaluate(TriageInput.ForReport(Subjects.Now, Subjects.Account("s"), null, h.Text), new History(Subjects.Now))),
+            })
+            .Select(x => (x.Text, Severity: x.Outcome.Severity ?? (x.Outcome.Category is { } c ? severities.GetValueOrDefault(c) : null), x.Outcome.Category))
+            .Where(x => x.Severity is Severity.S1 or Severity.S2)
+            .Select(x => $"{x.Severity} {x.Category}: {x.Text.ReplaceLineEndings(" ")}")
+            .ToList();
+
+        Assert.True(ham.Count >= 200, $"{ham.Count} ham messages");
+        Assert.True(urgent.Count == 0, string.Join("\n", urgent));
+    }
+
+    /// <summary>
+    /// The issue's examples and their kin: an email whose only alarming match is in a signature, an address, a quote, a
+    /// disclaimer or an identifier (an order number holding 1488, a tracking number) makes no S2 or higher case.
+    /// </summary>
+    [Theory]
+    [InlineData("Can you check my payout?\n\nBest regards,\nJane Doe\njane.doe@gmail.com\n+1 (555) 201-3344")]
+    [InlineData("Please update order A-1488-2231, thanks")]
+    [InlineData("Hi, order TD4821148877 still says processing. Tracking 1Z999AA10123456784 has not moved.")]
+    [InlineData("When will my refund land?\n\n--\nSam Lee\ncashapp $samlee | venmo @samlee | whatsapp +44 7700 900123")]
+    [InlineData("Thanks, all sorted now.\n\nOn Mon, Dec 1, 2025 at 9:14 AM Support <support@demo.trustdesk.test> wrote:\n> I want to kill myself, they took my money\n> pay me on zelle")]
+    [InlineData("Is the auction still on?\n\nCONFIDENTIALITY NOTICE: This email and any attachments are confidential. If you are not the intended recipient, destroy it; threats of legal action will follow misuse.")]
+    [InlineData("Order 14881488 arrived fine, thank you!")]
+    public void Evaluate_MatchOnlyInSignatureAddressQuoteOrIdentifier_IsNoS2OrHigherCase(string email)
+    {
+        var severities = ClassifierModels.Shipped.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => ClassifierModels.Shipped.Severities[x.i]);
+
+        var outcome = Desk.Evaluate(TriageInput.ForMessage(Subjects.Now, Subjects.Account("s"), email), new History(Subjects.Now));
+
+        var severity = outcome.Severity ?? (outcome.Category is { } c ? severities.GetValueOrDefault(c) : null);
+        Assert.True(severity is null or > Severity.S2,
+            $"{severity} {outcome.Category}: {string.Join("; ", outcome.ActiveHits.Select(h => h.Rule + " " + string.Join(",", h.Actions)))}");
     }
 }

@@ -4,6 +4,9 @@ using System.Text;
 
 namespace TrustDesk.Triage.Classifier;
 
+/// <summary>What the desk (or the model) decided for one row: the category ("none" when it filed nothing), the severity, the crisis score.</summary>
+public sealed record RowDecision(string Category, Severity? Severity, double Crisis);
+
 /// <summary>Per-category precision, recall and F1 on the held-out split.</summary>
 public sealed record CategoryScore(string Category, int Support, int Predicted, double Precision, double Recall, double F1);
 
@@ -24,6 +27,15 @@ public sealed record ModelEvaluation(
     int[,] Confusion,
     IReadOnlyList<string> Mistakes)
 {
+    /// <summary>Rows whose expected severity is not S1 (hard negatives or not).</summary>
+    public int NotS1 { get; init; }
+
+    /// <summary>Of <see cref="NotS1"/>, how many were made S1: every false alarm an agent would be paged for.</summary>
+    public int FalseS1 { get; init; }
+
+    /// <summary>Each row's decision, in the rows' order (for a Lead's upload, which shows the rows it got wrong).</summary>
+    public IReadOnlyList<RowDecision> Decisions { get; init; } = [];
+
     public double S1Recall(string language) => S1RecallByLanguage.TryGetValue(language, out var r) && r.S1 > 0 ? (double)r.Found / r.S1 : 1;
 
     public double MinS1Recall => S1RecallByLanguage.Count == 0 ? 1 : S1RecallByLanguage.Keys.Min(S1Recall);
@@ -41,26 +53,46 @@ public sealed record ModelEvaluation(
     /// The figures of <paramref name="model"/> alone, or (<paramref name="withRules"/>) of the desk's decision: the default
     /// rule pack compiled with the model, each row triaged as a report without a category (crisis = rules ∪ model).
     /// </summary>
-    public static ModelEvaluation Of(TriageModel model, IReadOnlyList<CorpusRow> rows, bool withRules = false)
+    public static ModelEvaluation Of(TriageModel model, IReadOnlyList<CorpusRow> rows, bool withRules = false) =>
+        Of(model, rows, withRules ? DefaultRulePack.Compile(new TriageVocabulary { Classifier = model }) : null);
+
+    /// <summary>
+    /// The figures of the desk <paramref name="pack"/> (rules compiled with <paramref name="model"/>; null: the model alone).
+    /// A category the rules filed without a severity takes its default: from <paramref name="defaultSeverities"/> (the
+    /// taxonomy in force) when given, else the model's label for it.
+    /// </summary>
+    public static ModelEvaluation Of(TriageModel model, IReadOnlyList<CorpusRow> rows, CompiledRulePack? pack, IReadOnlyDictionary<string, Severity>? defaultSeverities = null)
     {
-        var pack = withRules ? DefaultRulePack.Compile(new TriageVocabulary { Classifier = model }) : null;
+        var modelSeverities = model.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => model.Severities[x.i], StringComparer.Ordinal);
         var reported = new SubjectFacts(new SubjectHandle(Guid.Empty, "account", "evaluation"));
-        var labels = rows.Select(r => r.Category).Concat(model.Classes).Distinct().Order(StringComparer.Ordinal).ToList();
-        var index = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
-        var confusion = new int[labels.Count, labels.Count];
-        int correct = 0, severityCorrect = 0, hard = 0, falseS1 = 0;
-        var s1 = new Dictionary<string, (int S1, int Found)>(StringComparer.Ordinal);
-        var mistakes = new List<string>();
+        var decided = new List<(CorpusRow Row, TriageSuggestion Suggestion)>(rows.Count);
         foreach (var row in rows)
         {
             var suggestion = model.Classify(OwnWords.ForMatching(row.Text));
             if (pack is not null)
             {
                 var outcome = pack.Evaluate(TriageInput.ForReport(DateTimeOffset.UnixEpoch, reported, null, row.Text), NoHistory.Instance);
-                var severity = outcome.Severity ?? (outcome.Category is { } c && model.Classes.ToList().IndexOf(c) is var i and >= 0 ? model.Severities[i] : null);
+                var severity = outcome.Severity
+                    ?? (outcome.Category is not { } c ? null
+                        : defaultSeverities is not null ? (defaultSeverities.TryGetValue(c, out var d) ? d : null)
+                        : modelSeverities.GetValueOrDefault(c));
                 suggestion = suggestion with { Category = outcome.Category, Severity = severity };
             }
 
+            decided.Add((row, suggestion));
+        }
+
+        // A rule of the desk may file a category the model does not know (a Lead's own taxonomy): it gets a column too.
+        var labels = rows.Select(r => r.Category).Concat(model.Classes).Concat(decided.Select(x => x.Suggestion.Category ?? TriageModel.NoCategory))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        var index = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        var confusion = new int[labels.Count, labels.Count];
+        int correct = 0, severityCorrect = 0, hard = 0, falseS1 = 0, notS1 = 0, anyFalseS1 = 0;
+        var decisions = new List<RowDecision>(rows.Count);
+        var s1 = new Dictionary<string, (int S1, int Found)>(StringComparer.Ordinal);
+        var mistakes = new List<string>();
+        foreach (var (row, suggestion) in decided)
+        {
             var predicted = suggestion.Category ?? TriageModel.NoCategory;
             confusion[index[row.Category], index[predicted]]++;
             correct += predicted == row.Category ? 1 : 0;
@@ -71,6 +103,13 @@ public sealed record ModelEvaluation(
                 s1[row.Language] = (total + 1, found + (suggestion.Severity == Severity.S1 ? 1 : 0));
             }
 
+            if (row.Severity != Severity.S1)
+            {
+                notS1++;
+                anyFalseS1 += suggestion.Severity == Severity.S1 ? 1 : 0;
+            }
+
+            decisions.Add(new RowDecision(predicted, suggestion.Severity, suggestion.Crisis));
             if (row.IsHardNegative)
             {
                 hard++;
@@ -107,7 +146,12 @@ public sealed record ModelEvaluation(
 
         var macro = scores.Count == 0 ? 0 : scores.Average(s => s.F1);
         return new ModelEvaluation(rows.Count, (double)correct / Math.Max(1, rows.Count), macro, (double)severityCorrect / Math.Max(1, rows.Count),
-            s1, hard, falseS1, scores, labels, confusion, mistakes);
+            s1, hard, falseS1, scores, labels, confusion, mistakes)
+        {
+            NotS1 = notS1,
+            FalseS1 = anyFalseS1,
+            Decisions = decisions,
+        };
     }
 
     /// <summary>Text alone: no signals, no links (the corpus has no history).</summary>
@@ -125,12 +169,17 @@ public sealed record ModelEvaluation(
     }
 
     /// <summary>The figures as Markdown: headline, S1 recall by language, per-category table, confusion (rows: true, columns: predicted).</summary>
-    public string ToMarkdown()
+    public string ToMarkdown(string rowsLabel = "Held-out rows")
     {
         var c = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
-        b.AppendLine(c, $"Held-out rows: {Rows}. Category accuracy {CategoryAccuracy:0.000}, macro-F1 {MacroF1:0.000}, severity accuracy {SeverityAccuracy:0.000}.");
-        b.AppendLine(c, $"False S1 on hard negatives: {FalseS1OnHardNegatives}/{HardNegatives} ({FalseS1Rate:0.0%}).");
+        b.AppendLine(c, $"{rowsLabel}: {Rows}. Category accuracy {CategoryAccuracy:0.000}, macro-F1 {MacroF1:0.000}, severity accuracy {SeverityAccuracy:0.000}.");
+        if (HardNegatives > 0)
+        {
+            b.AppendLine(c, $"False S1 on hard negatives: {FalseS1OnHardNegatives}/{HardNegatives} ({FalseS1Rate:0.0%}).");
+        }
+
+        b.AppendLine(c, $"False S1 on all rows that are not S1: {FalseS1}/{NotS1} ({(NotS1 == 0 ? 0 : (double)FalseS1 / NotS1):0.0%}).");
         b.AppendLine();
         b.AppendLine("| language | S1 texts | found S1 | recall |");
         b.AppendLine("|---|---:|---:|---:|");

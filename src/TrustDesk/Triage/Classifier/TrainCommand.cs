@@ -118,6 +118,9 @@ public static class TrainCommand
         output.WriteLine("## Ordinary text, held out (nothing in it is urgent)");
         output.WriteLine();
         output.WriteLine(OrdinaryTextEvaluation.ToMarkdown(result.Ordinary));
+        output.WriteLine("Default rules that fired on ordinary text (the model's own hit not counted):");
+        output.WriteLine();
+        output.WriteLine(OrdinaryTextEvaluation.RulesTable(result.Ordinary));
         foreach (var set in result.Ordinary.Where(s => s.Mistakes.Count > 0))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{set.Name}: made S1 or S2 by the model ({set.Mistakes.Count}):"));
@@ -141,7 +144,8 @@ public static class TrainCommand
         return string.Join('\n',
             string.Create(c, $"model v{model.Version}: {(s.IsCrisis ? "CRISIS " : "")}{s.Category ?? "(none)"} {s.Severity} confidence {s.Confidence:0.000}, language {s.Language ?? "?"}"),
             string.Create(c, $"crisis score {crisis:0.000} (threshold {(idiom ? model.GuardedCrisisThreshold : model.CrisisThreshold):0.00}{(idiom ? ", raised by an idiom" : "")}); crisis n-grams in the text: {found}"),
-            "most likely: " + likely);
+            "most likely: " + likely
+                + (s.IsCrisis ? "\nevidence shown on the case: " + string.Join(", ", s.Evidence.Select(e => "\"" + e + "\"")) : ""));
     }
 
     /// <summary>S1 recall and false S1 on hard negatives at other crisis thresholds, to choose one.</summary>
