@@ -50,6 +50,8 @@ public static class RuleEndpoints
             .WithName("BacktestRule")
             .WithSummary("Run a rule (by name, or as text) over stored reports and events in a time range: hits and precision against agents' decisions");
 
+        // The classifier beside the rules: its model and the Leads' evaluation of the desk.
+        app.MapClassifierEndpoints();
         return app;
     }
 
