@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TrustDesk.Bench.Rules;
 
+if (args.Contains("--classifier"))
+{
+    ClassifierCost.Run();
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     QuickCheck.Run();

@@ -26,6 +26,16 @@ public static class CommandLine
                                                            create a user (the first admin); prints a generated password
                                                            unless one comes on stdin (--password-stdin) or in
                                                            TRUSTDESK_ADMIN_PASSWORD, and the TOTP secret when MFA is required
+          trustdesk triage train [--with-history] [--corpus DIR] [--out FILE] [--data DIR]
+                                                           train the triage classifier from the corpus (and agents'
+                                                           changes), print its held-out figures; with history the new
+                                                           model runs in shadow until promoted
+          trustdesk triage promote [--data DIR]            promote the shadow model if its held-out figures are not worse
+          trustdesk triage evaluate [--model FILE] [--corpus DIR] [--threshold X]
+                                                           print a model's held-out figures (the shipped one by default;
+                                                           --threshold: at another crisis threshold)
+          trustdesk triage classify --text TEXT [--model FILE]
+                                                           what the model suggests for a text, and why
           trustdesk audit verify [--checkpoint FILE [--public-key FILE]] [--data DIR]
                                                            check the audit trail's hash chain (and that it still matches
                                                            signed checkpoints); exits 1 naming what broke
@@ -50,6 +60,7 @@ public static class CommandLine
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
     private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
+    private static readonly HashSet<string> TriageModelOptions = ["with-history", "corpus", "out", "data", "model", "text", "threshold"];
     private static readonly HashSet<string> AdminOptions = ["email", "role", "department", "display-name", "password-stdin", "data"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -78,6 +89,8 @@ public static class CommandLine
                     return await BacktestAsync(CliArguments.Parse(args[2..], BacktestOptions));
                 case "admin" when args.Length > 1 && args[1] == "create":
                     return await CreateUserAsync(CliArguments.Parse(NormaliseFlags(args[2..], "password-stdin"), AdminOptions));
+                case "triage" when args.Length > 1 && args[1] is "train" or "promote" or "evaluate" or "classify":
+                    return await TriageModelAsync(args[1], CliArguments.Parse(NormaliseFlags(args[2..], "with-history"), TriageModelOptions));
                 case "audit" when args.Length > 1 && args[1] == "verify":
                     return await AuditCommands.VerifyAsync(CliArguments.Parse(args[2..], AuditCommands.VerifyOptions));
                 case "audit" when args.Length > 1 && args[1] == "checkpoint":
@@ -189,6 +202,55 @@ public static class CommandLine
         : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : throw new CliException($"--{name}: not a date/time (ISO 8601, such as 2026-11-01 or 2026-11-01T12:00Z).");
     /// <summary>Lets a value-less flag through the <c>--name value</c> parser.</summary>
+    /// <summary><c>triage train</c> from the corpus alone needs no database; with history, and <c>promote</c>, open the data directory's.</summary>
+    private static async Task<int> TriageModelAsync(string command, CliArguments options)
+    {
+        if (command == "classify")
+        {
+            var text = options["text"] ?? throw new CliException("--text: the text to classify.");
+            var model = options["model"] is { } file ? Triage.Classifier.TriageModel.LoadFrom(file) : Triage.Classifier.ClassifierModels.Shipped;
+            Console.WriteLine(Triage.Classifier.TrainCommand.Explain(model, text));
+            return 0;
+        }
+
+        var corpus = Triage.Classifier.TriageCorpus.FindDirectory(options["corpus"]);
+        if (command == "evaluate")
+        {
+            var path = options["model"];
+            var model = path is null ? Triage.Classifier.ClassifierModels.Shipped : Triage.Classifier.TriageModel.LoadFrom(path);
+            if (options["threshold"] is { } threshold)
+            {
+                var t = float.TryParse(threshold, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and < 1
+                    ? v : throw new CliException("--threshold: a crisis score between 0 and 1.");
+                model = model.WithThresholds(t, Math.Max(t, model.GuardedCrisisThreshold), model.ApplyThreshold);
+            }
+
+            Triage.Classifier.TrainCommand.Print(Triage.Classifier.TrainCommand.Evaluate(model, corpus, path ?? "(shipped)"), Console.Out);
+            return 0;
+        }
+
+        if (command == "train" && options["with-history"] != "true")
+        {
+            var result = Triage.Classifier.TrainCommand.TrainFromCorpus(corpus, options["out"] ?? Triage.Classifier.TrainCommand.DefaultModelPath(corpus), DateTimeOffset.UtcNow);
+            Triage.Classifier.TrainCommand.Print(result, Console.Out);
+            return 0;
+        }
+
+        var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
+        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var learn = scope.ServiceProvider.GetRequiredService<Triage.Classifier.LearnFromAgents>();
+        if (command == "train")
+        {
+            Triage.Classifier.TrainCommand.Print(await learn.TrainShadowAsync(corpus, CancellationToken.None), Console.Out);
+            return 0;
+        }
+
+        var (promoted, message) = learn.Promote(corpus);
+        Console.WriteLine(message);
+        return promoted ? 0 : 1;
+    }
+
     private static string[] NormaliseFlags(string[] args, string flag) =>
         args.Select(a => a == "--" + flag ? $"--{flag}=true" : a).ToArray();
 

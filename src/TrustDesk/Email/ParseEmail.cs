@@ -188,6 +188,9 @@ public static partial class ParseEmail
     }
 
     /// <summary>The subject as a case title: without Re:/Fwd: and without our [TD-n] token.</summary>
+    /// <summary>True when the subject carries a reply or forward prefix ("Re:", "AW:", "Fwd:"…): it repeats the thread's.</summary>
+    public static bool IsReplySubject(string subject) => ReplyPrefixes().IsMatch(CaseToken().Replace(subject, " "));
+
     public static string TitleFrom(string subject)
     {
         var title = CaseToken().Replace(subject, " ");

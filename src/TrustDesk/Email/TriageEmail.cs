@@ -23,7 +23,8 @@ public static class TriageEmail
             ? new SubjectFacts(new SubjectHandle(Guid.Empty, "contact", contact.Id.ToString("N")))
             : TriageFacts.Of(account);
         var input = TriageInput.ForMessage(
-            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email), subject is null ? null : TriageFacts.Of(subject), target.Category);
+            new DateTimeOffset(batch.Now, TimeSpan.Zero), author, TextOf(email, caseCreated ? null : target), subject is null ? null : TriageFacts.Of(subject), target.Category,
+            email.FromAddress);
         var outcome = batch.Rules.Evaluate(input, batch.History);
         if (outcome.Hits.Count == 0)
         {
@@ -42,9 +43,22 @@ public static class TriageEmail
     }
 
     /// <summary>
-    /// What the rules read: the subject line (people in crisis often say it there and nowhere else) and what the sender
-    /// wrote now; quoted history was triaged when it arrived.
+    /// What the rules and the model read: the subject line (people in crisis often say it there and nowhere else) and
+    /// what the sender wrote now (triage cuts it further to their own words: no signature, disclaimer or quote). Quoted
+    /// history was triaged when it arrived — and so was a reply's subject when it is the thread's: on a case that
+    /// existed before this email (<paramref name="existing"/>), a subject marked as a reply ("Re: …") or equal to the
+    /// case's title repeats earlier words, so an answer quoting an earlier crisis does not make the case one again.
     /// </summary>
-    public static string TextOf(ParsedEmail email) =>
-        string.IsNullOrWhiteSpace(email.Subject) ? email.Text : ParseEmail.TitleFrom(email.Subject) + "\n\n" + email.Text;
+    public static string TextOf(ParsedEmail email, Case? existing = null)
+    {
+        if (string.IsNullOrWhiteSpace(email.Subject))
+        {
+            return email.Text;
+        }
+
+        var title = ParseEmail.TitleFrom(email.Subject);
+        var quoted = existing is not null
+            && (ParseEmail.IsReplySubject(email.Subject) || string.Equals(title, existing.Title, StringComparison.OrdinalIgnoreCase));
+        return quoted ? email.Text : title + "\n\n" + email.Text;
+    }
 }

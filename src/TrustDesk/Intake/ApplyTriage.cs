@@ -82,15 +82,21 @@ public static class ApplyTriage
     private static void ApplyTo(
         Action<object> add, CategoryCatalog.Snapshot catalog, DateTime now, Case @case, bool caseCreated, TriageOutcome outcome, string trigger, Guid? subjectId)
     {
+        var raised = false;
         if (outcome.Severity is { } severity && severity < @case.Severity)
         {
             var why = outcome.ActiveHits.FirstOrDefault(h => h.Actions.Contains($"severity {severity}"))?.Rule ?? outcome.ActiveHits.First().Rule;
             @case.ChangeSeverity(severity, RulesActor, now, $"rule: {why}");
             caseCreated = true;
+            raised = true;
         }
 
-        // A rule's queue applies to a new case, or when the rule made an existing one more urgent.
-        if (caseCreated && outcome.Queue is { } queueName && catalog.QueuesByName.TryGetValue(queueName, out var queue))
+        // A rule's queue applies to a new case, or when the rule made an existing one more urgent. An outcome that made
+        // the case more urgent under a category without naming a queue (the classifier's crisis) takes the category's
+        // queue, as a new report's case does.
+        var queueName = outcome.Queue
+            ?? (raised && outcome.Category is { } category && catalog.Categories.TryGetValue(category, out var known) ? known.DefaultQueue : null);
+        if (caseCreated && queueName is not null && catalog.QueuesByName.TryGetValue(queueName, out var queue))
         {
             @case.MoveToQueue(queue, catalog.QueuesById.GetValueOrDefault(@case.QueueId)?.Name, RulesActor, now);
         }

@@ -85,8 +85,10 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
 
         // The lexicons are scanned here, on the request's thread, so the single writer only runs the rules.
         var rules = await triage.GetAsync(cancellationToken);
-        var scan = rules.Lexicons.Scan(request.Text!.Trim());
-        var work = new ReportWork(request, caller.ToActor(), clientId, idempotencyKey, requestHash, scan);
+        // So is the classifier: the writer only reads its suggestion. Both read the user's own words.
+        var ownText = Triage.Classifier.OwnWords.ForMatching(request.Text!.Trim());
+        var scan = rules.Lexicons.Scan(ownText);
+        var work = new ReportWork(request, caller.ToActor(), clientId, idempotencyKey, requestHash, scan, rules.Suggest(ownText));
         var outcome = await writer.SubmitAsync(work, cancellationToken);
         return outcome switch
         {
@@ -137,7 +139,9 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>The part of a report the intake writer commits.</summary>
-    private sealed class ReportWork(SubmitReportRequest request, Actor actor, string clientId, string? idempotencyKey, string requestHash, Triage.Lexicons.TextScan scan)
+    private sealed class ReportWork(
+        SubmitReportRequest request, Actor actor, string clientId, string? idempotencyKey, string requestHash, Triage.Lexicons.TextScan scan,
+        Triage.Classifier.TriageSuggestion? suggestion)
         : IntakeWork<ReportWork.ReportOutcome>
     {
         private ReportOutcome? _outcome;
@@ -185,7 +189,7 @@ public sealed class SubmitReport(TrustDeskDb db, IntakeWriter writer, CategoryCa
             }
 
             var outcome = ApplyTriage.Evaluate(batch, Triage.TriageInput.ForReport(
-                now, TriageFacts.Of(subject), reporter is null ? null : TriageFacts.Of(reporter), text, request.Category, request.Reason, scan));
+                now, TriageFacts.Of(subject), reporter is null ? null : TriageFacts.Of(reporter), text, request.Category, request.Reason, scan, suggestion));
             var category = ApplyTriage.Category(batch, request.Category, outcome);
             var (@case, caseCreated) = ApplyTriage.OpenOrJoin(batch, subject, category, outcome, Channel.Report, actor);
 

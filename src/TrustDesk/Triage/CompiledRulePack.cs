@@ -1,6 +1,7 @@
 using TrustDesk.Taxonomy;
 using System.Buffers;
 using System.Globalization;
+using TrustDesk.Triage.Classifier;
 using TrustDesk.Triage.Language;
 using TrustDesk.Triage.Lexicons;
 
@@ -260,6 +261,8 @@ public sealed class CompiledRulePack
         }
 
         Lexicons = vocabulary.Lexicons;
+        Classifier = vocabulary.Classifier;
+        ShadowClassifier = vocabulary.ShadowClassifier;
         Slots = slots;
         _rules = rules;
         _byTrigger = rules
@@ -274,6 +277,14 @@ public sealed class CompiledRulePack
     internal Dictionary<string, int> RoleIndex { get; }
 
     internal LexiconCatalog Lexicons { get; }
+
+    /// <summary>The model in force, when the pack was compiled with one.</summary>
+    public TriageModel? Classifier { get; }
+
+    public TriageModel? ShadowClassifier { get; }
+
+    /// <summary>The model's suggestion for the user's own words, for callers that classify off the writer's thread.</summary>
+    public TriageSuggestion? Suggest(string ownText) => Classifier?.Classify(ownText);
 
     internal SlotTable Slots { get; }
 
@@ -294,7 +305,12 @@ public sealed class CompiledRulePack
         ArgumentNullException.ThrowIfNull(context);
         if (!_byTrigger.TryGetValue(input.Trigger, out var rules))
         {
-            return TriageOutcome.Nothing;
+            if (Classifier is null || input.Text.Length == 0)
+            {
+                return TriageOutcome.Nothing;
+            }
+
+            rules = [];
         }
 
         var frame = new TriageFrame(this, input, context);
@@ -314,7 +330,8 @@ public sealed class CompiledRulePack
             }
 
             frame.EndEvaluation();
-            return count == 0 ? TriageOutcome.Nothing : Merge(fired.AsSpan(0, count), frame);
+            var outcome = count == 0 ? TriageOutcome.Nothing : Merge(fired.AsSpan(0, count), frame);
+            return WithModel(outcome, frame);
         }
         finally
         {
@@ -383,6 +400,29 @@ public sealed class CompiledRulePack
         }
 
         return new TriageOutcome(severity, category.Value, queue.Value, tags ?? (IReadOnlyList<string>)[], flags, proposals ?? (IReadOnlyList<EnforcementProposal>)[], notes ?? (IReadOnlyList<RuleNote>)[], hits);
+    }
+
+    /// <summary>The classifier's part, for texts (reports and messages) that an agent did not write.</summary>
+    private TriageOutcome WithModel(TriageOutcome outcome, TriageFrame frame)
+    {
+        var input = frame.Input;
+        if (Classifier is null || input.Text.Length == 0 || input.Trigger is not (TriageInput.ReportReceived or TriageInput.MessageReceived)
+            || frame.Suggestion.ModelVersion == 0)
+        {
+            return outcome;
+        }
+
+        var rulesOnly = outcome;
+        outcome = ModelVerdict.Apply(rulesOnly, frame.Suggestion, Classifier, RuleState.Active, input.Category);
+        if (ShadowClassifier is not { } shadow)
+        {
+            return outcome;
+        }
+
+        // The shadow model is asked what it would have done in the active model's place — on the rules' outcome, not on
+        // one the active model already filed (it would then find nothing left to do and leave no record to compare).
+        var shadowed = ModelVerdict.Apply(rulesOnly, shadow.Classify(input.ScanText), shadow, RuleState.Shadow, input.Category);
+        return shadowed.Hits.Count > rulesOnly.Hits.Count ? outcome with { Hits = [.. outcome.Hits, shadowed.Hits[^1]] } : outcome;
     }
 
     /// <summary>The same action about the same subject under the same policy is proposed once, by the first rule.</summary>

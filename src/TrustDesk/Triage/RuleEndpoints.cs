@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Identity;
 using TrustDesk.Data;
+using TrustDesk.Triage.Classifier;
 
 namespace TrustDesk.Triage;
 
@@ -13,7 +14,7 @@ public sealed record RuleHistory(RuleView Current, IReadOnlyList<RuleView> Versi
 public static class RuleEndpoints
 {
     public static IServiceCollection AddRules(this IServiceCollection services) =>
-        services.AddScoped<SaveRule>().AddScoped<BacktestRule>();
+        services.AddScoped<SaveRule>().AddScoped<BacktestRule>().AddTriageClassifier();
 
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
     {
@@ -49,6 +50,8 @@ public static class RuleEndpoints
             .WithName("BacktestRule")
             .WithSummary("Run a rule (by name, or as text) over stored reports and events in a time range: hits and precision against agents' decisions");
 
+        // The classifier beside the rules: its model and the Leads' evaluation of the desk.
+        app.MapClassifierEndpoints();
         return app;
     }
 

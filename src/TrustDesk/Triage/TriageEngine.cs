@@ -15,7 +15,8 @@ public sealed class TriageOptions
 /// of each; a rule of the same name replaces a file's). Compiled once into one pack and swapped when rules change — on
 /// this node at once, on other nodes within <see cref="CheckEvery"/>.
 /// </summary>
-public sealed class TriageEngine(IServiceScopeFactory scopes, TimeProvider time, IOptions<TriageOptions> options, ILogger<TriageEngine> logger) : IDisposable
+public sealed class TriageEngine(
+    IServiceScopeFactory scopes, TimeProvider time, IOptions<TriageOptions> options, Classifier.ClassifierModels models, ILogger<TriageEngine> logger) : IDisposable
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(10);
 
@@ -44,7 +45,9 @@ public sealed class TriageEngine(IServiceScopeFactory scopes, TimeProvider time,
                 return _loaded.Pack;
             }
 
-            var compilation = RuleCompiler.Compile(await InForceAsync(db, cancellationToken));
+            // The classifier models in force ride along with the rules, so the pack suggests categories and finds crises with them.
+            var vocabulary = new TriageVocabulary { Classifier = models.Active, ShadowClassifier = models.Shadow };
+            var compilation = RuleCompiler.Compile(await InForceAsync(db, cancellationToken), vocabulary);
             foreach (var diagnostic in compilation.Diagnostics)
             {
                 // Stored rules were checked when written; this only happens when the vocabulary changed under them.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TrustDesk.Triage.Classifier;
 using TrustDesk.Triage.Language;
 using TrustDesk.Triage.Lexicons;
 
@@ -23,6 +24,7 @@ internal sealed class TriageFrame
     private IReadOnlyList<LexiconMatch>?[]? _textMatches;
     private bool[]? _textScanned;
     private string? _lowerText;
+    private TriageSuggestion? _suggestion;
     private ITriageContext? _context;
 
     public TriageFrame(CompiledRulePack pack, TriageInput input, ITriageContext context)
@@ -65,7 +67,25 @@ internal sealed class TriageFrame
 
     public ulong PresentRoles { get; }
 
-    public string Text => Input.Text;
+    /// <summary>The user's own words (<see cref="OwnWords"/>): quoted history, signatures and disclaimers are not read by rules.</summary>
+    public string Text => Input.OwnText;
+
+    /// <summary>The own words without identifiers: what lexicons scan (an order number's "1488" is not a hate symbol).</summary>
+    public string ScanText => Input.ScanText;
+
+    /// <summary>The classifier's suggestion for the text, asked once (or given by the caller, who classified off the writer's thread).</summary>
+    public TriageSuggestion Suggestion => _suggestion ??= Input.Suggested
+        ?? (_pack.Classifier is { } model && Input.Text.Length > 0 && !AuthorIsAgent ? model.Classify(Input.ScanText) : TriageSuggestion.None);
+
+    public string? SuggestedCategory => Suggestion.Category;
+
+    public double SuggestedConfidence => Suggestion.Confidence;
+
+    public double SuggestedCrisis => Suggestion.Crisis;
+
+    public string? Language => Suggestion.Language;
+
+    private bool AuthorIsAgent => Input.RoleMap.TryGetValue("author", out var author) && author.IsAgent;
 
     public string? Category => Input.Category;
 
@@ -147,16 +167,16 @@ internal sealed class TriageFrame
             return _textMatches![lexicon];
         }
 
-        if (Input.Scanned is { } scan && ReferenceEquals(scan.Catalog, _pack.Lexicons))
+        if (Input.Scanned is { } scan && ReferenceEquals(scan.Catalog, _pack.Lexicons) && ReferenceEquals(scan.Text, ScanText))
         {
             return scan.Matches[lexicon];
         }
 
-        _textPhrases ??= _pack.Lexicons.ScanPhrases(Text);
+        _textPhrases ??= _pack.Lexicons.ScanPhrases(ScanText);
         _textMatches ??= new IReadOnlyList<LexiconMatch>?[_textPhrases.Length];
         _textScanned ??= new bool[_textPhrases.Length];
         var phrases = _textPhrases[lexicon];
-        var patterns = _pack.Lexicons.HasPatterns(lexicon) ? _pack.Lexicons.ScanPatterns(lexicon, Text) : null;
+        var patterns = _pack.Lexicons.HasPatterns(lexicon) ? _pack.Lexicons.ScanPatterns(lexicon, ScanText) : null;
         _textMatches[lexicon] = phrases is null ? patterns : patterns is null ? phrases : [.. phrases, .. patterns];
         _textScanned[lexicon] = true;
         return _textMatches[lexicon];

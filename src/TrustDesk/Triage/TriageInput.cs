@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrustDesk.Triage.Classifier;
 using TrustDesk.Triage.Lexicons;
 
 namespace TrustDesk.Triage;
@@ -34,6 +35,22 @@ public sealed class TriageInput
     /// <summary>What the user wrote; empty for events.</summary>
     public string Text { get; }
 
+    /// <summary>The user's own words in <see cref="Text"/> (<see cref="OwnWords.Of(string, string?)"/>): what rules' regex and contains read.</summary>
+    public string OwnText => field ??= OwnWords.Of(Text, SenderAddress);
+
+    /// <summary>The own words with identifiers blanked (<see cref="OwnWords.ForMatching(string, string?)"/>): what lexicons and the classifier read.</summary>
+    public string ScanText
+    {
+        get => field ??= OwnWords.ForMatching(Text, SenderAddress);
+        private set;
+    }
+
+    /// <summary>The address the message came from (an email's From): not the user's words when they write it in the body.</summary>
+    public string? SenderAddress { get; private init; }
+
+    /// <summary>The classifier's suggestion, when the caller asked it ahead of triage (off the intake writer's thread).</summary>
+    public TriageSuggestion? Suggested { get; init; }
+
     /// <summary>The taxonomy code the reporter chose or the case has, when there is one.</summary>
     public string? Category { get; }
 
@@ -43,7 +60,7 @@ public sealed class TriageInput
     /// <summary>
     /// The text's lexicon matches, found ahead of triage by the caller (used when the rules' lexicons are the scan's).
     /// </summary>
-    public TextScan? Scanned { get; private init; }
+    public TextScan? Scanned { get; private set; }
 
     /// <summary>The platform event type (<c>bid.placed</c>) for events.</summary>
     public string? EventType { get; }
@@ -62,7 +79,8 @@ public sealed class TriageInput
     /// report has none, so rules about the author's words still run.
     /// </summary>
     public static TriageInput ForReport(
-        DateTimeOffset at, SubjectFacts subject, SubjectFacts? reporter, string text, string? category = null, string? reason = null, TextScan? scanned = null)
+        DateTimeOffset at, SubjectFacts subject, SubjectFacts? reporter, string text, string? category = null, string? reason = null, TextScan? scanned = null,
+        TriageSuggestion? suggested = null)
     {
         var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal)
         {
@@ -75,14 +93,22 @@ public sealed class TriageInput
         }
 
         AddKindRole(roles, subject);
-        return new TriageInput(ReportReceived, at, text, category, reason, null, null, roles)
+        var input = new TriageInput(ReportReceived, at, text, category, reason, null, null, roles) { Suggested = suggested };
+        // A scan of the own words is used as it is: the frame compares the very string.
+        if (scanned is not null && scanned.Text == input.ScanText)
         {
-            Scanned = scanned is not null && scanned.Text == text ? scanned : null,
-        };
+            input.Scanned = scanned;
+            input.ScanText = scanned.Text;
+        }
+
+        return input;
     }
 
-    /// <summary>A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main subject, when it has one.</summary>
-    public static TriageInput ForMessage(DateTimeOffset at, SubjectFacts author, string text, SubjectFacts? subject = null, string? category = null)
+    /// <summary>
+    /// A message on a case (email, chat) from <paramref name="author"/>; <paramref name="subject"/> is the case's main
+    /// subject, when it has one; <paramref name="senderAddress"/> the address it came from, which the own words leave out.
+    /// </summary>
+    public static TriageInput ForMessage(DateTimeOffset at, SubjectFacts author, string text, SubjectFacts? subject = null, string? category = null, string? senderAddress = null)
     {
         var roles = new Dictionary<string, SubjectFacts>(StringComparer.Ordinal) { ["author"] = author };
         if (subject is not null)
@@ -91,7 +117,7 @@ public sealed class TriageInput
             AddKindRole(roles, subject);
         }
 
-        return new TriageInput(MessageReceived, at, text, category, null, null, null, roles);
+        return new TriageInput(MessageReceived, at, text, category, null, null, null, roles) { SenderAddress = senderAddress };
     }
 
     /// <summary>
@@ -127,7 +153,7 @@ public sealed class TriageInput
     public TriageInput WithRole(string role, SubjectFacts facts)
     {
         var roles = new Dictionary<string, SubjectFacts>(RoleMap, StringComparer.Ordinal) { [role] = facts };
-        return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles);
+        return new TriageInput(Trigger, At, Text, Category, Reason, EventType, EventData, roles) { Suggested = Suggested, SenderAddress = SenderAddress };
     }
 
     private static void AddKindRole(Dictionary<string, SubjectFacts> roles, SubjectFacts facts) =>

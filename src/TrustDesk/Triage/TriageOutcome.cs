@@ -30,6 +30,12 @@ public sealed record TriageOutcome(
 {
     public static TriageOutcome Nothing { get; } = new(null, null, null, [], TriageFlags.None, [], [], []);
 
+    /// <summary>What the classifier suggested for the text (null for events, agents' words, or without a model).</summary>
+    public Classifier.TriageSuggestion? Suggested { get; init; }
+
+    /// <summary>The text's language (ISO 639-1), when the classifier could tell.</summary>
+    public string? Language => Suggested?.Language;
+
     /// <summary>Hits of active rules: the ones that changed the outcome.</summary>
     public IEnumerable<RuleHit> ActiveHits => Hits.Where(h => h.State == RuleState.Active);
 }

@@ -48,6 +48,15 @@ public sealed class TriageVocabulary
         init;
     }
 
+    /// <summary>
+    /// The classifier that suggests a category for texts (<c>suggested.*</c> in rules; fills the category when no rule
+    /// gives one and adds crisis detection above its threshold). None by default: the engine passes the models in force.
+    /// </summary>
+    public Classifier.TriageModel? Classifier { get; init; }
+
+    /// <summary>A candidate model in shadow: its suggestions are recorded as shadow hits and change nothing.</summary>
+    public Classifier.TriageModel? ShadowClassifier { get; init; }
+
     /// <summary>Event types that <c>count</c> accepts besides platform events: user reports and messages.</summary>
     internal static readonly string[] DeskEventTypes = ["report", "message"];
 }

@@ -69,6 +69,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["CreateRule"] = [Who.Lead, Who.Platform],
         ["EditRule"] = [Who.Lead, Who.Platform],
         ["ChangeRuleState"] = [Who.Lead, Who.Platform],
+        ["GetTriageModel"] = [.. CaseWorkers, Who.Auditor, Who.Platform],
+        ["EvaluateTriage"] = [Who.Lead, Who.Platform],
         ["ListCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["GetCase"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["CreateCase"] = [.. CaseWorkers, Who.Platform],

@@ -13,7 +13,8 @@ internal sealed class Binder
     private const int DefaultHops = 2;
 
     private static readonly string[] SubjectFieldNames = ["kind", "id", "live", "banned", "is_agent", "age"];
-    private static readonly string[] InputNames = ["text", "category", "reason", "trigger"];
+    private static readonly string[] InputNames = ["text", "category", "reason", "trigger", "suggested", "language"];
+    private static readonly string[] SuggestionFieldNames = ["category", "confidence", "crisis"];
     private static readonly string[] FunctionNames = ["count", "rate", "distinct", "lexicon", "regex", "age", "linked", "linked_banned", "contains"];
 
     private readonly TriageVocabulary _vocabulary;
@@ -115,6 +116,11 @@ internal sealed class Binder
                 return new BoundInputField(InputField.Trigger, name);
             case "event":
                 throw Error(name.End, "expected \".type\" or \".data.<field>\" after \"event\"");
+            case "suggested":
+                throw Error(name.End, "expected \".category\", \".confidence\" or \".crisis\" after \"suggested\"");
+            case "language":
+                RequireTextTrigger(name, "language");
+                return Observe(new BoundSuggestion(SuggestionField.Language, RuleType.String, name));
         }
 
         if (_roles.TryGetValue(name.Name, out var index))
@@ -137,6 +143,18 @@ internal sealed class Binder
                 "type" => Observe(new BoundInputField(InputField.EventType, member)),
                 "data" => throw Error(member.End, "expected a field after event.data, such as event.data.amount"),
                 _ => throw Error(member.MemberStart, $"unknown field \"{member.Member}\" of event; expected type or data"),
+            };
+        }
+
+        if (member.Target is NameSyntax { Name: "suggested" })
+        {
+            RequireTextTrigger(member, "suggested." + member.Member);
+            return member.Member switch
+            {
+                "category" => Observe(new BoundSuggestion(SuggestionField.Category, RuleType.String, member)),
+                "confidence" => Observe(new BoundSuggestion(SuggestionField.Confidence, RuleType.Number, member)),
+                "crisis" => Observe(new BoundSuggestion(SuggestionField.Crisis, RuleType.Number, member)),
+                _ => throw Error(member.MemberStart, $"unknown field \"{member.Member}\" of suggested{Suggest(member.Member, SuggestionFieldNames)}; expected {string.Join(", ", SuggestionFieldNames)}"),
             };
         }
 

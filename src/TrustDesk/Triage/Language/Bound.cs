@@ -61,6 +61,15 @@ internal enum InputField
     EventType,
 }
 
+/// <summary>What the classifier suggested for the item's text (<c>suggested.category</c>, ...), and its language.</summary>
+internal enum SuggestionField
+{
+    Category,
+    Confidence,
+    Crisis,
+    Language,
+}
+
 internal enum BinaryOperator
 {
     And,
@@ -87,6 +96,9 @@ internal sealed record BoundRole(int Index, string Role, Syntax Syntax) : Bound(
 internal sealed record BoundSubjectField(BoundRole Role, SubjectField Field, RuleType Type, Syntax Syntax) : Bound(Type, Syntax);
 
 internal sealed record BoundInputField(InputField Field, Syntax Syntax) : Bound(RuleType.String, Syntax);
+
+/// <summary><c>suggested.category</c> (string), <c>suggested.confidence</c> and <c>suggested.crisis</c> (numbers 0–1), <c>language</c> (string).</summary>
+internal sealed record BoundSuggestion(SuggestionField Field, RuleType Type, Syntax Syntax) : Bound(Type, Syntax);
 
 /// <summary><c>event.data.a.b</c> (a slot of the pack's field table), read as <see cref="Bound.Type"/> (number, string or bool; dynamic until an operator decides).</summary>
 internal sealed record BoundEventData(int Slot, RuleType Type, Syntax Syntax) : Bound(Type, Syntax);

@@ -49,6 +49,13 @@ internal static class ExpressionCompiler
             InputField.Trigger => nameof(TriageFrame.Trigger),
             _ => nameof(TriageFrame.EventType),
         }),
+        BoundSuggestion suggestion => Expression.Property(Frame, suggestion.Field switch
+        {
+            SuggestionField.Category => nameof(TriageFrame.SuggestedCategory),
+            SuggestionField.Confidence => nameof(TriageFrame.SuggestedConfidence),
+            SuggestionField.Crisis => nameof(TriageFrame.SuggestedCrisis),
+            _ => nameof(TriageFrame.Language),
+        }),
         BoundEventData data => Call(
             data.Type.Kind switch
             {
