@@ -76,6 +76,11 @@ public sealed class CliArguments
             hostArgs.Add($"--TrustDesk:DataDirectory={data}");
         }
 
+        if (this["migrate"] == "true")
+        {
+            hostArgs.Add("--TrustDesk:Database:MigrateOnStart=true");
+        }
+
         return [.. hostArgs];
     }
 }

@@ -15,9 +15,13 @@ public static class CommandLine
 {
     private const string Usage = """
         Usage:
-          trustdesk serve   [--urls URL] [--data DIR]      run the server
-          trustdesk demo    [--urls URL] [--data DIR]      seed a demo marketplace (once) and run the server
-          trustdesk migrate [--data DIR]                   apply database migrations (PostgreSQL: required before serve)
+          trustdesk serve   [--urls URL] [--data DIR] [--migrate]
+                                                           run the server; --migrate applies PostgreSQL's migrations
+                                                           first (nodes starting at once take turns); without it a node
+                                                           on an unmigrated PostgreSQL exits with code 3, saying so
+          trustdesk demo    [--urls URL] [--data DIR] [--migrate]
+                                                           seed a demo marketplace (once) and run the server
+          trustdesk migrate [--data DIR]                   apply database migrations (PostgreSQL: before serve, or serve --migrate)
           trustdesk apikey create --name NAME --scopes a,b [--data DIR]
                                                            create an API key; prints the key alone on the last line
           trustdesk rules backtest (--rule NAME | --file FILE) [--from ISO] [--to ISO] [--data DIR]
@@ -56,7 +60,7 @@ public static class CommandLine
         ["TrustDesk:Email:Smtp:Addresses:0"] = "support@demo.trustdesk.test",
     };
 
-    private static readonly HashSet<string> ServeOptions = ["urls", "data"];
+    private static readonly HashSet<string> ServeOptions = ["urls", "data", "migrate"];
     private static readonly HashSet<string> DataOptions = ["data"];
     private static readonly HashSet<string> ApiKeyOptions = ["name", "scopes", "data"];
     private static readonly HashSet<string> BacktestOptions = ["rule", "file", "from", "to", "data"];
@@ -69,17 +73,15 @@ public static class CommandLine
         {
             if (args.Length == 0 || args[0].StartsWith('-') && args[0] is not ("--help" or "-h"))
             {
-                await ServeAsync(args);
-                return 0;
+                return await ServeAsync(args);
             }
 
             switch (args[0])
             {
                 case "serve":
-                    await ServeAsync(CliArguments.Parse(args[1..], ServeOptions).ToHostArgs());
-                    return 0;
+                    return await ServeAsync(CliArguments.Parse(NormaliseFlags(args[1..], "migrate"), ServeOptions).ToHostArgs());
                 case "demo":
-                    await DemoAsync(CliArguments.Parse(args[1..], ServeOptions));
+                    await DemoAsync(CliArguments.Parse(NormaliseFlags(args[1..], "migrate"), ServeOptions));
                     return 0;
                 case "migrate":
                     return await MigrateAsync(CliArguments.Parse(args[1..], DataOptions));
@@ -110,17 +112,37 @@ public static class CommandLine
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
+        catch (DatabaseNotReadyException notReady)
+        {
+            // What to run or to check, in one line; the stack trace would tell an operator nothing more.
+            await Console.Error.WriteLineAsync(notReady.Message);
+            return DatabaseNotReadyExitCode;
+        }
     }
 
-    private static async Task ServeAsync(string[] hostArgs)
+    /// <summary>Exit code of a server that could not use its database (unreachable, or not migrated).</summary>
+    public const int DatabaseNotReadyExitCode = 3;
+
+    private static async Task<int> ServeAsync(string[] hostArgs)
     {
         var app = TrustDeskApp.Build(hostArgs);
+        await PrepareDatabaseAsync(app);
         await app.RunAsync();
+        return 0;
     }
+
+    /// <summary>
+    /// Migrates, or checks that the database is migrated, before the host starts: a host whose start fails logs the
+    /// exception with its stack trace, where an operator needs one line saying what to run
+    /// (<see cref="DatabaseNotReadyException"/>, caught in <see cref="RunAsync"/>). The host's own start then finds it done.
+    /// </summary>
+    private static Task PrepareDatabaseAsync(WebApplication app) =>
+        app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
 
     private static async Task DemoAsync(CliArguments options)
     {
         var app = TrustDeskApp.Build(options.ToHostArgs(), defaults: DemoEmailDefaults);
+        await PrepareDatabaseAsync(app);
         await app.StartAsync();
         var (secret, seeded) = await DemoMarketplace.SeedAsync(app.Services, CancellationToken.None);
         var url = app.Urls.FirstOrDefault() ?? TrustDeskApp.DefaultUrl;
@@ -154,8 +176,8 @@ public static class CommandLine
         var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-        await DatabaseMigrator.MigrateAsync(db, CancellationToken.None);
-        Console.WriteLine($"Migrated ({db.Database.ProviderName}).");
+        var applied = await DatabaseMigrator.MigrateAsync(db, CancellationToken.None);
+        Console.WriteLine($"Migrated ({db.Database.ProviderName}): {applied} migration(s) applied.");
         return 0;
     }
 
@@ -169,7 +191,7 @@ public static class CommandLine
         var text = options["file"] is { } file ? await File.ReadAllTextAsync(file) : null;
         var request = new BacktestRequest(options["rule"], text, ParseTime(options, "from"), ParseTime(options, "to"));
         var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
-        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await PrepareDatabaseAsync(app);
         await using var scope = app.Services.CreateAsyncScope();
         switch (await scope.ServiceProvider.GetRequiredService<BacktestRule>().HandleAsync(request, CancellationToken.None))
         {
@@ -274,7 +296,7 @@ public static class CommandLine
 
         var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
         await using var scope = app.Services.CreateAsyncScope();
-        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await PrepareDatabaseAsync(app);
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var actor = new AuditRecord(now, "cli", Environment.UserName, "trustdesk admin create", "", null, null, null, null);
         var result = await scope.ServiceProvider.GetRequiredService<CreateUser>().HandleAsync(
@@ -308,7 +330,7 @@ public static class CommandLine
         var scopes = (options["scopes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var app = TrustDeskApp.Build(options.ToHostArgs(), oneShot: true);
         await using var scope = app.Services.CreateAsyncScope();
-        await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single().StartAsync(CancellationToken.None);
+        await PrepareDatabaseAsync(app);
         var result = await scope.ServiceProvider.GetRequiredService<CreateApiKey>().HandleAsync(options["name"], scopes, CancellationToken.None);
         if (result is CreateApiKey.Invalid invalid)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace TrustDesk.Data;
 
@@ -24,7 +25,12 @@ public static class DataServices
                     "TrustDesk__Database__Provider is postgres but ConnectionStrings__TrustDesk is not set.");
             }
 
-            services.AddDbContextPool<TrustDeskDb, PostgresTrustDeskDb>(options => options.UseNpgsql(connectionString).AddInterceptors(RowClaims.Interceptor.Instance));
+            services.AddSingleton<DatabaseOutages>();
+            services.AddDbContextPool<TrustDeskDb, PostgresTrustDeskDb>((provider, options) => options.UseNpgsql(connectionString)
+                .AddInterceptors(RowClaims.Interceptor.Instance, provider.GetRequiredService<DatabaseOutages>())
+                // DatabaseOutages logs an outage once; EF Core would log every connection that failed meanwhile as an error
+                // with its stack trace (a proxy polling /readyz makes one every few seconds).
+                .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.ConnectionError, LogLevel.Debug))));
         }
         else
         {

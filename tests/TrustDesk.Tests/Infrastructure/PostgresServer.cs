@@ -31,9 +31,19 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await RunPostgresToolAsync(asRoot, "initdb", $"-D {_directory}/data -A trust -U postgres --no-sync -E UTF8");
-        await RunPostgresToolAsync(asRoot, "pg_ctl",
-            $"-D {_directory}/data -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400\" -l {_directory}/log -w start");
+        await StartAsync();
     }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>: same port, same data.</summary>
+    public Task StartAsync() =>
+        RunPostgresToolAsync(Environment.UserName == "root", "pg_ctl",
+            $"-D {_directory}/data -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400\" -l {_directory}/log -w start");
+
+    /// <summary>
+    /// Stops the server as an operator's restart does (fast shutdown: every session is ended, committed data stays). Only
+    /// on a server of a test's own: the shared one serves every other test class.
+    /// </summary>
+    public Task StopAsync() => RunPostgresToolAsync(Environment.UserName == "root", "pg_ctl", $"-D {_directory}/data -m fast -w stop");
 
     public async ValueTask DisposeAsync()
     {
