@@ -77,6 +77,8 @@ public static class DemoMarketplace
         var random = new Random(20261128);
         var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
         await SeedSubjectsAsync(provider, random, now, cancellationToken);
+        // The past first (its cases take the lowest numbers), then today's marketplace.
+        await DemoHistory.SeedAsync(provider, now, provider.GetRequiredService<IConfiguration>().GetValue(DemoHistory.DaysSetting, DemoHistory.Days), cancellationToken);
         await SeedEventsAsync(provider, random, now, cancellationToken);
         await SeedReportsAsync(provider, caller, random, cancellationToken);
         await WorkSomeCasesAsync(services, caller, cancellationToken);
