@@ -34,6 +34,7 @@ public static class ConsoleHost
         services.AddSingleton<PostgresPresenceRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresPresenceRelay>());
         services.AddSingleton<Macros>();
+        services.AddSingleton<ConsoleAlerts>();
         services.AddScoped<LoadInbox>();
         services.AddScoped<LoadInvestigation>();
         services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();

@@ -77,6 +77,8 @@ public static class DemoMarketplace
         var random = new Random(20261128);
         var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
         await SeedSubjectsAsync(provider, random, now, cancellationToken);
+        // The past first (its cases take the lowest numbers), then today's marketplace.
+        await DemoHistory.SeedAsync(provider, now, provider.GetRequiredService<IConfiguration>().GetValue(DemoHistory.DaysSetting, DemoHistory.Days), cancellationToken);
         await SeedEventsAsync(provider, random, now, cancellationToken);
         await SeedReportsAsync(provider, caller, random, cancellationToken);
         await WorkSomeCasesAsync(services, caller, cancellationToken);
@@ -255,7 +257,9 @@ public static class DemoMarketplace
         List<long> ids;
         await using (var scope = services.CreateAsyncScope())
         {
-            ids = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().Cases.OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
+            // Today's cases: the history before them is already worked and solved.
+            ids = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().Cases.Where(c => c.Status != CaseStatus.Solved && c.Status != CaseStatus.Closed)
+                .OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
         }
 
         string[] agents = ["maya.agent@demo.trustdesk.test", "omar.agent@demo.trustdesk.test", "lena.specialist@demo.trustdesk.test"];

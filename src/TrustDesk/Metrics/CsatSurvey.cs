@@ -64,6 +64,14 @@ public sealed class CsatSurvey
         ExpiresAt = expiresAt;
     }
 
+    /// <summary>Seeds and imports only: a live answer is recorded by <see cref="AnswerCsatSurvey"/> (first click wins, in SQL).</summary>
+    public void Answered(int score, DateTime at)
+    {
+        Score = score;
+        AnsweredAt = at;
+        Status = CsatStatuses.Answered;
+    }
+
     public void Skip(string status, string reason)
     {
         Status = status;

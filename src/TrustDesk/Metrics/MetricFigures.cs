@@ -50,6 +50,14 @@ public record MetricFigures
     /// <summary>Answers by score, 1 to 5.</summary>
     public IReadOnlyList<int> CsatDistribution { get; init; } = [0, 0, 0, 0, 0];
 
+    /// <summary>First replies per bucket of <see cref="MetricRollup.MinuteBuckets"/>: the dashboards' histogram (not in the API's JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<int> FirstReplyHistogram { get; init; } = [];
+
+    /// <summary>Solves per bucket of <see cref="MetricRollup.MinuteBuckets"/> (time from opening).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<int> ResolutionHistogram { get; init; } = [];
+
     /// <summary>Reads the figures of a sum of rollup rows into a figures record of type <typeparamref name="T"/>.</summary>
     public static T From<T>(MetricRollup sum) where T : MetricFigures, new() => new()
     {
@@ -78,6 +86,8 @@ public record MetricFigures
         CsatAverage = sum.CsatResponses == 0 ? null : Round((double)sum.CsatScoreSum / sum.CsatResponses, 2),
         CsatResponseRate = Share(sum.CsatResponses, sum.CsatSent),
         CsatDistribution = [sum.Csat1, sum.Csat2, sum.Csat3, sum.Csat4, sum.Csat5],
+        FirstReplyHistogram = sum.FirstReplyHistogram(),
+        ResolutionHistogram = sum.ResolutionHistogram(),
     };
 
     public static double? Share(int part, int whole) => whole == 0 ? null : Round((double)part / whole, 4);

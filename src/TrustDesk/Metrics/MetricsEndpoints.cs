@@ -18,6 +18,14 @@ public static class MetricsEndpoints
             .RequirePermission(Permissions.MetricsRead)
             .WithName("ExportMetricsOverview")
             .WithSummary("A table of the overview as CSV: table=queues, agents or series, with the overview's parameters");
+        api.MapGet("/trust-safety.csv", TrustSafetyCsvAsync)
+            .RequirePermission(Permissions.MetricsRead)
+            .WithName("ExportTrustSafety")
+            .WithSummary("A table of the Trust & Safety dashboard as CSV: table=actions (enforcement by kind) or rules (rule precision), since from");
+        api.MapGet("/ratings.csv", RatingsCsvAsync)
+            .RequirePermission(Permissions.CasesRead)
+            .WithName("ExportRatings")
+            .WithSummary("An agent's latest satisfaction ratings with their comments, as CSV (your own; anyone's with metrics.read)");
         api.MapGet("/cases", CasesAsync)
             .RequirePermission(Permissions.CasesRead)
             .WithName("ListMetricCases")
@@ -109,6 +117,47 @@ public static class MetricsEndpoints
                 o.Series.Select(p => (object?[])[p.Start, p.Created, p.Solved, p.Reopened, p.FirstReplies, p.FirstReplyP50Minutes, p.SlaAttainment, p.SlaBreaches, p.CsatAverage])),
         };
         return File(csv, $"{table}-{o.From:yyyyMMdd}-{o.To:yyyyMMdd}.csv");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> TrustSafetyCsvAsync(
+        string? table, [AsParameters] MetricsQuery query, TrustDesk.Taxonomy.CategoryCatalog catalog, TimeProvider time, LoadTrustSafety trustSafety,
+        CancellationToken cancellationToken)
+    {
+        if (table is not ("actions" or "rules"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["table"] = ["One of actions, rules."] });
+        }
+
+        // The period is parsed and checked as the overview's; the page counts from its start until now.
+        var period = MetricsPeriod.TryParse(query, time.GetUtcNow().UtcDateTime, await catalog.GetAsync(cancellationToken), out var errors);
+        if (period is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var view = await trustSafety.LoadAsync(period.From, cancellationToken);
+        var csv = table == "actions"
+            ? Csv.Write(["action", "taken", "rejected"], view.Actions.Select(a => new object?[] { a.Kind, a.Taken, a.Rejected }))
+            : Csv.Write(["rule", "cases", "solved", "kept", "precision", "actioned"],
+                view.Rules.Select(r => new object?[] { r.Rule, r.Cases, r.Solved, r.Kept, r.Precision, r.Actioned }));
+        return File(csv, $"{table}-{period.From:yyyyMMdd}.csv");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> RatingsCsvAsync(
+        string? agent, ClaimsPrincipal user, LoadDashboard dashboard, CancellationToken cancellationToken)
+    {
+        var me = user.Identity?.Name;
+        agent = string.IsNullOrWhiteSpace(agent) ? me : agent.Trim();
+        if (agent is null || (agent != me && !user.Has(Permissions.MetricsRead)))
+        {
+            // Someone's ratings and the comments about them are theirs and their lead's: an agent reads only their own.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agent"] = ["Without the metrics.read permission only your own ratings: agent must be your email."] });
+        }
+
+        var ratings = await dashboard.RatingsAsync(agent, LoadDashboard.MaxRatings, cancellationToken);
+        var csv = Csv.Write(["answered", "case", "score", "comment"],
+            ratings.Select(r => new object?[] { r.AnsweredAt, TrustDesk.Cases.Case.FormatNumber(r.CaseId), r.Score, r.Comment }));
+        return File(csv, "ratings.csv");
     }
 
     private static FileContentHttpResult File(string csv, string name) =>

@@ -7,6 +7,18 @@ public sealed class MetricsOptions
 
     public PrometheusOptions Prometheus { get; set; } = new();
 
+    /// <summary>The time zone the console's dashboards count days in (IANA name): "today" is today there.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The live monitor's alerts: a queue's inflow in the last two hours at least this many times the same two hours a week earlier...</summary>
+    public double SpikeFactor { get; set; } = 2.0;
+
+    /// <summary>... and at least this many cases; SLA breaches in the last two hours from this many on are a breach storm.</summary>
+    public int AlertMinimum { get; set; } = 5;
+
+    /// <summary>How often the monitor's alerts are checked when nobody has the monitor open.</summary>
+    public TimeSpan AlertInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Traces (and metrics) pushed over OTLP as well, when an endpoint is set (<c>http://collector:4317</c>).</summary>
     public string? OtlpEndpoint { get; set; }
 

@@ -24,6 +24,11 @@ public static class MetricsServices
         services.AddScoped<RebuildRollups>();
         services.AddScoped<GetOverview>();
         services.AddScoped<ListMetricCases>();
+        services.AddScoped<LoadDashboard>();
+        services.AddScoped<LoadTrustSafety>();
+        services.AddScoped<LoadMonitor>();
+        services.AddSingleton<RaiseMonitorAlerts>();
+        services.AddHostedService(provider => provider.GetRequiredService<RaiseMonitorAlerts>());
         services.AddSingleton<SampleQueueSizes>();
         services.AddHostedService(provider => provider.GetRequiredService<SampleQueueSizes>());
 

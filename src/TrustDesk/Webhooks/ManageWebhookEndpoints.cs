@@ -6,7 +6,7 @@ using TrustDesk.Api;
 namespace TrustDesk.Webhooks;
 
 /// <param name="Url">Where deliveries are posted: an absolute https URL (http only to loopback hosts, for development).</param>
-/// <param name="Events">Event types to receive: action.executed, action.reversed, case.solved, appeal.decided.</param>
+/// <param name="Events">Event types to receive: action.executed, action.reversed, case.solved, appeal.decided, monitor.alert.</param>
 public sealed record RegisterWebhookEndpointRequest(string? Url, IReadOnlyList<string>? Events);
 
 public sealed record WebhookEndpointView(Guid Id, string Url, IReadOnlyList<string> Events, DateTime CreatedAt, DateTime? PreviousSecretExpiresAt);

@@ -25,5 +25,8 @@ public static class WebhookEvents
     public const string CaseSolved = "case.solved";
     public const string AppealDecided = "appeal.decided";
 
-    public static readonly string[] All = [ActionExecuted, ActionReversed, CaseSolved, AppealDecided];
+    /// <summary>The live monitor's alert: a queue's inflow spiking or a storm of SLA breaches.</summary>
+    public const string MonitorAlert = "monitor.alert";
+
+    public static readonly string[] All = [ActionExecuted, ActionReversed, CaseSolved, AppealDecided, MonitorAlert];
 }

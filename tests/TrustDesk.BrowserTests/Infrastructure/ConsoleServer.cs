@@ -40,6 +40,8 @@ public sealed class ConsoleServer : IAsyncLifetime
             "--environment", "Testing",
             "--TrustDesk:DataDirectory", _dataDirectory,
             "--TrustDesk:Identity:SignInAttemptsPerIp", "100000",
+            // The monitor's alerts are checked when a test asks (DashboardTests), so a timer does not raise them first.
+            "--TrustDesk:Metrics:AlertInterval", "40.00:00:00",
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await _app.StartAsync();

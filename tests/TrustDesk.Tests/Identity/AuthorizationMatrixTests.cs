@@ -138,8 +138,10 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["GetMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
         ["ScrapeMetrics"] = [Who.Lead, Who.Admin, Who.Platform],
         ["ExportMetricsOverview"] = [Who.Lead, Who.Admin, Who.Platform],
+        ["ExportTrustSafety"] = [Who.Lead, Who.Admin, Who.Platform],
         ["ListMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["ExportMetricCases"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
+        ["ExportRatings"] = [.. CaseWorkers, Who.DepartmentMember, Who.Auditor, Who.Platform],
         ["CsatAnswer"] = Everyone,
         ["CsatComment"] = Everyone,
     };
