@@ -98,6 +98,18 @@ public sealed class ChatWriter : BackgroundService
     private int _statsCommits;
     private TimeSpan _statsProcessorTime = Environment.CpuUsage.TotalTime;
 
+    // Where a commit's wall time goes (debug log): the turn and BEGIN, the batch's loads, applying the works, save and commit.
+    private static readonly string[] PhaseNames = ["turn and begin", "load", "apply", "save and commit"];
+    private readonly long[] _statsPhaseTicks = new long[PhaseNames.Length];
+    private long _phaseMark;
+
+    private void Phase(int phase)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _statsPhaseTicks[phase] += now - _phaseMark;
+        _phaseMark = now;
+    }
+
     public ChatWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, ChatHub hub, ChatAgents agents, IOptionsMonitor<ChatOptions> options,
         IOptions<DatabaseOptions> databaseOptions, TimeProvider time, ILogger<ChatWriter> logger, CaseChanges? caseChanges = null,
@@ -240,6 +252,7 @@ public sealed class ChatWriter : BackgroundService
         var batch = new ChatBatch(db, _time.GetUtcNow().UtcDateTime, await _catalog.GetAsync(CancellationToken.None),
             await _triage.GetAsync(CancellationToken.None), _options.CurrentValue, _agents.OnShift);
 
+        _phaseMark = Stopwatch.GetTimestamp();
         await db.SaveBatchAsync<Case, long>(async () =>
         {
             // The batch's reads happen inside its transaction (on SQLite, after taking the writer's turn): what it read
@@ -247,7 +260,9 @@ public sealed class ChatWriter : BackgroundService
             // (SaveBatchAsync turns automatic detection off): detected on every look-up, as EF Core does by default, a
             // batch's cost grew with the square of its size (measured: 35 ms of CPU per message at 200 connections).
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            Phase(0);
             await batch.LoadAsync(works);
+            Phase(1);
             foreach (var work in works)
             {
                 switch (work)
@@ -261,9 +276,11 @@ public sealed class ChatWriter : BackgroundService
                 }
             }
 
+            Phase(2);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
+            Phase(3);
         }, (Case c) => c.Id);
 
         _checkpointer?.Nudge();
@@ -320,6 +337,9 @@ public sealed class ChatWriter : BackgroundService
         _logger.LogDebug(
             "Chat writer: {Works} works in {Commits} commits in {Seconds:F1} s, busy {Busy:F0} ms ({PerWork:F0} µs per work); process CPU {CpuPerWork:F0} µs per work",
             _statsWorks, _statsCommits, elapsed.TotalSeconds, busy.TotalMilliseconds, busy.TotalMicroseconds / _statsWorks, cpu.TotalMicroseconds / _statsWorks);
+        _logger.LogDebug("Chat writer phases per commit: {Phases}", string.Join(", ", PhaseNames.Select((name, i) =>
+            $"{name} {_statsPhaseTicks[i] * 1000.0 / Stopwatch.Frequency / _statsCommits:F2} ms")));
+        Array.Clear(_statsPhaseTicks);
         _statsProcessorTime = processorTime;
         _statsStarted = Stopwatch.GetTimestamp();
         _statsWorks = _statsCommits = 0;
