@@ -36,7 +36,9 @@ public static class ChatBench
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
-        var serverDll = ServerProcess.LocateServer(null);
+        // --server PATH: another build's trustdesk.dll (before/after rounds run the same driver against both).
+        var serverAt = Array.IndexOf(args, "--server");
+        var serverDll = ServerProcess.LocateServer(serverAt >= 0 && serverAt + 1 < args.Length ? args[serverAt + 1] : null);
         Console.WriteLine($"Starting {serverDll}");
         await using var server = await ServerProcess.StartAsync(serverDll, false, stop.Token,
             ["--TrustDesk:Chat:MessagesPerMinutePerIp=100000000", "--TrustDesk:Chat:SessionsPerHourPerIp=100000000",
@@ -136,6 +138,8 @@ public static class ChatBench
         await Task.Delay(500, stop.Token);
         Console.WriteLine($"{Volatile.Read(ref open)} streams open; sending for {seconds} s, one message per visitor every {intervalMs} ms, an agent reply to every {replyEvery}th");
         var until = clock.Elapsed + TimeSpan.FromSeconds(seconds);
+        // The server's CPU while it takes the scheduled messages: per message stored, a figure that depends little on load.
+        var serverCpuBefore = server.ProcessorTime;
         var senders = visitors.Select((v, i) => Task.Run(async () =>
         {
             await Task.Delay(Random.Shared.Next(intervalMs), stop.Token);
@@ -182,6 +186,7 @@ public static class ChatBench
             }
         })).ToList();
         await Task.WhenAll(senders);
+        var serverCpu = server.ProcessorTime - serverCpuBefore;
 
         // Grace: what was acknowledged has this long to arrive before it counts as lost.
         var grace = clock.Elapsed + TimeSpan.FromSeconds(10);
@@ -212,6 +217,8 @@ public static class ChatBench
             deliveryP95Ms = Percentile(0.95),
             deliveryP99Ms = Percentile(0.99),
             deliveryMaxMs = sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 1),
+            serverCpuMs = Math.Round(serverCpu.TotalMilliseconds),
+            serverCpuPerMessageUs = sent + replies == 0 ? 0 : Math.Round(serverCpu.TotalMicroseconds / (sent + replies)),
             cores = Environment.ProcessorCount,
         };
         if (errors > 0)

@@ -24,6 +24,8 @@ public static class ChatServices
         services.AddSingleton<ChatAgents>();
         services.AddSingleton<ChatRateLimits>();
         services.AddScoped<StartChatSession>();
+        services.AddSingleton<ChatWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddScoped<PostChatMessage>();
         services.AddScoped<MarkChatRead>();
         services.AddScoped<StreamChatEvents>();

@@ -1,4 +1,3 @@
-using WorkChannel = System.Threading.Channels.Channel;
 using Microsoft.EntityFrameworkCore;
 using TrustDesk.Cases;
 using TrustDesk.Data;
@@ -44,34 +43,17 @@ public sealed class DeliverChatReply(DispatchChatReplies dispatcher) : IReplyCha
 
 /// <summary>
 /// Turns queued agent replies into conversation events: at once when this node queued them, and by a sweep at start and
-/// every few seconds for replies queued by a node that stopped before dispatching (nothing an agent sent is lost). Two
-/// nodes dispatching the same reply collide on the event's unique message id, so it is shown once.
+/// every few seconds for replies queued by a node that stopped before dispatching (nothing an agent sent is lost). The
+/// events are written by the <see cref="ChatWriter"/>, in the group commit of whatever else arrived meanwhile. Two nodes
+/// dispatching the same reply collide on the event's unique message id, so it is shown once.
 /// </summary>
-public sealed class DispatchChatReplies(IServiceScopeFactory scopes, ChatHub hub, TimeProvider time, ILogger<DispatchChatReplies> logger) : BackgroundService
+public sealed class DispatchChatReplies(IServiceScopeFactory scopes, ChatWriter writer, TimeProvider time, ILogger<DispatchChatReplies> logger) : BackgroundService
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
-    private readonly System.Threading.Channels.Channel<Guid> _work = WorkChannel.CreateUnbounded<Guid>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
 
-    public void Enqueue(Guid messageId) => _work.Writer.TryWrite(messageId);
+    public void Enqueue(Guid messageId) => writer.Enqueue(new ChatReplyWork(messageId));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var sweep = SweepAsync(stoppingToken);
-        try
-        {
-            await foreach (var id in _work.Reader.ReadAllAsync(stoppingToken))
-            {
-                await DispatchOneAsync(id, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-
-        await sweep;
-    }
-
-    private async Task SweepAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -99,51 +81,6 @@ public sealed class DispatchChatReplies(IServiceScopeFactory scopes, ChatHub hub
                 logger.LogWarning(e, "Sweeping queued chat replies failed");
                 await Task.Delay(SweepEvery, time, stoppingToken);
             }
-        }
-    }
-
-    private async Task DispatchOneAsync(Guid messageId, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TrustDeskDb>();
-            var result = await ChatEvents.SaveWithRetryAsync(db, async () =>
-            {
-                var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId, stoppingToken);
-                if (message is null || message.DeliveryState != Message.Queued)
-                {
-                    return ((Guid, long)?)null;
-                }
-
-                var session = await db.ChatSessions.AsNoTracking().Where(s => s.CaseId == message.CaseId)
-                    .OrderByDescending(s => s.UpdatedAt).FirstOrDefaultAsync(stoppingToken);
-                if (session is null)
-                {
-                    message.MarkFailed("The case has no chat conversation to answer.");
-                    await db.SaveChangesAsync(stoppingToken);
-                    return null;
-                }
-
-                var seq = await ChatEvents.NextSeqAsync(db, session.Id, stoppingToken);
-                db.ChatEvents.Add(new ChatEvent(session.Id, seq, ChatEvent.MessageType, ChatEvent.FromAgent, message.Text, FirstName(message.AuthorName),
-                    null, message.Id, null, time.GetUtcNow().UtcDateTime));
-                message.MarkSent();
-                await db.SaveChangesAsync(stoppingToken);
-                return (session.Id, seq);
-            }, stoppingToken);
-            if (result is { } delivered)
-            {
-                hub.Publish(delivered.Item1, new ChatSignal(delivered.Item2));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            // Left queued: the sweep tries again.
-            logger.LogWarning(e, "Delivering chat reply {MessageId} failed", messageId);
         }
     }
 
