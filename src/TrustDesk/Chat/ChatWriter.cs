@@ -90,6 +90,7 @@ public sealed class ChatWriter : BackgroundService
     private readonly ILogger<ChatWriter> _logger;
     private readonly CaseChanges? _caseChanges;
     private readonly SqliteCheckpointer? _checkpointer;
+    private readonly CaseObservers _caseObservers;
 
     // For the debug log: works, commits and the writer's busy time per work.
     private long _statsStarted = Stopwatch.GetTimestamp();
@@ -112,9 +113,10 @@ public sealed class ChatWriter : BackgroundService
 
     public ChatWriter(
         IServiceScopeFactory scopes, CategoryCatalog catalog, TriageEngine triage, ChatHub hub, ChatAgents agents, IOptionsMonitor<ChatOptions> options,
-        IOptions<DatabaseOptions> databaseOptions, TimeProvider time, ILogger<ChatWriter> logger, CaseChanges? caseChanges = null,
-        SqliteCheckpointer? checkpointer = null)
+        IOptions<DatabaseOptions> databaseOptions, TimeProvider time, ILogger<ChatWriter> logger, IEnumerable<ICaseChangeObserver> caseObservers,
+        CaseChanges? caseChanges = null, SqliteCheckpointer? checkpointer = null)
     {
+        _caseObservers = new CaseObservers(caseObservers);
         _contexts = new SingleWriterContexts(scopes, databaseOptions, logger);
         _catalog = catalog;
         _triage = triage;
@@ -250,7 +252,7 @@ public sealed class ChatWriter : BackgroundService
         await using var lease = await _contexts.OpenAsync(CancellationToken.None);
         var db = lease.Db;
         var batch = new ChatBatch(db, _time.GetUtcNow().UtcDateTime, await _catalog.GetAsync(CancellationToken.None),
-            await _triage.GetAsync(CancellationToken.None), _options.CurrentValue, _agents.OnShift);
+            await _triage.GetAsync(CancellationToken.None), _options.CurrentValue, _agents.OnShift, _caseObservers);
 
         _phaseMark = Stopwatch.GetTimestamp();
         await db.SaveBatchAsync<Case, long>(async () =>
@@ -277,8 +279,7 @@ public sealed class ChatWriter : BackgroundService
             }
 
             Phase(2);
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveAsync(db, _caseObservers);
             await transaction.CommitAsync(CancellationToken.None);
             Phase(3);
         }, (Case c) => c.Id);
@@ -347,7 +348,25 @@ public sealed class ChatWriter : BackgroundService
     }
 
     /// <summary>One group commit's state: what it loaded up front, and the seqs it has handed out.</summary>
-    private sealed class ChatBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, ChatOptions settings, int agentsOnShift)
+    /// <summary>
+    /// Saves what the batch changed. Changes are detected once (automatic detection is off in a batch). The writer's own
+    /// context runs no saving hooks, so the case observers (SLA clocks, metrics rollups) are shown the batch's cases here,
+    /// as every other save shows them theirs; what they add or change is detected again before the save.
+    /// </summary>
+    private static async Task SaveAsync(TrustDeskDb db, CaseObservers observers)
+    {
+        db.ChangeTracker.DetectChanges();
+        if (!SavingHooks.Run(db))
+        {
+            await observers.OnSavingAsync(db, CancellationToken.None);
+            db.ChangeTracker.DetectChanges();
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private sealed class ChatBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules, ChatOptions settings, int agentsOnShift,
+        CaseObservers observers)
     {
         private readonly Dictionary<Guid, long> _lastSeq = [];
         private readonly Dictionary<(Guid, string), (long Seq, Guid? MessageId)> _stored = [];
@@ -453,14 +472,9 @@ public sealed class ChatWriter : BackgroundService
             var created = false;
             if (@case is null || @case.Status == CaseStatus.Closed)
             {
-                // A closed case takes no more messages: the conversation goes on, on a new case linked to it. Saved at once
-                // (in the batch's transaction) for its id.
+                // A closed case takes no more messages: the conversation goes on, on a new case linked to it.
                 @case = OpenChatCase.Open(db, catalog, session, contact, actor, now, @case?.Id);
                 created = true;
-                db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(CancellationToken.None);
-                session.MoveToCase(@case.Id, now);
-                _cases[@case.Id] = @case;
             }
             else if (@case.Status is CaseStatus.Solved or CaseStatus.PendingUser)
             {
@@ -470,6 +484,14 @@ public sealed class ChatWriter : BackgroundService
             session.Resume(now);
             var message = @case.AddMessage(MessageDirection.Inbound, Channel.Chat, work.Text, actor, now);
             var crisis = await TriageChatMessage.ApplyAsync(db, catalog, rules, @case, created, contact, work.Text, now, CancellationToken.None);
+            if (created)
+            {
+                // Saved at once (in the batch's transaction) for its id, once triage has set it: the observers count it
+                // opened with the severity and queue it got in this commit, as a report's case is.
+                await SaveAsync(db, observers);
+                session.MoveToCase(@case.Id, now);
+                _cases[@case.Id] = @case;
+            }
 
             var seq = NextSeq(sessionId);
             db.ChatEvents.Add(new ChatEvent(sessionId, seq, ChatEvent.MessageType, ChatEvent.FromVisitor, work.Text, session.VisitorName, work.ClientMessageId, message.Id, null, now));

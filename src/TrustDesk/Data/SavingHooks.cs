@@ -13,6 +13,13 @@ public interface ISavingHook
 
 public static class SavingHooks
 {
+    /// <summary>
+    /// False for a context built without the application's services (a batch writer's own, <see cref="SingleWriterContexts"/>):
+    /// its saves run no hooks, and the writer shows its changes to the features itself.
+    /// </summary>
+    public static bool Run(TrustDeskDb db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider is not null;
+
     public static async Task RunAsync(TrustDeskDb db, CancellationToken cancellationToken)
     {
         // The context is pooled and built by EF Core, so the hooks come from the application's provider, not the constructor.

@@ -77,6 +77,25 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
     }
 
     [Fact]
+    public async Task FirstMessage_OpensACaseThatTheSlaAndTheMetricsSee()
+    {
+        // Chat's writer saves on a context of its own, which runs no saving hooks: it must show its cases to the case
+        // observers itself, or a chat case has no SLA clock and is missing from every dashboard figure.
+        var http = app.Factory.CreateClient();
+        var visitor = await ChatVisitor.StartAsync(http);
+        var createdBefore = await ChatCasesCountedAsync();
+
+        var posted = await visitor.SendAsync("Hello, my payout is late", "c-sla-1");
+
+        var caseId = posted.GetProperty("caseId").GetInt64();
+        Assert.NotEmpty(await app.Factory.WithDbAsync(db => db.CaseTargets.Where(t => t.CaseId == caseId).ToListAsync(Cancel)));
+        Assert.Equal(createdBefore + 1, await ChatCasesCountedAsync());
+    }
+
+    private Task<int> ChatCasesCountedAsync() => app.Factory.WithDbAsync(db => db.Set<TrustDesk.Metrics.MetricRollup>()
+        .Where(r => r.Grain == (int)TrustDesk.Metrics.RollupGrain.Detail && r.Channel == "chat").SumAsync(r => r.Created, Cancel));
+
+    [Fact]
     public async Task PostMessage_SameClientMessageIdTwice_StoredOnce()
     {
         var visitor = await ChatVisitor.StartAsync(app.Factory.CreateClient());
