@@ -38,7 +38,7 @@ public static class LabelledCsv
         if (data.Length > MaxBytes)
         {
             errors.Add("body", $"At most {MaxBytes} bytes (got {data.Length}).");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         string text;
@@ -49,14 +49,14 @@ public static class LabelledCsv
         catch (DecoderFallbackException)
         {
             errors.Add("body", "Not UTF-8 text: save the file as CSV UTF-8.");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         text = text.TrimStart('\uFEFF');
         if (string.IsNullOrWhiteSpace(text))
         {
             errors.Add("body", "Empty: send a header row (text,category,severity) and one row per text.");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         var firstLine = text.AsSpan(0, text.IndexOfAny(['\r', '\n']) is var end and >= 0 ? end : text.Length);
@@ -65,7 +65,7 @@ public static class LabelledCsv
         if (unterminatedAt is { } opened)
         {
             errors.Add("body", $"A quoted field opened in row {opened} (the header is row 0) is never closed.");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         var header = records[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
@@ -83,20 +83,20 @@ public static class LabelledCsv
 
         if (errors.Any)
         {
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         var lines = records.Skip(1).Select((fields, i) => (Fields: fields, Row: i + 1)).Where(r => r.Fields.Any(f => f.Length > 0)).ToList();
         if (lines.Count == 0)
         {
             errors.Add("body", "No rows under the header.");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         if (lines.Count > MaxRows)
         {
             errors.Add("body", $"At most {MaxRows} rows (got {lines.Count}); split the file.");
-            return errors.Result([]);
+            return errors.ToParsed([]);
         }
 
         var rows = new List<CorpusRow>(lines.Count);
@@ -158,7 +158,7 @@ public static class LabelledCsv
             rows.Add(new CorpusRow(body, code, severity, language, "upload", "upload", "test"));
         }
 
-        return errors.Result(rows);
+        return errors.ToParsed(rows);
     }
 
     /// <summary>Every record's fields (the header first), and the record where a quoted field never closes.</summary>
@@ -256,7 +256,7 @@ public static class LabelledCsv
             list.Add(message);
         }
 
-        public Parsed Result(IReadOnlyList<CorpusRow> rows)
+        public Parsed ToParsed(IReadOnlyList<CorpusRow> rows)
         {
             var result = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
             var listed = result.Values.Sum(v => v.Length);
