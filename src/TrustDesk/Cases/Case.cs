@@ -465,6 +465,13 @@ public sealed class Case
     public void RecordSlaEvent(string kind, string targetKind, string? detail, DateTime at) =>
         _events.Add(new CaseEvent(at, kind, Actor.System, null, targetKind, detail));
 
+    /// <summary>
+    /// Time an agent spent working the case in the console (page open, visible, in use), in whole seconds. Like the SLA
+    /// events it leaves the version alone: it is measured while the agent edits, and must not make their next save a conflict.
+    /// </summary>
+    public void RecordHandleTime(Actor agent, int seconds, DateTime now) =>
+        _events.Add(new CaseEvent(now, CaseEventKinds.Handled, agent, null, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+
     public static List<string> NormaliseTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
 

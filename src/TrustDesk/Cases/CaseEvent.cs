@@ -75,6 +75,9 @@ public static class CaseEventKinds
     public const string DeliveryFailed = "delivery_failed";
     public const string SlaWarning = "sla_warning";
     public const string SlaBreached = "sla_breached";
+
+    /// <summary>An agent worked the case in the console for <c>to</c> seconds (one stretch; see <see cref="Case.RecordHandleTime"/>).</summary>
+    public const string Handled = "handled";
 }
 
 /// <summary>How <see cref="CaseEvent"/> is stored.</summary>

@@ -40,6 +40,7 @@ public static class ConsoleHost
         services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();
         services.AddScoped<StoreUpload>();
         services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
+        services.AddScoped<RecordHandleTime>();
         return builder;
     }
 

@@ -137,6 +137,9 @@ public static class DemoHistory
 
                     c.AddMessage(MessageDirection.Outbound, channel == Channel.Report ? Channel.Email : channel,
                         "Thanks for writing in. We are looking into it and will get back to you shortly.", worker, replied);
+                    // The console's handle time: a few minutes of reading and writing before the reply, more for a crisis.
+                    var handled = (int)Math.Clamp(LogNormal(random, definition.DefaultSeverity == Severity.S1 ? 900 : 300, 0.6), 20, 3_600);
+                    c.RecordHandleTime(worker, handled, replied);
                     if (c.Category != category)
                     {
                         // A rule's misfire: the agent puts the case where it belongs.

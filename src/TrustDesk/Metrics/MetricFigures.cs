@@ -38,6 +38,12 @@ public record MetricFigures
     public double? SlaAttainment { get; init; }
     public int Escalations { get; init; }
 
+    /// <summary>Hours agents worked cases in the console (the page open, seen and in use).</summary>
+    public double HandleHours { get; init; }
+
+    /// <summary>Handle time per case solved in the period, in minutes: the work a solved case took, as Zendesk's agent work time.</summary>
+    public double? HandleMinutesPerSolved { get; init; }
+
     /// <summary>Enforcement actions taken (approved) on cases.</summary>
     public int Actions { get; init; }
     public int CsatSent { get; init; }
@@ -80,6 +86,8 @@ public record MetricFigures
         SlaBreaches = sum.SlaBreaches,
         SlaAttainment = Share(sum.SlaMet, sum.SlaMet + sum.SlaMissed),
         Escalations = sum.Escalations,
+        HandleHours = Round(sum.HandleSeconds / 3600.0),
+        HandleMinutesPerSolved = sum.Solved == 0 ? null : Round(sum.HandleSeconds / 60.0 / sum.Solved),
         Actions = sum.Actions,
         CsatSent = sum.CsatSent,
         CsatResponses = sum.CsatResponses,

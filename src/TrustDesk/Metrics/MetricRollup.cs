@@ -56,6 +56,9 @@ public sealed class MetricRollup
     public long FirstReplySeconds { get; set; }
     public long ResolutionSeconds { get; set; }
 
+    /// <summary>Time agents worked cases in the console (<c>handled</c> events), counted for the agent who worked.</summary>
+    public long HandleSeconds { get; set; }
+
     /// <summary>Targets met by their due time, in the hour they were met.</summary>
     public int SlaMet { get; set; }
 

@@ -105,10 +105,10 @@ public static class MetricsEndpoints
         }
 
         string[] figures = ["created", "solved", "reopened", "firstReplies", "firstReplyP50Minutes", "firstReplyP90Minutes", "resolutionP50Minutes",
-            "slaAttainment", "slaBreaches", "escalations", "actions", "csatAverage", "csatResponses"];
+            "slaAttainment", "slaBreaches", "escalations", "actions", "csatAverage", "csatResponses", "handleHours", "handleMinutesPerSolved"];
         static object?[] Figures(MetricFigures f) =>
             [f.Created, f.Solved, f.Reopened, f.FirstReplies, f.FirstReplyP50Minutes, f.FirstReplyP90Minutes, f.ResolutionP50Minutes,
-             f.SlaAttainment, f.SlaBreaches, f.Escalations, f.Actions, f.CsatAverage, f.CsatResponses];
+             f.SlaAttainment, f.SlaBreaches, f.Escalations, f.Actions, f.CsatAverage, f.CsatResponses, f.HandleHours, f.HandleMinutesPerSolved];
         var csv = table switch
         {
             "queues" => Csv.Write(["queue", "open", "new", "waiting", .. figures], o.ByQueue.Select(q => (object?[])[q.Queue, q.Open, q.New, q.Waiting, .. Figures(q)])),

@@ -244,6 +244,10 @@ public sealed class RollupDeltas
             case CaseEventKinds.Escalated:
                 Each(Row(state, e.At, null), r => r.Escalations++);
                 break;
+            case CaseEventKinds.Handled when e.ActorType == "user" && int.TryParse(e.To, out var seconds) && seconds > 0:
+                // Handle time counts for the agent who worked the case, as replies do, whoever it is assigned to.
+                Each(Row(state, e.At, e.ActorName), r => r.HandleSeconds += seconds);
+                break;
             case MetricEventKinds.ActionApproved when e.To != MetricEventKinds.NotNotified:
                 Each(Row(state, e.At, null), r => r.Actions++);
                 break;

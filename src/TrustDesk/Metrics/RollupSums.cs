@@ -18,6 +18,7 @@ internal static class RollupSums
             FirstReplies = g.Sum(r => r.FirstReplies),
             FirstReplySeconds = g.Sum(r => r.FirstReplySeconds),
             ResolutionSeconds = g.Sum(r => r.ResolutionSeconds),
+            HandleSeconds = g.Sum(r => r.HandleSeconds),
             SlaMet = g.Sum(r => r.SlaMet),
             SlaMissed = g.Sum(r => r.SlaMissed),
             SlaBreaches = g.Sum(r => r.SlaBreaches),
@@ -79,6 +80,7 @@ internal static class RollupSums
             FirstReplies = g.Sum(r => r.FirstReplies),
             FirstReplySeconds = g.Sum(r => r.FirstReplySeconds),
             ResolutionSeconds = g.Sum(r => r.ResolutionSeconds),
+            HandleSeconds = g.Sum(r => r.HandleSeconds),
             SlaMet = g.Sum(r => r.SlaMet),
             SlaMissed = g.Sum(r => r.SlaMissed),
             SlaBreaches = g.Sum(r => r.SlaBreaches),
@@ -140,6 +142,7 @@ internal static class RollupSums
             FirstReplies = g.Sum(r => r.FirstReplies),
             FirstReplySeconds = g.Sum(r => r.FirstReplySeconds),
             ResolutionSeconds = g.Sum(r => r.ResolutionSeconds),
+            HandleSeconds = g.Sum(r => r.HandleSeconds),
             SlaMet = g.Sum(r => r.SlaMet),
             SlaMissed = g.Sum(r => r.SlaMissed),
             SlaBreaches = g.Sum(r => r.SlaBreaches),
@@ -237,6 +240,7 @@ internal static class RollupSums
         total.FirstReplies += row.FirstReplies;
         total.FirstReplySeconds += row.FirstReplySeconds;
         total.ResolutionSeconds += row.ResolutionSeconds;
+        total.HandleSeconds += row.HandleSeconds;
         total.SlaMet += row.SlaMet;
         total.SlaMissed += row.SlaMissed;
         total.SlaBreaches += row.SlaBreaches;

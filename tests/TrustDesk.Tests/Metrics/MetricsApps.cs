@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TrustDesk.AgentConsole;
 using TrustDesk.Identity;
 using TrustDesk.Metrics;
 using TrustDesk.Sla;
@@ -66,8 +67,8 @@ public sealed class MetricsScenario(TrustDeskFactory app, FakeTimeProvider time)
     public async Task RunAsync()
     {
         var api = await app.CreateApiClientAsync();
-        var agent = await app.CreateUserAsync(UserRole.Agent);
-        AgentEmail = agent.Email;
+        var agent = await app.CreatePrincipalAsync(UserRole.Agent);
+        AgentEmail = agent.Identity!.Name!;
 
         async Task<long> ReportAsync(string category, string? subject = null)
         {
@@ -81,6 +82,13 @@ public sealed class MetricsScenario(TrustDeskFactory app, FakeTimeProvider time)
         {
             Tick();
             await (await api.PatchJsonAsync($"/api/v1/cases/{id}", body)).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        async Task<bool> HandleAsync(long id, int seconds)
+        {
+            Tick();
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RecordHandleTime>().HandleAsync(id, seconds, agent, TestContext.Current.CancellationToken);
         }
 
         async Task ReplyAsync(long id)
@@ -100,6 +108,9 @@ public sealed class MetricsScenario(TrustDeskFactory app, FakeTimeProvider time)
         Cases.AddRange([threat, scam, parcel, second, spam, unanswered]);
 
         await PatchAsync(parcel, new { assignee = AgentEmail });
+        // The agent works the case in the console for three minutes (a glance of three seconds is not work).
+        Assert.True(await HandleAsync(parcel, 180));
+        Assert.False(await HandleAsync(parcel, 3));
         await ReplyAsync(parcel);
         time.Advance(TimeSpan.FromMinutes(20)); // the S1s' 15 minutes are up
         await ReplyAsync(threat); // met late: a breach recorded as it is met

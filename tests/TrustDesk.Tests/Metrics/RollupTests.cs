@@ -55,6 +55,9 @@ public abstract class RollupTests(TrustDeskFactory app, FakeTimeProvider time)
         Assert.Equal(1, agent.Sum(r => r.FirstReplies));
         Assert.Equal(1, agent.Sum(r => r.Solved));
         Assert.Equal(1, agent.Sum(r => r.Reopened));
+        // Handle time counts for the agent who worked, from the log's handled events.
+        Assert.Equal(events.Where(e => e.Kind == CaseEventKinds.Handled).Sum(e => long.Parse(e.To!, System.Globalization.CultureInfo.InvariantCulture)), byQueue.Sum(r => r.HandleSeconds));
+        Assert.Equal(180, agent.Sum(r => r.HandleSeconds));
 
         // The spam report moved to triage as S3 is counted there from the move on, created where it was opened.
         var spam = cases.Single(c => c.Id == scenario.Cases[4]);

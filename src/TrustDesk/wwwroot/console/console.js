@@ -1,3 +1,24 @@
+// Handle time: every 15 s, tells each tracking component (HandleTimer) whether the page is seen and in use: visible, with a
+// key, click, scroll or touch in the last two minutes. The server counts the time between the signals.
+const activity = (() => {
+  const idleAfterMs = 120_000;
+  let lastInput = Date.now();
+  const seen = () => { lastInput = Date.now(); };
+  for (const type of ['keydown', 'pointerdown', 'wheel', 'touchstart', 'scroll', 'mousemove']) {
+    document.addEventListener(type, seen, { passive: true, capture: true });
+  }
+  const timers = new Map();
+  const signal = timer => {
+    const inUse = document.visibilityState === 'visible' && Date.now() - lastInput < idleAfterMs;
+    timer.invokeMethodAsync(inUse ? 'Active' : 'Idle').catch(() => {});
+  };
+  document.addEventListener('visibilitychange', () => timers.forEach((_, timer) => signal(timer)));
+  return {
+    track: timer => { signal(timer); timers.set(timer, setInterval(() => signal(timer), 15_000)); },
+    stop: timer => { clearInterval(timers.get(timer)); timers.delete(timer); },
+  };
+})();
+
 // Keyboard shortcuts and draft keeping for the TrustDesk console. Shortcuts click (or focus) the element that carries
 // data-shortcut-key, so every shortcut is also a visible, labelled control.
 (() => {
@@ -66,6 +87,8 @@
     saveDraft: (key, text) => text ? localStorage.setItem(key, text) : localStorage.removeItem(key),
     clearDraft: key => localStorage.removeItem(key),
     focus: selector => document.querySelector(selector)?.focus(),
+    trackActivity: timer => activity.track(timer),
+    stopActivity: timer => activity.stop(timer),
   };
 })();
 

@@ -1858,6 +1858,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<int>("Frt9")
                         .HasColumnType("integer");
 
+                    b.Property<long>("HandleSeconds")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("InboundMessages")
                         .HasColumnType("integer");
 

@@ -1836,6 +1836,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<int>("Frt9")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("HandleSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("InboundMessages")
                         .HasColumnType("INTEGER");
 
