@@ -15,7 +15,7 @@ public sealed record LiveChat(Guid SessionId, long CaseId, string CaseNumber, st
 /// What an agent does with a chat beyond replying (replies go through <see cref="AddMessage"/> like on any case): list,
 /// accept, transfer, end, type, read. Every action checks the agent may see the chat's case (404 otherwise), as on cases.
 /// </summary>
-public sealed class ChatAgentActions(TrustDeskDb db, CaseAccess access, ChatHub hub, MarkChatRead read, TimeProvider time)
+public sealed class ChatAgentActions(TrustDeskDb db, CaseAccess access, ChatHub hub, MarkChatRead read, IConversationSurveys surveys, TimeProvider time)
 {
     /// <summary>Open chats the caller may see: crisis first, then waiting, oldest first.</summary>
     public async Task<List<LiveChat>> ListAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
@@ -58,12 +58,13 @@ public sealed class ChatAgentActions(TrustDeskDb db, CaseAccess access, ChatHub 
             return name is null ? "You have been moved back to the queue; the next agent will be with you." : $"{DispatchChatReplies.FirstName(name)} is taking over the chat.";
         }, cancellationToken);
 
+    /// <summary>Ends the chat and, when the visitor may be asked, asks how it went (answered through <see cref="RateChat"/>).</summary>
     public Task<bool> EndAsync(Guid sessionId, ClaimsPrincipal caller, CancellationToken cancellationToken) =>
         ChangeAsync(sessionId, caller, (session, _, _, now) =>
         {
             session.End(now);
             return "The chat has ended. The conversation stays on your case; write again at any time.";
-        }, cancellationToken);
+        }, cancellationToken, survey: (@case, now) => surveys.OfferAsync(db, @case, now, cancellationToken));
 
     public async Task<bool> TypingAsync(Guid sessionId, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
@@ -93,7 +94,7 @@ public sealed class ChatAgentActions(TrustDeskDb db, CaseAccess access, ChatHub 
     }
 
     private async Task<bool> ChangeAsync(Guid sessionId, ClaimsPrincipal caller, Func<ChatSession, Case, Actor, DateTime, string> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<Case, DateTime, Task<bool>>? survey = null)
     {
         if (await VisibleSessionAsync(sessionId, caller, cancellationToken) is null)
         {
@@ -109,6 +110,11 @@ public sealed class ChatAgentActions(TrustDeskDb db, CaseAccess access, ChatHub 
             var note = change(session, @case, actor, now);
             var next = await ChatEvents.NextSeqAsync(db, sessionId, cancellationToken);
             db.ChatEvents.Add(new ChatEvent(sessionId, next, ChatEvent.SystemType, ChatEvent.FromSystem, note, null, null, null, null, now));
+            if (survey is not null && await survey(@case, now))
+            {
+                db.ChatEvents.Add(new ChatEvent(sessionId, ++next, ChatEvent.SurveyType, ChatEvent.FromSystem, RateChat.Question, null, null, null, null, now));
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return next;
         }, cancellationToken);

@@ -46,6 +46,11 @@ public static class ChatEndpoints
             .WithName("ChatVisitorRead")
             .WithSummary("Read receipt: the visitor has seen the conversation up to seq");
 
+        api.MapPost("/{sessionId:guid}/satisfaction", RateAsync)
+            .WithName("RateChat")
+            .WithSummary("The visitor's answer to the satisfaction question asked when the chat ended: score 1–5 and an optional comment; the first answer counts")
+            .WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
+
         api.Map("/{sessionId:guid}/ws", ChatWebSocket.HandleAsync)
             .WithName("ChatWebSocket")
             .WithSummary("WebSocket transport: the same events as /events, and messages, typing and reads from the visitor");
@@ -219,6 +224,29 @@ public static class ChatEndpoints
         }
 
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ChatRating>, NotFound, ValidationProblem, ProblemHttpResult>> RateAsync(
+        Guid sessionId, RateChatRequest request, HttpContext context, RateChat handler, ChatRateLimits limits, CancellationToken cancellationToken)
+    {
+        if (ChatVisitors.BearerToken(context.Request) is not { } token)
+        {
+            return NoToken();
+        }
+
+        if (!limits.TryMessage(sessionId, context.Connection.RemoteIpAddress?.ToString()))
+        {
+            return TooMany(context, 10);
+        }
+
+        return await handler.HandleAsync(sessionId, token, request, cancellationToken) switch
+        {
+            RateChat.Rated rated => TypedResults.Ok(rated.Rating),
+            RateChat.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            RateChat.NotAsked => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This chat has no survey to answer.",
+                detail: "The question is asked when an agent ends the chat, not in every chat (never in a crisis, nor twice in a short time), and lapses after a while."),
+            _ => TypedResults.NotFound(),
+        };
     }
 
     private static ProblemHttpResult NoToken() =>

@@ -30,6 +30,7 @@ public static class ChatServices
         services.AddScoped<MarkChatRead>();
         services.AddScoped<StreamChatEvents>();
         services.AddScoped<ChatAgentActions>();
+        services.AddScoped<RateChat>();
         services.AddReplyChannel<DeliverChatReply>();
         services.AddSingleton<DispatchChatReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<DispatchChatReplies>());

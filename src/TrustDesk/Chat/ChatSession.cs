@@ -143,6 +143,10 @@ public sealed class ChatEvent
     public const string ReadType = "read";
     public const string SystemType = "system";
     public const string TypingType = "typing";
+
+    /// <summary>The satisfaction question at the end of a chat; <see cref="SurveyAnsweredType"/> when the visitor answered.</summary>
+    public const string SurveyType = "survey";
+    public const string SurveyAnsweredType = "rated";
     public const string FromVisitor = "visitor";
     public const string FromAgent = "agent";
     public const string FromSystem = "system";

@@ -36,6 +36,8 @@
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #eee}textarea{flex:1;resize:none;height:44px;padding:8px;border:1px solid #c8d0da;border-radius:8px;font-size:14px}" +
     "button.send{background:#1f4f8f;color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}[hidden]{display:none!important}.intro{padding:14px;display:flex;flex-direction:column;gap:8px}" +
     ".intro input{padding:8px;border:1px solid #c8d0da;border-radius:6px;font-size:14px}.err{color:#b00020;font-size:12px}" +
+    ".survey{display:flex;flex-direction:column;gap:6px}.scores{display:flex;gap:6px}.scores button{flex:1;padding:6px 0;border:1px solid #c8d0da;border-radius:6px;background:#fff;font-size:14px;cursor:pointer}" +
+    ".scores button[aria-pressed=true]{background:#1f4f8f;color:#fff;border-color:#1f4f8f}.survey textarea{height:52px;font-size:13px}.survey .send{padding:6px 12px;align-self:flex-end}" +
     "</style>" +
     "<button class='launcher' type='button' aria-expanded='false' aria-controls='td-panel'>Chat with us</button>" +
     "<section class='panel' id='td-panel' role='dialog' aria-label='Chat' hidden>" +
@@ -191,10 +193,54 @@
       var el = bubble("system", f.text, null, f.seq);
       if (/988|116 123|crisis|emergency/i.test(f.text || "")) el.classList.add("crisis");
       if (/joined the chat|taking over/.test(f.text || "")) setAgent((f.text || "").split(" ")[0]);
+    } else if (f.type === "survey") {
+      askRating(f);
+    } else if (f.type === "rated") {
+      var asked = root.querySelector(".survey"), thanked = root.querySelector(".rated-here");
+      if (asked) asked.remove();
+      if (thanked) { thanked.classList.remove("rated-here"); thanked.setAttribute("data-seq", f.seq); } else bubble("system", f.text, null, f.seq);
     } else if (f.type === "read" && f.from === "agent") {
       state.agentReadUpTo = Math.max(state.agentReadUpTo, f.readUpTo || 0);
       root.querySelectorAll(".visitor[data-seq]").forEach(function (b) { if (+b.getAttribute("data-seq") <= state.agentReadUpTo) meta(b, "Read"); });
     }
+  }
+
+  /* The satisfaction question when an agent ends the chat: a score from 1 to 5, a comment if the visitor likes; the first answer counts. */
+  function askRating(f) {
+    var el = bubble("system survey", f.text, null, f.seq);
+    var labels = ["very bad", "bad", "okay", "good", "very good"];
+    var scores = document.createElement("div");
+    scores.className = "scores"; scores.setAttribute("role", "group"); scores.setAttribute("aria-label", "Your rating");
+    var chosen = 0;
+    labels.forEach(function (label, i) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = String(i + 1); b.setAttribute("aria-label", (i + 1) + " of 5, " + label); b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", function () {
+        chosen = i + 1;
+        scores.querySelectorAll("button").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
+        submit.disabled = false;
+      });
+      scores.appendChild(b);
+    });
+    var comment = document.createElement("textarea");
+    comment.maxLength = 1000; comment.placeholder = "Anything to add? (optional)"; comment.setAttribute("aria-label", "Comment (optional)");
+    var submit = document.createElement("button");
+    submit.type = "button"; submit.className = "send"; submit.textContent = "Send rating"; submit.disabled = true;
+    var note = document.createElement("span"); note.className = "err"; note.setAttribute("role", "alert");
+    submit.addEventListener("click", function () {
+      if (!chosen) return;
+      submit.disabled = true;
+      api("POST", path("/satisfaction"), { score: chosen, comment: comment.value.trim() || null })
+        .then(function (r) {
+          if (r.ok) return r.json().then(function (a) {
+            /* The conversation's own "rated" event may have come first (it removes the question): then it already thanked. */
+            if (el.isConnected) { el.remove(); bubble("system rated-here", "Thank you. You rated this chat " + a.score + " of 5.", null, null); }
+          });
+          return r.json().then(function (p) { note.textContent = p.title || "Could not send your rating."; submit.disabled = false; });
+        })
+        .catch(function () { note.textContent = "Could not send your rating. Try again."; submit.disabled = false; });
+    });
+    el.appendChild(scores); el.appendChild(comment); el.appendChild(submit); el.appendChild(note);
   }
 
   function cssEscape(s) { return String(s).replace(/["'\\\]]/g, "\\$&"); }

@@ -20,9 +20,10 @@ public sealed class CsatSurvey
     {
     }
 
-    public CsatSurvey(long caseId, Guid contactId, string? agent, DateTime solvedAt, DateTime sendAt)
+    public CsatSurvey(long caseId, Guid contactId, string? agent, DateTime solvedAt, DateTime sendAt, string channel = CsatChannels.Email)
     {
         Id = Guid.CreateVersion7(solvedAt);
+        Channel = channel;
         CaseId = caseId;
         ContactId = contactId;
         Agent = agent;
@@ -40,7 +41,10 @@ public sealed class CsatSurvey
     /// <summary>The agent the case was assigned to when it was solved: whose work is rated.</summary>
     public string? Agent { get; private set; }
 
-    /// <summary>When the case was solved; a case solved again later has a survey of its own, this one lapses.</summary>
+    /// <summary>How it is asked: <c>email</c> (links, after solving) or <c>chat</c> (in the conversation, when the chat ends).</summary>
+    public string Channel { get; private set; } = CsatChannels.Email;
+
+    /// <summary>When the case was solved (for a chat's survey: when the chat ended); a case solved again later has a survey of its own, this one lapses.</summary>
     public DateTime SolvedAt { get; private set; }
     public DateTime SendAt { get; private set; }
 
@@ -77,6 +81,12 @@ public sealed class CsatSurvey
         Status = status;
         Reason = reason;
     }
+}
+
+public static class CsatChannels
+{
+    public const string Email = "email";
+    public const string Chat = "chat";
 }
 
 public static class CsatStatuses
@@ -138,6 +148,7 @@ internal sealed class CsatSurveyConfiguration : IEntityTypeConfiguration<CsatSur
         b.Property(s => s.Id).ValueGeneratedNever();
         b.Property(s => s.Agent).HasMaxLength(200);
         b.Property(s => s.Status).HasMaxLength(16);
+        b.Property(s => s.Channel).HasMaxLength(16).HasDefaultValue(CsatChannels.Email);
         b.Property(s => s.Reason).HasMaxLength(200);
         b.Property(s => s.Comment).HasMaxLength(CsatSurvey.CommentMaxLength);
         b.HasOne<Case>().WithMany().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Cascade);

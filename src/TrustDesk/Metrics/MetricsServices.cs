@@ -19,6 +19,7 @@ public static class MetricsServices
         services.AddSingleton<ICaseChangeObserver, KeepRollups>();
         services.AddSingleton<ICaseChangeObserver, ScheduleCsatSurveys>();
         services.AddScoped<AnswerCsatSurvey>();
+        services.AddSingleton<IConversationSurveys, ConversationSurveys>();
         services.AddSingleton<SendCsatSurveys>();
         services.AddHostedService(provider => provider.GetRequiredService<SendCsatSurveys>());
         services.AddScoped<RebuildRollups>();

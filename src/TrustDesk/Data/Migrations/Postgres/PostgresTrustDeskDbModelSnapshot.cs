@@ -1700,6 +1700,13 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<long>("CaseId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("email");
+
                     b.Property<string>("Comment")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
