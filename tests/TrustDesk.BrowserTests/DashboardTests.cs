@@ -176,6 +176,41 @@ public sealed class DashboardTests(ConsoleServer server)
         return (Utc(query["from"]), Utc(query["to"]));
     }
 
+    [Fact]
+    public async Task Agent_WorksACaseInTheConsole_HandleTimeRecordedForThem()
+    {
+        var page = await server.SignedInPageAsync(UserRole.Agent);
+        var me = server.User(UserRole.Agent).Email;
+        long caseId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            caseId = await scope.ServiceProvider.GetRequiredService<TrustDeskDb>().Cases
+                .Where(c => c.Category == "order.not_received" && c.Status == CaseStatus.New).Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
+        }
+
+        await page.GotoAsync($"/cases/{caseId}");
+        await Expect(page.Locator("#composer-text[data-draft-loaded]")).ToBeAttachedAsync();
+        // Reading and scrolling for a little over one signal period (15 s): the time between two signals counts.
+        for (var i = 0; i < 9; i++)
+        {
+            await page.Mouse.MoveAsync(200 + (i * 10), 300);
+            await page.Mouse.WheelAsync(0, 40);
+            await page.WaitForTimeoutAsync(2_000);
+        }
+
+        // Leaving the case writes the stretch down.
+        await page.GotoAsync("/");
+        var seconds = 0;
+        for (var tries = 0; tries < 50 && seconds == 0; tries++)
+        {
+            await page.WaitForTimeoutAsync(200);
+            seconds = await CountAsync(async db => (await db.CaseEvents.Where(e => e.CaseId == caseId && e.Kind == CaseEventKinds.Handled && e.ActorName == me)
+                .Select(e => e.To).ToListAsync(TestContext.Current.CancellationToken)).Sum(to => int.Parse(to!, CultureInfo.InvariantCulture)));
+        }
+
+        Assert.InRange(seconds, 10, 20);
+    }
+
     private async Task<int> CountAsync(Func<TrustDeskDb, Task<int>> count)
     {
         await using var scope = server.Services.CreateAsyncScope();
