@@ -11,7 +11,7 @@ namespace TrustDesk.Demo;
 /// Ninety days of the desk's past, so the dashboards open on believable figures: about 20 cases a day (fewer at weekends,
 /// more in the afternoon and evening), across the taxonomy, assigned to a handful of agents, answered and solved after
 /// times that depend on the severity, some escalated, reopened or late for their SLA, most of the answered email and
-/// chat requesters surveyed. Written through the case model with past times and saved the ordinary way, so the SLA clocks
+/// chat requesters surveyed, and the enforcement actions and appeals some of them led to (<see cref="DemoEnforcementHistory"/>). Written through the case model with past times and saved the ordinary way, so the SLA clocks
 /// and the rollups are kept by their observers exactly as for live work. Deterministic (its own seed).
 /// </summary>
 public static class DemoHistory
@@ -200,6 +200,7 @@ public static class DemoHistory
         }
 
         await SurveysAsync(db, solvedByContact, random, last, cancellationToken);
+        await DemoEnforcementHistory.SeedAsync(db, random, last, cancellationToken);
     }
 
     // Most answered email and chat requesters were asked (some not, within the quiet period); 45 % of them answered, mostly content.
