@@ -31,8 +31,14 @@ public static class CounterRows
         }
 
         var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Counter rows are added inside a transaction.");
+        // The SQLite intake writer holds its transaction on the connection itself (its statements run inside it); anywhere
+        // else the context's transaction must be open.
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (transaction is null && SqliteStatements.For(connection) is null)
+        {
+            throw new InvalidOperationException("Counter rows are added inside a transaction.");
+        }
+
         foreach (var group in rows.GroupBy(r => r.GetType()))
         {
             var type = db.Model.FindEntityType(group.Key) ?? throw new InvalidOperationException($"{group.Key.Name} is not an entity of this model.");
@@ -46,7 +52,7 @@ public static class CounterRows
             {
                 foreach (var chunk in items.Chunk(PostgresRowsPerStatement))
                 {
-                    await plan.AddManyAsync(connection, transaction, chunk, cancellationToken);
+                    await plan.AddManyAsync(connection, transaction!, chunk, cancellationToken);
                 }
             }
         }
@@ -122,7 +128,7 @@ public static class CounterRows
 
         // SQLite: one prepared single-row statement run per row (a statement costs no round trip there), through
         // SQLite's own API on a connection that keeps its statements (the intake writer's).
-        public async Task AddOneByOneAsync(DbConnection connection, DbTransaction transaction, List<object> rows, CancellationToken cancellationToken)
+        public async Task AddOneByOneAsync(DbConnection connection, DbTransaction? transaction, List<object> rows, CancellationToken cancellationToken)
         {
             if (_bindsDirectly && SqliteStatements.For(connection) is { } statements)
             {

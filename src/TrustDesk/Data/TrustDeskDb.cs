@@ -23,6 +23,13 @@ public abstract class TrustDeskDb(DbContextOptions options, IHttpContextAccessor
     /// </summary>
     public virtual bool SharedByNodes => false;
 
+    /// <summary>
+    /// Whether a batch writes its rows untracked, straight through the connection (<see cref="UntrackedWrites"/>): on
+    /// SQLite, whose one writer's cost is EF Core's change tracking, and on a PostgreSQL shared by nodes, where one round
+    /// trip per batch is what counts. Elsewhere EF Core's tracked save is the simpler and as fast path.
+    /// </summary>
+    public bool WritesUntracked => this is SqliteTrustDeskDb || SharedByNodes;
+
     /// <summary>Where the current request comes from, for the audit trail; null outside a request.</summary>
     public string? RequestIp => httpContextAccessor?.HttpContext?.Connection.RemoteIpAddress?.ToString();
 

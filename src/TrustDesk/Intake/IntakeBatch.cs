@@ -31,7 +31,7 @@ public sealed class IntakeBatch
     private IntakeBatch(TrustDeskDb db, DateTime now, CategoryCatalog.Snapshot catalog, CompiledRulePack rules)
     {
         Db = db;
-        Writes = db is SqliteTrustDeskDb || db.SharedByNodes ? new UntrackedWrites(db) : null;
+        Writes = db.WritesUntracked ? new UntrackedWrites(db) : null;
         Now = now;
         Catalog = catalog;
         Rules = rules;
@@ -160,8 +160,7 @@ public sealed class IntakeBatch
             // above, tracked. Fewer tracked entities make every change detection of the batch cheaper.
             // On the writer's own connection this and the two look-ups below go straight through SQLite: measured, EF
             // Core's query pipeline around them was a quarter of the writer's managed time, more than SQLite running them.
-            var found = SqliteStatements.QueryWhereIn<Subject>(db, "WHERE \"Kind\" IN (SELECT value FROM json_each(?1)) AND \"ExternalId\" IN (SELECT value FROM json_each(?2))",
-                    (nameof(Subject.Kind), kinds), (nameof(Subject.ExternalId), ids))
+            var found = SqliteStatements.QueryWhereEachIn<Subject>(db, (nameof(Subject.Kind), kinds), (nameof(Subject.ExternalId), ids))
                 ?? await SubjectsByKey.For(db)(db, kinds, ids).ToListAsync(cancellationToken);
             foreach (var subject in found)
             {
@@ -179,7 +178,7 @@ public sealed class IntakeBatch
         {
             var cases = batch.Writes is null
                 ? await TrackedCasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken)
-                : SqliteStatements.QueryWhereIn<Case>(db, "WHERE \"ClusterKey\" IN (SELECT value FROM json_each(?1))", (nameof(Case.ClusterKey), clusterKeys))
+                : SqliteStatements.QueryWhereEachIn<Case>(db, (nameof(Case.ClusterKey), clusterKeys))
                     ?? await CasesByCluster.For(db)(db, clusterKeys).ToListAsync(cancellationToken);
             foreach (var @case in cases)
             {
@@ -196,8 +195,7 @@ public sealed class IntakeBatch
                 var subjectIds = batch._subjects.Values.Select(s => s.Id).ToList();
                 var links = batch.Writes is null
                     ? await TrackedCaseLinks.For(db)(db, caseIds, subjectIds).ToListAsync(cancellationToken)
-                    : SqliteStatements.QueryWhereIn<CaseSubject>(db, "WHERE \"CaseId\" IN (SELECT value FROM json_each(?1)) AND \"SubjectId\" IN (SELECT value FROM json_each(?2))",
-                        (nameof(CaseSubject.CaseId), caseIds), (nameof(CaseSubject.SubjectId), subjectIds))
+                    : SqliteStatements.QueryWhereEachIn<CaseSubject>(db, (nameof(CaseSubject.CaseId), caseIds), (nameof(CaseSubject.SubjectId), subjectIds))
                         ?? await CaseLinks.For(db)(db, caseIds, subjectIds).ToListAsync(cancellationToken);
                 batch.LoadedCases(cases, links);
             }

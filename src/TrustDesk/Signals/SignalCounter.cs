@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using TrustDesk.Data;
 
 namespace TrustDesk.Signals;
@@ -77,8 +75,6 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites?
         return true;
     }
 
-    private const int RowsPerStatement = 500;
-    private static readonly string RowUpsert = Upsert("$subject", "$name", "$resolution", "$bucket", "$count");
     private readonly Dictionary<(Guid SubjectId, string Name, SignalResolution Resolution, DateTime BucketStart), int> _pending = [];
 
     // The pending buckets again, per subject: a count reads only its subject's few buckets, not the whole batch's.
@@ -173,115 +169,29 @@ public sealed class SignalCounter(TrustDeskDb db, DateTime now, UntrackedWrites?
         return stored + pending;
     }
 
-    /// <summary>Writes the increments; call inside the batch's transaction.</summary>
+    /// <summary>
+    /// Writes the increments; call inside the batch's transaction. In key order: two nodes adding to the same buckets lock
+    /// their rows in the same order, so neither waits for the other in a circle (a deadlock PostgreSQL would break by
+    /// failing one of them). Data's counter upsert does the writing (one prepared single-row statement per bucket on
+    /// SQLite, where a statement costs no round trip; a few multi-row statements on PostgreSQL).
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (db is SqliteTrustDeskDb)
-        {
-            await FlushRowByRowAsync(cancellationToken);
-            return;
-        }
-
-        // In key order: two nodes adding to the same buckets lock their rows in the same order, so neither waits for
-        // the other in a circle (a deadlock PostgreSQL would break by failing one of them).
+        var rows = _pending.OrderBy(p => p.Key)
+            .Select(p => new SignalBucket(p.Key.SubjectId, p.Key.Name, p.Key.Resolution, p.Key.BucketStart, p.Value)).ToList();
+        _pending.Clear();
+        _pendingBySubject.Clear();
         if (writes is not null && db.SharedByNodes)
         {
             // Written with the batch's rows, in its one write round trip.
-            foreach (var ((subjectId, name, resolution, bucketStart), delta) in _pending.OrderBy(p => p.Key))
+            foreach (var row in rows)
             {
-                writes.InsertOrAdd(new SignalBucket(subjectId, name, resolution, bucketStart, delta), nameof(SignalBucket.Count));
+                writes.InsertOrAdd(row, nameof(SignalBucket.Count));
             }
 
-            _pending.Clear();
-            _pendingBySubject.Clear();
             return;
         }
 
-        foreach (var chunk in _pending.OrderBy(p => p.Key).Chunk(RowsPerStatement))
-        {
-            var sql = new StringBuilder("INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ");
-            var parameters = new List<object>(chunk.Length * 5);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var ((subjectId, name, resolution, bucketStart), delta) = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"({{{i * 5}}}, {{{(i * 5) + 1}}}, {{{(i * 5) + 2}}}, {{{(i * 5) + 3}}}, {{{(i * 5) + 4}}})");
-                // Raw SQL bypasses EF's converters: bind the Guid the way each provider's column stores it.
-                parameters.Add(db is SqliteTrustDeskDb ? subjectId.ToString().ToUpperInvariant() : subjectId);
-                parameters.Add(name);
-                parameters.Add((int)resolution);
-                parameters.Add(bucketStart);
-                parameters.Add(delta);
-            }
-
-            sql.Append(" ON CONFLICT (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\") DO UPDATE SET \"Count\" = \"SignalBuckets\".\"Count\" + excluded.\"Count\"");
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
-        }
-
-        _pending.Clear();
-        _pendingBySubject.Clear();
+        await CounterRows.AddAsync(db, rows, cancellationToken);
     }
-
-    /// <summary>
-    /// SQLite: one single-row upsert, prepared once and run per bucket. A statement costs no round trip there, while
-    /// preparing a 500-row statement (its text differs with every batch size) costs more than running a small one 500 times.
-    /// </summary>
-    private async Task FlushRowByRowAsync(CancellationToken cancellationToken)
-    {
-        if (SqliteStatements.For(db.Database.GetDbConnection()) is { } statements)
-        {
-            // The intake writer's connection: bound by position through SQLite's API ($subject is ?1, $name ?2...).
-            var rows = _pending.ToArray();
-            statements.Execute(RowUpsert, rows.Length, (statement, row) =>
-            {
-                var ((subjectId, signal, bucketResolution, bucketStart), delta) = rows[row];
-                SqliteStatements.Bind(statement, 1, subjectId);
-                SqliteStatements.Bind(statement, 2, signal);
-                SqliteStatements.Bind(statement, 3, (int)bucketResolution);
-                SqliteStatements.Bind(statement, 4, bucketStart);
-                SqliteStatements.Bind(statement, 5, delta);
-            }, insertedRowid: null);
-            _pending.Clear();
-            _pendingBySubject.Clear();
-            return;
-        }
-
-        // Kept with the connection (ConnectionCommands): prepared once for as long as the writer's connection is open.
-        await using var lease = ConnectionCommands.Get(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), RowUpsert, added =>
-        {
-            foreach (var name in (string[])["$subject", "$name", "$resolution", "$bucket", "$count"])
-            {
-                AddParameter(added, name);
-            }
-        });
-        var command = lease.Command;
-        var subject = command.Parameters["$subject"];
-        var name = command.Parameters["$name"];
-        var resolution = command.Parameters["$resolution"];
-        var bucket = command.Parameters["$bucket"];
-        var count = command.Parameters["$count"];
-        foreach (var ((subjectId, signal, bucketResolution, bucketStart), delta) in _pending)
-        {
-            // As EF Core stores Guids in SQLite: upper-case text. DateTimes the driver formats as EF Core does.
-            subject.Value = subjectId.ToString().ToUpperInvariant();
-            name.Value = signal;
-            resolution.Value = (int)bucketResolution;
-            bucket.Value = bucketStart;
-            count.Value = delta;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        _pending.Clear();
-        _pendingBySubject.Clear();
-    }
-
-    private static void AddParameter(System.Data.Common.DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-    }
-
-    private static string Upsert(string subject, string name, string resolution, string bucket, string count) =>
-        $"INSERT INTO \"SignalBuckets\" (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\", \"Count\") VALUES ({subject}, {name}, {resolution}, {bucket}, {count})"
-        + " ON CONFLICT (\"SubjectId\", \"Name\", \"Resolution\", \"BucketStart\") DO UPDATE SET \"Count\" = \"SignalBuckets\".\"Count\" + excluded.\"Count\"";
 }
