@@ -31,6 +31,7 @@ public static class ChatServices
         services.AddScoped<StreamChatEvents>();
         services.AddScoped<ChatAgentActions>();
         services.AddScoped<RateChat>();
+        services.AddScoped<EmailChatTranscript>();
         services.AddReplyChannel<DeliverChatReply>();
         services.AddSingleton<DispatchChatReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<DispatchChatReplies>());

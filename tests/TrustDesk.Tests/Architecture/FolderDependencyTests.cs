@@ -39,7 +39,7 @@ public sealed class FolderDependencyTests
         ["Webhooks"] = ["AgentConsole", "Api", "Cases", "Data", "Identity"],
         ["Email"] = ["Api", "Cases", "Contacts", "Data", "Identity", "Intake", "Queues", "Subjects", "Taxonomy", "Triage"],
         ["AgentConsole"] = ["Api", "Cases", "Contacts", "Data", "Email", "Identity", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage"],
-        ["Chat"] = ["AgentConsole", "Api", "Cases", "Contacts", "Data", "Identity", "Intake", "Queues", "Subjects", "Taxonomy", "Triage"],
+        ["Chat"] = ["AgentConsole", "Api", "Cases", "Contacts", "Data", "Email", "Identity", "Intake", "Queues", "Subjects", "Taxonomy", "Triage"],
         ["Enforcement"] = ["AgentConsole", "Api", "Cases", "Contacts", "Data", "Email", "Identity", "Queues", "Subjects", "Taxonomy", "Triage", "Webhooks"],
         ["Metrics"] = ["AgentConsole", "Api", "Cases", "Chat", "Contacts", "Data", "Email", "Enforcement", "Identity", "Queues", "Sla", "Subjects", "Taxonomy", "Webhooks"],
         ["Health"] = ["Api", "Data", "Email", "Identity", "Queues"],
