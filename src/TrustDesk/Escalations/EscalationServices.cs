@@ -15,7 +15,8 @@ public static class EscalationServices
             .AddScoped<ListEscalations>()
             .AddScoped<RespondToEscalation>()
             .AddScoped<LoadEscalation>()
-            .AddCaseSidePanel<EscalationsPanel>(order: 5);
+            .AddCaseSidePanel<EscalationsPanel>(order: 5)
+            .AddHeaderItem<DepartmentLink>(order: -1);
 
     public static IEndpointRouteBuilder MapEscalationEndpoints(this IEndpointRouteBuilder app)
     {
