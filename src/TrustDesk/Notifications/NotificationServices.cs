@@ -18,7 +18,8 @@ public static class NotificationServices
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/notifications").WithTags("Notifications");
+        // Any signed-in person; the handlers refuse a session still owing MFA, and every row is the caller's own.
+        var api = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization(Permissions.SignedInPolicy);
 
         api.MapGet("/", ListAsync)
             .WithName("ListNotifications")

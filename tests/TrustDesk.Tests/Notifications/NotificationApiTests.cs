@@ -106,9 +106,18 @@ public abstract class NotificationApiTests(TrustDeskFactory app, FakeTimeProvide
         await (await lead.PatchJsonAsync($"/api/v1/cases/{caseId}", new { assignee = agent.Email })).ExpectAsync(HttpStatusCode.OK);
 
         time.Advance(TimeSpan.FromMinutes(16));
-        await app.Services.GetRequiredService<SlaMonitor>().RunOnceAsync(TestContext.Current.CancellationToken);
+        // Moving the fake clock also wakes the monitor's own timer; whichever pass holds the cluster lock records the breach.
+        List<string> kinds = [];
+        for (var attempt = 0; attempt < 100 && !kinds.Contains("sla_breached"); attempt++)
+        {
+            await app.Services.GetRequiredService<SlaMonitor>().RunOnceAsync(TestContext.Current.CancellationToken);
+            kinds = [.. (await MineAsync(agentClient)).Where(n => n.CaseId == caseId).Select(n => n.Kind)];
+            if (!kinds.Contains("sla_breached"))
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
 
-        var kinds = (await MineAsync(agentClient)).Where(n => n.CaseId == caseId).Select(n => n.Kind).ToList();
         Assert.Contains("sla_breached", kinds);
     }
 }
