@@ -10,6 +10,8 @@ using TrustDesk.Chat;
 using TrustDesk.Enforcement;
 using TrustDesk.Webhooks;
 using TrustDesk.Data;
+using TrustDesk.Escalations;
+using TrustDesk.Notifications;
 using TrustDesk.Email;
 using TrustDesk.Health;
 using TrustDesk.Identity;
@@ -82,6 +84,8 @@ public static class TrustDeskApp
         services.AddChat(builder.Configuration);
         services.AddWebhooks(builder.Configuration);
         services.AddEnforcement(builder.Configuration);
+        services.AddEscalations();
+        services.AddNotifications();
         services.AddScoped<CreateApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
@@ -134,6 +138,8 @@ public static class TrustDeskApp
         app.MapAuditEndpoints();
         app.MapWebhookEndpoints();
         app.MapEnforcementEndpoints();
+        app.MapEscalationEndpoints();
+        app.MapNotificationEndpoints();
         app.MapMetricsEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();

@@ -423,8 +423,8 @@ public sealed class Case
     }
 
     /// <summary>Records that the case was escalated to a department (the escalation row itself is added beside it).</summary>
-    public void RecordEscalation(string department, Actor actor, DateTime now) =>
-        Append(now, CaseEventKinds.Escalated, actor, null, department, null);
+    public void RecordEscalation(string department, Actor actor, DateTime now, string? escalationId = null) =>
+        Append(now, CaseEventKinds.Escalated, actor, null, department, escalationId);
 
     /// <summary>
     /// Records what a feature built on cases did about this one (an enforcement action proposed or decided, an appeal),

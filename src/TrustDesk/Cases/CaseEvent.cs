@@ -69,6 +69,12 @@ public static class CaseEventKinds
     public const string FlagChanged = "flag_changed";
     public const string Resolved = "resolved";
     public const string Escalated = "escalated";
+
+    // A department's answer, its question back, the desk's reply, closing: From the department, To the escalation's id.
+    public const string EscalationAnswered = "escalation_answered";
+    public const string EscalationAskedBack = "escalation_asked_back";
+    public const string EscalationReplied = "escalation_replied";
+    public const string EscalationClosed = "escalation_closed";
     public const string Linked = "linked";
     public const string Merged = "merged";
     public const string MergedFrom = "merged_from";

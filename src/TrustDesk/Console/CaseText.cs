@@ -1,4 +1,5 @@
 using TrustDesk.Cases;
+using TrustDesk.Identity;
 
 namespace TrustDesk.AgentConsole;
 
@@ -53,7 +54,13 @@ public static class CaseText
         CaseEventKinds.Assigned => e.To is null or "" ? "unassigned the case" : $"assigned the case to {e.To}",
         CaseEventKinds.TagsChanged => $"set tags to {(string.IsNullOrEmpty(e.To) ? "none" : e.To)}",
         CaseEventKinds.TitleChanged => $"retitled the case to “{e.To}”",
-        CaseEventKinds.Escalated => $"escalated to {e.To}",
+        CaseEventKinds.Escalated => $"escalated to {Department(e.To)}",
+        CaseEventKinds.EscalationAnswered => $"answered for {Department(e.From)}",
+        CaseEventKinds.EscalationAskedBack => $"asked the desk for {Department(e.From)}",
+        CaseEventKinds.EscalationReplied => $"replied to {Department(e.From)}",
+        CaseEventKinds.EscalationClosed => $"closed the escalation to {Department(e.From)}",
         _ => e.Kind.Replace('_', ' ') + (e.To is null ? "" : $": {e.To}"),
     };
+
+    private static string Department(string? code) => code is null ? "a department" : Departments.All.GetValueOrDefault(code, code);
 }

@@ -16,8 +16,16 @@ public sealed record CaseSidePanel(Type Component, int Order);
 /// </summary>
 public sealed record SubjectPanel(Type Component, int Order);
 
+/// <summary>An item another feature adds to the shell's header (the notification bell), without the shell naming it. No parameters.</summary>
+public sealed record HeaderItem(Type Component, int Order);
+
 public static class ConsolePanels
 {
+    /// <summary>Adds <typeparamref name="T"/> to the header of every console page, before the user's name (lower order first).</summary>
+    public static IServiceCollection AddHeaderItem<T>(this IServiceCollection services, int order = 0)
+        where T : IComponent =>
+        services.AddSingleton(new HeaderItem(typeof(T), order));
+
     /// <summary>Adds <typeparamref name="T"/> to every case page's side column, above the case's fields (lower order first).</summary>
     public static IServiceCollection AddCaseSidePanel<T>(this IServiceCollection services, int order = 0)
         where T : IComponent =>

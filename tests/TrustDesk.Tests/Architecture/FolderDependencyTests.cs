@@ -42,6 +42,8 @@ public sealed class FolderDependencyTests
         ["Chat"] = ["AgentConsole", "Api", "Cases", "Contacts", "Data", "Email", "Identity", "Intake", "Queues", "Subjects", "Taxonomy", "Triage"],
         ["Enforcement"] = ["AgentConsole", "Api", "Cases", "Contacts", "Data", "Email", "Identity", "Queues", "Subjects", "Taxonomy", "Triage", "Webhooks"],
         ["Metrics"] = ["AgentConsole", "Api", "Cases", "Chat", "Contacts", "Data", "Email", "Enforcement", "Identity", "Queues", "Sla", "Subjects", "Taxonomy", "Webhooks"],
+        ["Escalations"] = ["AgentConsole", "Api", "Cases", "Data", "Identity", "Taxonomy"],
+        ["Notifications"] = ["AgentConsole", "Api", "Cases", "Data", "Identity"],
         ["Health"] = ["Api", "Data", "Email", "Identity", "Queues"],
         ["Demo"] = ["Access", "Api", "Cases", "Chat", "Contacts", "Data", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],
         ["Cli"] = ["Access", "Api", "Audit", "Cases", "Chat", "Contacts", "Data", "Demo", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],

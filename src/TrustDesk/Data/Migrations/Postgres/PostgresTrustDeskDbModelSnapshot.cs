@@ -543,8 +543,14 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("CaseId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -559,9 +565,19 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EvidenceIds")
+                        .HasMaxLength(740)
+                        .HasColumnType("character varying(740)");
+
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("QuestionMessageId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -573,6 +589,8 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasIndex("CaseId");
 
                     b.HasIndex("Department", "CaseId");
+
+                    b.HasIndex("Department", "Status", "DueAt");
 
                     b.ToTable("Escalations", (string)null);
                 });
@@ -1946,6 +1964,42 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.HasKey("Grain", "HourStart", "QueueId", "Severity", "Category", "Channel", "Agent");
 
                     b.ToTable("MetricRollups", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Queues.Queue", b =>

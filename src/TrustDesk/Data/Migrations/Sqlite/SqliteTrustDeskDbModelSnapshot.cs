@@ -527,8 +527,14 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CaseId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -543,8 +549,18 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EvidenceIds")
+                        .HasMaxLength(740)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("QuestionMessageId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -557,6 +573,8 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasIndex("CaseId");
 
                     b.HasIndex("Department", "CaseId");
+
+                    b.HasIndex("Department", "Status", "DueAt");
 
                     b.ToTable("Escalations", (string)null);
                 });
@@ -1924,6 +1942,42 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.HasKey("Grain", "HourStart", "QueueId", "Severity", "Category", "Channel", "Agent");
 
                     b.ToTable("MetricRollups", (string)null);
+                });
+
+            modelBuilder.Entity("TrustDesk.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("TrustDesk.Queues.Queue", b =>
