@@ -16,6 +16,7 @@ using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Metrics;
 using TrustDesk.Security;
+using TrustDesk.Shifts;
 using TrustDesk.Signals;
 using TrustDesk.Sla;
 using TrustDesk.Subjects;
@@ -76,6 +77,7 @@ public static class TrustDeskApp
         services.AddSignals(builder.Configuration);
         services.AddCases();
         services.AddSla(builder.Configuration);
+        services.AddShifts(builder.Configuration);
         services.AddMetrics(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
@@ -135,6 +137,7 @@ public static class TrustDeskApp
         app.MapWebhookEndpoints();
         app.MapEnforcementEndpoints();
         app.MapMetricsEndpoints();
+        app.MapShiftEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();
