@@ -16,8 +16,19 @@ public sealed record CaseSidePanel(Type Component, int Order);
 /// </summary>
 public sealed record SubjectPanel(Type Component, int Order);
 
+/// <summary>
+/// Something another feature shows in the shell's header for every signed-in person (the agent's availability switch),
+/// without the shell naming that feature. The component takes no parameters and decides itself whom it shows to.
+/// </summary>
+public sealed record HeaderItem(Type Component, int Order);
+
 public static class ConsolePanels
 {
+    /// <summary>Adds <typeparamref name="T"/> to the shell's header, before the user's name (lower order first).</summary>
+    public static IServiceCollection AddHeaderItem<T>(this IServiceCollection services, int order = 0)
+        where T : IComponent =>
+        services.AddSingleton(new HeaderItem(typeof(T), order));
+
     /// <summary>Adds <typeparamref name="T"/> to every case page's side column, above the case's fields (lower order first).</summary>
     public static IServiceCollection AddCaseSidePanel<T>(this IServiceCollection services, int order = 0)
         where T : IComponent =>

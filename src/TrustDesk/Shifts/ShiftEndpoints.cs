@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustDesk.AgentConsole;
 using TrustDesk.Api;
 using TrustDesk.Cases;
 using TrustDesk.Identity;
@@ -22,6 +23,7 @@ public static class ShiftEndpoints
         services.AddScoped<LoadCoverage>();
         services.AddScoped<ConfigureRouting>();
         services.AddSingleton<ReturnUnansweredCases>();
+        services.AddHeaderItem<ShiftsHeader>();
         if (configuration.GetValue("Shifts:ReturnEnabled", true))
         {
             services.AddHostedService(sp => sp.GetRequiredService<ReturnUnansweredCases>());
