@@ -80,7 +80,7 @@ public static class ShiftEndpoints
         shifts.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, ClaimsPrincipal user, ManageShiftPatterns manage, CancellationToken cancellationToken) =>
                 await manage.DeleteAsync(id, user, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequirePermission(Permissions.ShiftsManage).WithName("DeleteShift").WithSummary("Delete a shift pattern (Leads)");
-        shifts.MapGet("/exceptions", async Task<Results<Ok<IReadOnlyList<ScheduleExceptionView>>, ValidationProblem>> (DateTimeOffset? from, DateTimeOffset? to, ManageScheduleExceptions manage, TimeProvider time, CancellationToken cancellationToken) =>
+        shifts.MapGet("/exceptions", async Task<Results<Ok<IReadOnlyList<ScheduleExceptionView>>, ValidationProblem>> (DateTimeOffset? from, DateTimeOffset? to, ClaimsPrincipal user, ManageScheduleExceptions manage, TimeProvider time, CancellationToken cancellationToken) =>
             {
                 var start = from ?? time.GetUtcNow();
                 var end = to ?? start.AddDays(31);
@@ -89,7 +89,10 @@ public static class ShiftEndpoints
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["After from, at most a year later."] });
                 }
 
-                return TypedResults.Ok(await manage.ListAsync(start.UtcDateTime, end.UtcDateTime, cancellationToken));
+                var list = await manage.ListAsync(start.UtcDateTime, end.UtcDateTime, cancellationToken);
+
+                // Why someone is off ("dentist") is between them and their Lead; colleagues see only that they are.
+                return TypedResults.Ok(user.Has(Permissions.ShiftsManage) ? list : (IReadOnlyList<ScheduleExceptionView>)[.. list.Select(e => e with { Note = null })]);
             })
             .WithName("ListScheduleExceptions").WithSummary("Time off, extra shifts and swaps overlapping a window (default: the next 31 days)");
         shifts.MapPost("/exceptions", async Task<Results<Created<ScheduleExceptionView>, ValidationProblem>> (ScheduleExceptionRequest request, ClaimsPrincipal user, ManageScheduleExceptions manage, CancellationToken cancellationToken) =>

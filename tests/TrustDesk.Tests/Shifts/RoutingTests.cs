@@ -236,6 +236,26 @@ public abstract class RoutingTests(TrustDeskFactory app, FakeTimeProvider time)
     }
 
     [Fact]
+    public async Task TimeOff_ListedToColleagues_WithoutItsReason()
+    {
+        var lead = await app.CreateUserClientAsync(UserRole.Lead);
+        var colleague = await app.CreateUserClientAsync(UserRole.Agent);
+        var agent = await app.CreateUserAsync(UserRole.Agent);
+        var created = await (await lead.PostJsonAsync("/api/v1/shifts/exceptions", new
+        {
+            userId = agent.Id, kind = "time_off", startsAt = "2026-03-04T13:00:00-08:00", endsAt = "2026-03-04T22:00:00-08:00", note = "Dentist",
+        })).ExpectAsync(HttpStatusCode.Created);
+
+        var byLead = await lead.GetJsonAsync("/api/v1/shifts/exceptions");
+        var byColleague = await colleague.GetJsonAsync("/api/v1/shifts/exceptions");
+        var colleagueCreates = await colleague.PostJsonAsync("/api/v1/shifts/exceptions", new { userId = agent.Id, kind = "time_off", startsAt = "2026-03-05T13:00:00-08:00", endsAt = "2026-03-05T22:00:00-08:00" });
+
+        Assert.Equal("Dentist", byLead.EnumerateArray().Single(e => e.Str("id") == created.Str("id")).Str("note"));
+        Assert.Equal(JsonValueKind.Null, byColleague.EnumerateArray().Single(e => e.Str("id") == created.Str("id")).GetProperty("note").ValueKind);
+        Assert.Equal(HttpStatusCode.Forbidden, colleagueCreates.StatusCode);
+    }
+
+    [Fact]
     public async Task Coverage_QueueWithAnEveningTeam_GapsOutsideTheShift()
     {
         var lead = await app.CreateUserClientAsync(UserRole.Lead);
