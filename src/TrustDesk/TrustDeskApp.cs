@@ -18,6 +18,7 @@ using TrustDesk.Identity;
 using TrustDesk.Intake;
 using TrustDesk.Metrics;
 using TrustDesk.Security;
+using TrustDesk.Shifts;
 using TrustDesk.Signals;
 using TrustDesk.Sla;
 using TrustDesk.Subjects;
@@ -78,6 +79,7 @@ public static class TrustDeskApp
         services.AddSignals(builder.Configuration);
         services.AddCases();
         services.AddSla(builder.Configuration);
+        services.AddShifts(builder.Configuration);
         services.AddMetrics(builder.Configuration);
         services.AddRules();
         services.AddEmail(builder.Configuration);
@@ -141,6 +143,7 @@ public static class TrustDeskApp
         app.MapEscalationEndpoints();
         app.MapNotificationEndpoints();
         app.MapMetricsEndpoints();
+        app.MapShiftEndpoints();
         app.MapConsole();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("TrustDesk API")).AllowAnonymous();

@@ -167,6 +167,9 @@ public static class CommandLine
             Console.WriteLine($"    {role,-30} {user.Email,-32} password {user.Password}{(user.TotpSecret is null ? "" : "  TOTP secret " + user.TotpSecret)}");
         }
 
+        await DemoShifts.EnsureAsync(app.Services, CancellationToken.None);
+        Console.WriteLine($"  Shifts:    the evening team is on and online; new \"{DemoShifts.RoutedQueue}\" reports are assigned to the least loaded agent ({url}/coverage)");
+
         Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync();
     }

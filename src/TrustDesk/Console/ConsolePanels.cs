@@ -16,12 +16,15 @@ public sealed record CaseSidePanel(Type Component, int Order);
 /// </summary>
 public sealed record SubjectPanel(Type Component, int Order);
 
-/// <summary>An item another feature adds to the shell's header (the notification bell), without the shell naming it. No parameters.</summary>
+/// <summary>
+/// Something another feature shows in the shell's header for every signed-in person (the agent's availability switch, the notification bell),
+/// without the shell naming that feature. The component takes no parameters and decides itself whom it shows to.
+/// </summary>
 public sealed record HeaderItem(Type Component, int Order);
 
 public static class ConsolePanels
 {
-    /// <summary>Adds <typeparamref name="T"/> to the header of every console page, before the user's name (lower order first).</summary>
+    /// <summary>Adds <typeparamref name="T"/> to the shell's header, before the user's name (lower order first).</summary>
     public static IServiceCollection AddHeaderItem<T>(this IServiceCollection services, int order = 0)
         where T : IComponent =>
         services.AddSingleton(new HeaderItem(typeof(T), order));

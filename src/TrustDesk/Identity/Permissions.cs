@@ -74,6 +74,12 @@ public static class Permissions
     /// <summary>Read the desk's figures (dashboards, the metrics API, the Prometheus endpoint): aggregates, no case content.</summary>
     public const string MetricsRead = "metrics.read";
 
+    /// <summary>Read teams, shifts, who is on and the routing of queues.</summary>
+    public const string ShiftsRead = "shifts.read";
+
+    /// <summary>Change teams, shifts, schedule exceptions and the routing of queues.</summary>
+    public const string ShiftsManage = "shifts.manage";
+
     public const string PolicyPrefix = "permission:";
 
     /// <summary>Policy for the caller's own account (sign-out, MFA enrolment): any signed-in person, even before MFA.</summary>
@@ -95,20 +101,20 @@ public static class Permissions
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
         EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
         RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
-        WebhooksManage, MetricsRead,
+        WebhooksManage, MetricsRead, ShiftsRead, ShiftsManage,
     ];
 
     private static readonly string[] AgentPermissions =
-        [CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesAllDepartments, SubjectsRead, TaxonomyRead, PersonalDataReveal, TokensManage, RulesRead];
+        [CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesAllDepartments, SubjectsRead, TaxonomyRead, PersonalDataReveal, TokensManage, RulesRead, ShiftsRead];
 
     /// <summary>Role to permissions. Admin manages the system and reads the audit trail but does not work cases (separation of duties).</summary>
     public static readonly FrozenDictionary<UserRole, FrozenSet<string>> ByRole = new Dictionary<UserRole, FrozenSet<string>>
     {
         [UserRole.Agent] = AgentPermissions.Concat([ActionsRead, ActionsTake]).ToFrozenSet(),
         [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsRead, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide, MetricsRead]).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide, MetricsRead, ShiftsManage]).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
-        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead }.ToFrozenSet(),
+        [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead, ShiftsRead }.ToFrozenSet(),
         // Admin approves severe actions (the second pair of eyes) and manages webhooks, still without working cases.
         [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage, MetricsRead }.ToFrozenSet(),
     }.ToFrozenDictionary();

@@ -36,6 +36,7 @@ public sealed class FolderDependencyTests
         ["Triage"] = ["Api", "Cases", "Data", "Identity", "Queues", "Subjects", "Taxonomy"],
         ["Intake"] = ["Api", "Cases", "Data", "Identity", "Queues", "Signals", "Subjects", "Taxonomy", "Triage"],
         ["Sla"] = ["Api", "Cases", "Data", "Identity", "Queues", "Taxonomy"],
+        ["Shifts"] = ["AgentConsole", "Api", "Cases", "Data", "Identity", "Queues", "Sla", "Taxonomy"],
         ["Webhooks"] = ["AgentConsole", "Api", "Cases", "Data", "Identity"],
         ["Email"] = ["Api", "Cases", "Contacts", "Data", "Identity", "Intake", "Queues", "Subjects", "Taxonomy", "Triage"],
         ["AgentConsole"] = ["Api", "Cases", "Contacts", "Data", "Email", "Identity", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage"],
@@ -45,8 +46,8 @@ public sealed class FolderDependencyTests
         ["Escalations"] = ["AgentConsole", "Api", "Cases", "Data", "Identity", "Taxonomy"],
         ["Notifications"] = ["AgentConsole", "Api", "Cases", "Data", "Identity"],
         ["Health"] = ["Api", "Data", "Email", "Identity", "Queues"],
-        ["Demo"] = ["Access", "Api", "Cases", "Chat", "Contacts", "Data", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],
-        ["Cli"] = ["Access", "Api", "Audit", "Cases", "Chat", "Contacts", "Data", "Demo", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],
+        ["Demo"] = ["Access", "Api", "Cases", "Chat", "Contacts", "Data", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Shifts", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],
+        ["Cli"] = ["Access", "Api", "Audit", "Cases", "Chat", "Contacts", "Data", "Demo", "Email", "Enforcement", "Identity", "Intake", "Metrics", "Queues", "Shifts", "Signals", "Sla", "Subjects", "Taxonomy", "Triage", "Webhooks"],
     };
 
     [Fact]
