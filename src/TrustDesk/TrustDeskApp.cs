@@ -82,7 +82,7 @@ public static class TrustDeskApp
         services.AddChat(builder.Configuration);
         services.AddWebhooks(builder.Configuration);
         services.AddEnforcement(builder.Configuration);
-        services.AddScoped<CreateApiKey>();
+        services.AddScoped<CreateApiKey>().AddScoped<RevokeApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
         services.AddAuditCheckpoints(builder.Configuration);
