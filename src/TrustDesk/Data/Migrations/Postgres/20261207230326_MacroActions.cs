@@ -16,7 +16,9 @@ namespace TrustDesk.Data.Migrations.Postgres
                 name: "AddTags",
                 table: "Macros",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                // The macros already stored get no tags (a NOT NULL column needs a value for the rows it is added to).
+                defaultValueSql: "'{}'");
 
             migrationBuilder.AddColumn<string>(
                 name: "NoteTemplate",
