@@ -135,6 +135,8 @@ public sealed class AdminTests(ConsoleServer server)
         Assert.True(bar!.Height <= 56, $"The bar is {bar.Height}px high: it wrapped.");
         Assert.True(tops.Max() - tops.Min() < 12, $"Nav items at different heights: {string.Join(", ", tops)}");
         await lead.Locator("#nav-admin").ClickAsync();
+        await Expect(lead.Locator("#nav-rules")).ToBeVisibleAsync();
+        await lead.WaitForTimeoutAsync(400); // the popover's opening animation, for the screenshot only
         await lead.ScreenshotAsync(new() { Path = ConsoleServer.ScreenshotPath("admin-menu.png") });
         await Expect(lead.Locator("#nav-users")).ToHaveCountAsync(0);
         await lead.Locator("#nav-queues").ClickAsync();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore;
+using TrustDesk.Cases;
 namespace TrustDesk.AgentConsole;
 
 /// <summary>
@@ -50,8 +51,10 @@ public sealed class Macro
     public Taxonomy.Severity? SetSeverity { get; private set; }
     public string? SetCategory { get; private set; }
 
-    /// <summary>Tags added to the case's own (never removed).</summary>
-    public List<string> AddTags { get; private set; } = [];
+    /// <summary>Tags added to the case's own (never removed), comma-separated (a tag has no comma).</summary>
+    public string AddTags { get; private set; } = "";
+
+    public IReadOnlyList<string> TagsToAdd => AddTags.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary><see cref="AssignToApplier"/>, an agent's email, <c>""</c> to unassign; null leaves the assignee.</summary>
     public string? SetAssignee { get; private set; }
@@ -61,7 +64,7 @@ public sealed class Macro
 
     public const string AssignToApplier = "me";
 
-    public bool HasActions => SetStatus is not null || SetSeverity is not null || SetCategory is not null || AddTags.Count > 0 || SetAssignee is not null
+    public bool HasActions => SetStatus is not null || SetSeverity is not null || SetCategory is not null || AddTags.Length > 0 || SetAssignee is not null
         || NoteTemplate is not null;
 
     public void SetActions(MacroActions actions)
@@ -69,12 +72,12 @@ public sealed class Macro
         SetStatus = actions.Status;
         SetSeverity = actions.Severity;
         SetCategory = actions.Category;
-        AddTags = [.. actions.AddTags ?? []];
+        AddTags = string.Join(',', actions.AddTags ?? []);
         SetAssignee = actions.Assignee;
         NoteTemplate = actions.Note;
     }
 
-    public MacroActions Actions => new(SetStatus, SetSeverity, SetCategory, AddTags, SetAssignee, NoteTemplate);
+    public MacroActions Actions => new(SetStatus, SetSeverity, SetCategory, TagsToAdd, SetAssignee, NoteTemplate);
 }
 
 /// <summary>What a macro does to the case besides its text, Zendesk-style. Every field is optional; absent leaves the case as it is.</summary>
@@ -105,8 +108,10 @@ internal sealed class MacroConfiguration : IEntityTypeConfiguration<Macro>
         b.Property(m => m.SetCategory).HasMaxLength(64);
         b.Property(m => m.SetAssignee).HasMaxLength(256);
         b.Property(m => m.NoteTemplate).HasMaxLength(Macro.TemplateMaxLength);
+        b.Property(m => m.AddTags).HasMaxLength((Case.TagMaxLength + 1) * Case.MaxTags);
         b.Ignore(m => m.Actions);
+        b.Ignore(m => m.TagsToAdd);
         b.HasIndex(m => m.Name).IsUnique();
-        b.HasData(Macros.Defaults.Select(m => new { m.Id, m.Name, m.Type, m.Template, m.UpdatedBy, m.UpdatedAt, AddTags = new List<string>() }));
+        b.HasData(Macros.Defaults.Select(m => new { m.Id, m.Name, m.Type, m.Template, m.UpdatedBy, m.UpdatedAt, AddTags = "" }));
     }
 }

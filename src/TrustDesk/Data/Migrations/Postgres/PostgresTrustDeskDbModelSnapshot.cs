@@ -130,9 +130,10 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
-                    b.PrimitiveCollection<List<string>>("AddTags")
+                    b.Property<string>("AddTags")
                         .IsRequired()
-                        .HasColumnType("text[]");
+                        .HasMaxLength(1020)
+                        .HasColumnType("character varying(1020)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -186,7 +187,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000001"),
-                            AddTags = new List<string>(),
+                            AddTags = "",
                             Name = "Acknowledge",
                             Template = "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -195,7 +196,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000002"),
-                            AddTags = new List<string>(),
+                            AddTags = "",
                             Name = "Ask for order details",
                             Template = "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -204,7 +205,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000003"),
-                            AddTags = new List<string>(),
+                            AddTags = "",
                             Name = "Resolved",
                             Template = "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -213,7 +214,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000004"),
-                            AddTags = new List<string>(),
+                            AddTags = "",
                             Name = "Note: checked linked accounts",
                             Template = "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found.",
                             Type = "note",

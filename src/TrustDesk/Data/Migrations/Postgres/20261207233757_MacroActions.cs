@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace TrustDesk.Data.Migrations.Sqlite
+namespace TrustDesk.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class MacroActions : Migration
@@ -14,48 +14,49 @@ namespace TrustDesk.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "AddTags",
                 table: "Macros",
-                type: "TEXT",
+                type: "character varying(1020)",
+                maxLength: 1020,
                 nullable: false,
-                defaultValue: "[]");
+                defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "NoteTemplate",
                 table: "Macros",
-                type: "TEXT",
+                type: "character varying(10000)",
                 maxLength: 10000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetAssignee",
                 table: "Macros",
-                type: "TEXT",
+                type: "character varying(256)",
                 maxLength: 256,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetCategory",
                 table: "Macros",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "SetSeverity",
                 table: "Macros",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetStatus",
                 table: "Macros",
-                type: "TEXT",
+                type: "character varying(20)",
                 maxLength: 20,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Categories",
-                type: "TEXT",
+                type: "character varying(1000)",
                 maxLength: 1000,
                 nullable: true);
 
@@ -316,28 +317,28 @@ namespace TrustDesk.Data.Migrations.Sqlite
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000001"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { "[]", null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000002"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { "[]", null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000003"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { "[]", null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000004"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { "[]", null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
         }
 
         /// <inheritdoc />

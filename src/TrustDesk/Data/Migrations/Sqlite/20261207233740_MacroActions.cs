@@ -1,10 +1,9 @@
 ﻿using System;
-using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace TrustDesk.Data.Migrations.Postgres
+namespace TrustDesk.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class MacroActions : Migration
@@ -12,52 +11,52 @@ namespace TrustDesk.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<List<string>>(
+            migrationBuilder.AddColumn<string>(
                 name: "AddTags",
                 table: "Macros",
-                type: "text[]",
+                type: "TEXT",
+                maxLength: 1020,
                 nullable: false,
-                // The macros already stored get no tags (a NOT NULL column needs a value for the rows it is added to).
-                defaultValueSql: "'{}'");
+                defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "NoteTemplate",
                 table: "Macros",
-                type: "character varying(10000)",
+                type: "TEXT",
                 maxLength: 10000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetAssignee",
                 table: "Macros",
-                type: "character varying(256)",
+                type: "TEXT",
                 maxLength: 256,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetCategory",
                 table: "Macros",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "SetSeverity",
                 table: "Macros",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SetStatus",
                 table: "Macros",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Categories",
-                type: "character varying(1000)",
+                type: "TEXT",
                 maxLength: 1000,
                 nullable: true);
 
@@ -318,28 +317,28 @@ namespace TrustDesk.Data.Migrations.Postgres
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000001"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { new List<string>(), null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000002"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { new List<string>(), null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000003"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { new List<string>(), null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
 
             migrationBuilder.UpdateData(
                 table: "Macros",
                 keyColumn: "Id",
                 keyValue: new Guid("0193a0c0-0000-7000-8000-000000000004"),
                 columns: new[] { "AddTags", "NoteTemplate", "SetAssignee", "SetCategory", "SetSeverity", "SetStatus" },
-                values: new object[] { new List<string>(), null, null, null, null, null });
+                values: new object[] { "", null, null, null, null, null });
         }
 
         /// <inheritdoc />

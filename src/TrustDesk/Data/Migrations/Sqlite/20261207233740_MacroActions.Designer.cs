@@ -11,7 +11,7 @@ using TrustDesk.Data;
 namespace TrustDesk.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTrustDeskDb))]
-    [Migration("20261207230317_MacroActions")]
+    [Migration("20261207233740_MacroActions")]
     partial class MacroActions
     {
         /// <inheritdoc />
@@ -125,8 +125,9 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.PrimitiveCollection<string>("AddTags")
+                    b.Property<string>("AddTags")
                         .IsRequired()
+                        .HasMaxLength(1020)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -181,7 +182,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000001"),
-                            AddTags = "[]",
+                            AddTags = "",
                             Name = "Acknowledge",
                             Template = "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -190,7 +191,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000002"),
-                            AddTags = "[]",
+                            AddTags = "",
                             Name = "Ask for order details",
                             Template = "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -199,7 +200,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000003"),
-                            AddTags = "[]",
+                            AddTags = "",
                             Name = "Resolved",
                             Template = "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -208,7 +209,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000004"),
-                            AddTags = "[]",
+                            AddTags = "",
                             Name = "Note: checked linked accounts",
                             Template = "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found.",
                             Type = "note",
