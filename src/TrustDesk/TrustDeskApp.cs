@@ -88,7 +88,7 @@ public static class TrustDeskApp
         services.AddEnforcement(builder.Configuration);
         services.AddEscalations();
         services.AddNotifications();
-        services.AddScoped<CreateApiKey>();
+        services.AddScoped<CreateApiKey>().AddScoped<RevokeApiKey>();
         services.AddApiKeyRevocation();
         services.AddWebSecurity(builder.Configuration);
         services.AddAuditCheckpoints(builder.Configuration);

@@ -16,6 +16,7 @@ public sealed class MacroTests(ConsoleServer server)
     {
         var lead = await server.SignedInPageAsync(UserRole.Lead);
         await lead.GotoAsync("/");
+        await lead.Locator("#nav-admin").ClickAsync();
         await lead.Locator("#nav-macros").ClickAsync();
         await Expect(lead).ToHaveURLAsync(new Regex("/macros$"));
         await Expect(lead.Locator("#macro-list [data-macro=Acknowledge]")).ToBeVisibleAsync();

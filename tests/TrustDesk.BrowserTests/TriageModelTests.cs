@@ -20,6 +20,7 @@ public sealed class TriageModelTests(ConsoleServer server)
         var lead = await server.SignedInPageAsync(UserRole.Lead);
         await lead.GotoAsync("/");
 
+        await lead.Locator("#nav-admin").ClickAsync();
         await lead.Locator("#nav-triage-model").ClickAsync();
         await Expect(lead).ToHaveURLAsync(new Regex("/triage/model$"));
         await Expect(lead.Locator("#active-version")).ToContainTextAsync($"v{ClassifierModels.Shipped.Version} (shipped)");

@@ -23,7 +23,7 @@ public static class ApiKeyEndpoints
         var api = app.MapGroup("/api/v1/apikeys").WithTags("API keys").RequirePermission(Permissions.ApiKeysManage);
 
         api.MapGet("/", async Task<Ok<List<ApiKeyView>>> (TrustDeskDb db, CancellationToken cancellationToken) =>
-                TypedResults.Ok((await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken)).Select(ToView).ToList()))
+                TypedResults.Ok(await ListAsync(db, cancellationToken)))
             .WithName("ListApiKeys")
             .WithSummary("The platform's API keys (never their secrets)");
 
@@ -39,27 +39,16 @@ public static class ApiKeyEndpoints
             .WithName("CreateApiKey")
             .WithSummary("A new key; its secret is shown once");
 
-        api.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (
-                Guid id, ClaimsPrincipal user, TrustDeskDb db, ApiKeyCache cache, TimeProvider time, CancellationToken cancellationToken) =>
-            {
-                var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
-                if (key is null)
-                {
-                    return TypedResults.NotFound();
-                }
-
-                var now = time.GetUtcNow().UtcDateTime;
-                key.Revoke(now);
-                db.Audit(AuditRecords.By(user, now, "api_key.revoked", "api_key", id.ToString(), key.Name, db.RequestIp));
-                await db.SaveChangesAsync(cancellationToken);
-                cache.Revoked(key.Hash);
-                return TypedResults.NoContent();
-            })
+        api.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, ClaimsPrincipal user, RevokeApiKey revoke, CancellationToken cancellationToken) =>
+                await revoke.HandleAsync(id, user, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("RevokeApiKey")
             .WithSummary("Revoke a key; it stops working at once, on every node");
 
         return app;
     }
 
-    private static ApiKeyView ToView(ApiKey k) => new(k.Id, k.Name, k.DisplayPrefix, k.Scopes, k.CreatedAt, k.RevokedAt);
+    public static async Task<List<ApiKeyView>> ListAsync(TrustDeskDb db, CancellationToken cancellationToken) =>
+        (await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken)).Select(ToView).ToList();
+
+    public static ApiKeyView ToView(ApiKey k) => new(k.Id, k.Name, k.DisplayPrefix, k.Scopes, k.CreatedAt, k.RevokedAt);
 }

@@ -39,7 +39,7 @@ public static class ConsoleHost
         services.AddScoped<LoadInvestigation>();
         services.AddScoped<ListSavedViews>().AddScoped<SaveView>().AddScoped<DeleteSavedView>();
         services.AddScoped<StoreUpload>();
-        services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>();
+        services.AddScoped<ListMacros>().AddScoped<SaveMacro>().AddScoped<DeleteMacro>().AddScoped<ApplyMacro>();
         services.AddScoped<RecordHandleTime>();
         return builder;
     }

@@ -26,6 +26,9 @@ public static class Permissions
     public const string ReportsWrite = "reports.write";
     public const string TaxonomyRead = "taxonomy.read";
 
+    /// <summary>Create and edit queues, and the taxonomy's category labels and descriptions.</summary>
+    public const string TaxonomyManage = "taxonomy.manage";
+
     /// <summary>Ask for one record's personal data in clear, with a reason that is audited.</summary>
     public const string PersonalDataReveal = "personal_data.reveal";
 
@@ -99,7 +102,7 @@ public static class Permissions
     public static readonly string[] All =
     [
         CasesRead, CasesUpdate, CasesComment, CasesEscalate, CasesRestricted, CasesAllDepartments, SubjectsRead, SubjectsWrite,
-        EventsWrite, ReportsWrite, TaxonomyRead, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
+        EventsWrite, ReportsWrite, TaxonomyRead, TaxonomyManage, PersonalDataReveal, PersonalDataRead, AuditRead, UsersManage, ApiKeysManage, TokensManage,
         RulesRead, RulesManage, EmailWrite, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, ActionsConfirm, AppealsDecide,
         WebhooksManage, MetricsRead, ShiftsRead, ShiftsManage,
     ];
@@ -112,11 +115,11 @@ public static class Permissions
     {
         [UserRole.Agent] = AgentPermissions.Concat([ActionsRead, ActionsTake]).ToFrozenSet(),
         [UserRole.Specialist] = AgentPermissions.Concat([CasesRestricted, ActionsRead, ActionsTake, ActionsTakeSevere, AppealsDecide]).ToFrozenSet(),
-        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide, MetricsRead, ShiftsManage]).ToFrozenSet(),
+        [UserRole.Lead] = AgentPermissions.Concat([CasesRestricted, RulesManage, MacrosManage, TaxonomyManage, ActionsRead, ActionsTake, ActionsTakeSevere, ActionsApprove, AppealsDecide, MetricsRead, ShiftsManage]).ToFrozenSet(),
         [UserRole.DepartmentMember] = new[] { CasesRead, CasesComment, TaxonomyRead, TokensManage }.ToFrozenSet(),
         [UserRole.Auditor] = new[] { CasesRead, CasesRestricted, CasesAllDepartments, SubjectsRead, TaxonomyRead, AuditRead, TokensManage, RulesRead, ActionsRead, ShiftsRead }.ToFrozenSet(),
         // Admin approves severe actions (the second pair of eyes) and manages webhooks, still without working cases.
-        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage, MetricsRead }.ToFrozenSet(),
+        [UserRole.Admin] = new[] { UsersManage, ApiKeysManage, AuditRead, TaxonomyRead, TaxonomyManage, TokensManage, MacrosManage, ActionsRead, ActionsApprove, WebhooksManage, MetricsRead }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>

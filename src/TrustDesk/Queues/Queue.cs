@@ -16,11 +16,17 @@ public sealed class Queue
         Description = description;
     }
 
+    public const int NameMaxLength = 64;
+    public const int DescriptionMaxLength = 400;
+
     public Guid Id { get; private set; }
 
     /// <summary>Short, lower-case, unique: what the API and the rules call the queue.</summary>
     public string Name { get; private set; } = "";
     public string Description { get; private set; } = "";
+
+    /// <summary>The name stays: categories, rules and saved views call the queue by it.</summary>
+    public void Describe(string description) => Description = description;
 }
 
 /// <summary>The queues every installation starts with; seeded by the migrations so their ids are stable.</summary>
@@ -51,8 +57,8 @@ internal sealed class QueueConfiguration : IEntityTypeConfiguration<Queue>
     {
         b.ToTable("Queues");
         b.Property(q => q.Id).ValueGeneratedNever();
-        b.Property(q => q.Name).HasMaxLength(64);
-        b.Property(q => q.Description).HasMaxLength(400);
+        b.Property(q => q.Name).HasMaxLength(Queue.NameMaxLength);
+        b.Property(q => q.Description).HasMaxLength(Queue.DescriptionMaxLength);
         b.HasIndex(q => q.Name).IsUnique();
         b.HasData(DefaultQueues.All.Select(q => new { q.Id, q.Name, q.Description }));
     }

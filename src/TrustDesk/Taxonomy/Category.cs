@@ -20,8 +20,14 @@ public sealed class Category
         Restricted = restricted;
     }
 
+    public const int TitleMaxLength = 200;
+    public const int DescriptionMaxLength = 1_000;
+
     public string Code { get; private set; } = "";
     public string Title { get; private set; } = "";
+
+    /// <summary>What belongs in the category, in the Lead's words: shown to agents beside the label.</summary>
+    public string? Description { get; private set; }
     public Severity DefaultSeverity { get; private set; }
 
     /// <summary>The name of the queue a new case of this category lands in.</summary>
@@ -32,6 +38,13 @@ public sealed class Category
 
     /// <summary>Only Specialists and above may see cases of a restricted category.</summary>
     public bool Restricted { get; private set; }
+
+    /// <summary>Label and description are words for people; the code, which rules and the API use, never changes.</summary>
+    public void Describe(string title, string? description)
+    {
+        Title = title;
+        Description = description;
+    }
 }
 
 /// <summary>How <see cref="Category"/> is stored.</summary>
@@ -42,7 +55,8 @@ internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
         b.ToTable("Categories");
         b.HasKey(c => c.Code);
         b.Property(c => c.Code).HasMaxLength(64);
-        b.Property(c => c.Title).HasMaxLength(200);
+        b.Property(c => c.Title).HasMaxLength(Category.TitleMaxLength);
+        b.Property(c => c.Description).HasMaxLength(Category.DescriptionMaxLength);
         b.Property(c => c.DefaultSeverity).HasConversion<int>();
         b.Property(c => c.DefaultQueue).HasMaxLength(64);
         b.Property(c => c.Departments).HasMaxLength(400);

@@ -23,11 +23,15 @@ public sealed record BacktestHit(string Item, DateTime At, IReadOnlyList<string>
 public sealed record BacktestResult(
     string Rule, DateTime From, DateTime To, int Evaluated, int Hits, int Decided, int Actioned, double? Precision, IReadOnlyList<BacktestHit> Items);
 
+/// <summary>How far a back-test is: items evaluated of those loaded so far.</summary>
+public readonly record struct BacktestProgress(int Done, int Total);
+
 /// <summary>Runs a rule over stored reports and events in a time range, in the order they happened.</summary>
 public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvider time)
 {
     public const int MaxItems = 100_000;
     public const int MaxListedHits = 500;
+    private const int ProgressEvery = 250;
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
     public abstract record Result;
@@ -35,7 +39,8 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     public sealed record NotFound : Result;
 
-    public async Task<Result> HandleAsync(BacktestRequest request, CancellationToken cancellationToken)
+    /// <param name="progress">Told items done and items to do as the run goes (the console's progress bar).</param>
+    public async Task<Result> HandleAsync(BacktestRequest request, CancellationToken cancellationToken, IProgress<BacktestProgress>? progress = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var to = request.To?.UtcDateTime ?? now;
@@ -80,16 +85,25 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
 
         // Run as active, alone: a back-test asks what this rule would do, whatever its state.
         var pack = RuleCompiler.Compile([definition with { State = RuleState.Active }]).PackOrThrow();
-        return new Done(await RunAsync(pack, definition, from, to, cancellationToken));
+        return new Done(await RunAsync(pack, definition, from, to, progress, cancellationToken));
     }
 
-    private async Task<BacktestResult> RunAsync(CompiledRulePack pack, RuleDefinition definition, DateTime from, DateTime to, CancellationToken cancellationToken)
+    private async Task<BacktestResult> RunAsync(CompiledRulePack pack, RuleDefinition definition, DateTime from, DateTime to,
+        IProgress<BacktestProgress>? progress, CancellationToken cancellationToken)
     {
         var triggers = definition.Triggers.Select(t => t.Trigger).ToHashSet(StringComparer.Ordinal);
         var context = new HistoryTriageContext(db);
         var subjects = new Dictionary<Guid, Subject>();
         var hits = new List<(BacktestHit Hit, Guid SubjectId)>();
         var evaluated = 0;
+        var total = 0;
+        void Step()
+        {
+            if (progress is not null && (evaluated % ProgressEvery == 0 || evaluated == total))
+            {
+                progress.Report(new BacktestProgress(evaluated, total));
+            }
+        }
 
         async Task<Subject> SubjectAsync(Guid id) =>
             subjects.TryGetValue(id, out var s) ? s : subjects[id] = await db.Subjects.AsNoTracking().FirstAsync(x => x.Id == id, cancellationToken);
@@ -98,6 +112,7 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
         {
             var reports = await db.Reports.AsNoTracking().Where(r => r.CreatedAt >= from && r.CreatedAt < to)
                 .OrderBy(r => r.CreatedAt).Take(MaxItems).ToListAsync(cancellationToken);
+            total += reports.Count;
             foreach (var report in reports)
             {
                 context.At = report.CreatedAt;
@@ -105,6 +120,7 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
                 var reporter = report.ReporterSubjectId is { } reporterId ? context.Facts(await SubjectAsync(reporterId)) : null;
                 var outcome = pack.Evaluate(TriageInput.ForReport(report.CreatedAt, subject, reporter, report.Text, report.Category, report.ReasonCode), context);
                 evaluated++;
+                Step();
                 if (outcome.Hits.Count > 0)
                 {
                     hits.Add((new BacktestHit($"report {report.Id}", report.CreatedAt, outcome.Hits[0].Values.Select(v => v.ToString()).ToList(), report.CaseId, null, null), report.SubjectId));
@@ -118,6 +134,7 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
             var events = await db.Events.AsNoTracking().Include(e => e.Subjects)
                 .Where(e => eventTypes.Contains(e.Type) && e.OccurredAt >= from && e.OccurredAt < to)
                 .OrderBy(e => e.OccurredAt).Take(MaxItems).ToListAsync(cancellationToken);
+            total += events.Count;
             foreach (var platformEvent in events)
             {
                 context.At = platformEvent.OccurredAt;
@@ -131,6 +148,7 @@ public sealed class BacktestRule(TrustDeskDb db, TriageEngine engine, TimeProvid
                 var input = TriageInput.ForEvent(new DateTimeOffset(platformEvent.OccurredAt, TimeSpan.Zero), platformEvent.Type, roles, data);
                 var outcome = pack.Evaluate(input, context);
                 evaluated++;
+                Step();
                 if (outcome.Hits.Count > 0)
                 {
                     var target = outcome.Proposals.Count > 0 ? outcome.Proposals[0].Target.Id : input.Roles["subject"].Handle.Id;

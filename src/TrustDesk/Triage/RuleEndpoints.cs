@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using TrustDesk.Identity;
-using TrustDesk.Data;
 using TrustDesk.Triage.Classifier;
 
 namespace TrustDesk.Triage;
@@ -14,7 +12,7 @@ public sealed record RuleHistory(RuleView Current, IReadOnlyList<RuleView> Versi
 public static class RuleEndpoints
 {
     public static IServiceCollection AddRules(this IServiceCollection services) =>
-        services.AddScoped<SaveRule>().AddScoped<BacktestRule>().AddTriageClassifier();
+        services.AddScoped<SaveRule>().AddScoped<BacktestRule>().AddScoped<ReadRuleStats>().AddScoped<ListRules>().AddScoped<ChangeRuleState>().AddTriageClassifier();
 
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
     {
@@ -55,40 +53,11 @@ public static class RuleEndpoints
         return app;
     }
 
-    private static async Task<Ok<List<RuleView>>> ListAsync(TrustDeskDb db, TriageEngine engine, CancellationToken cancellationToken)
-    {
-        var stored = (await TriageEngine.LatestStoredAsync(db, cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var rules = new List<RuleView>();
-        foreach (var definition in (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).OrderBy(d => d.Name, StringComparer.Ordinal))
-        {
-            rules.Add(stored.TryGetValue(definition.Name, out var version)
-                ? SaveRule.ToView(version)
-                : new RuleView(definition.Name, definition.Version, definition.State, definition.Source ?? "pack",
-                    [.. definition.Triggers.Select(t => t.Trigger)], definition.Description, PackText(definition), null, null));
-        }
+    private static async Task<Ok<List<RuleView>>> ListAsync(ListRules rules, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await rules.HandleAsync(cancellationToken));
 
-        return TypedResults.Ok(rules);
-    }
-
-    private static async Task<Results<Ok<RuleHistory>, NotFound>> GetAsync(string name, TrustDeskDb db, TriageEngine engine, CancellationToken cancellationToken)
-    {
-        var versions = await db.Rules.AsNoTracking().Where(r => r.Name == name).OrderByDescending(r => r.Version).ToListAsync(cancellationToken);
-        if (versions.Count > 0)
-        {
-            var views = versions.Select(SaveRule.ToView).ToList();
-            return TypedResults.Ok(new RuleHistory(views[0], views));
-        }
-
-        var definition = (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).FirstOrDefault(d => d.Name == name);
-        if (definition is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var view = new RuleView(definition.Name, definition.Version, definition.State, definition.Source ?? "pack",
-            [.. definition.Triggers.Select(t => t.Trigger)], definition.Description, PackText(definition), null, null);
-        return TypedResults.Ok(new RuleHistory(view, [view]));
-    }
+    private static async Task<Results<Ok<RuleHistory>, NotFound>> GetAsync(string name, ListRules rules, CancellationToken cancellationToken) =>
+        await rules.HistoryAsync(name, cancellationToken) is { } history ? TypedResults.Ok(history) : TypedResults.NotFound();
 
     private static async Task<Results<Created<RuleView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         SaveRuleRequest request, ClaimsPrincipal user, SaveRule saveRule, CancellationToken cancellationToken) =>
@@ -111,28 +80,14 @@ public static class RuleEndpoints
         };
 
     private static async Task<Results<Ok<RuleView>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStateAsync(
-        string name, RuleStateRequest request, ClaimsPrincipal user, TrustDeskDb db, TriageEngine engine, SaveRule saveRule, CancellationToken cancellationToken)
-    {
-        if (request.State is not { } state || !Enum.IsDefined(state))
+        string name, RuleStateRequest request, ClaimsPrincipal user, ChangeRuleState changeState, CancellationToken cancellationToken) =>
+        await changeState.HandleAsync(name, request.State, user, cancellationToken) switch
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = ["One of draft, shadow, active."] });
-        }
-
-        var stored = await db.Rules.AsNoTracking().Where(r => r.Name == name).OrderByDescending(r => r.Version).FirstOrDefaultAsync(cancellationToken);
-        var text = stored?.Text;
-        if (text is null)
-        {
-            var definition = (await engine.InForceAsync(db, cancellationToken, includeDrafts: true)).FirstOrDefault(d => d.Name == name);
-            if (definition is null)
-            {
-                return TypedResults.NotFound();
-            }
-
-            text = PackText(definition);
-        }
-
-        return await EditAsync(name, new SaveRuleRequest(text, state), user, saveRule, cancellationToken);
-    }
+            SaveRule.Saved saved => TypedResults.Ok(saved.Rule),
+            SaveRule.Invalid invalid => Refused(invalid),
+            SaveRule.Conflict conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The rule changed.", detail: conflict.Message),
+            _ => TypedResults.NotFound(),
+        };
 
     private static async Task<Results<Ok<BacktestResult>, NotFound, ValidationProblem>> BacktestAsync(
         BacktestRequest request, BacktestRule backtest, CancellationToken cancellationToken) =>
@@ -144,7 +99,7 @@ public static class RuleEndpoints
         };
 
     private static ValidationProblem Refused(SaveRule.Invalid invalid) =>
-        TypedResults.ValidationProblem(invalid.Errors, title: "The rule does not compile.",
+        TypedResults.ValidationProblem(invalid.Errors, title: invalid.Errors.ContainsKey("text") ? "The rule does not compile." : null,
             extensions: invalid.Diagnostics.Count == 0 ? null : new Dictionary<string, object?> { ["diagnostics"] = invalid.Diagnostics });
 
     /// <summary>A pack rule written back out in pack syntax, so it can be edited and saved through the API.</summary>

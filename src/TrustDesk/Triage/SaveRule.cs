@@ -41,7 +41,53 @@ public sealed class SaveRule(TrustDeskDb db, TriageEngine engine, TimeProvider t
             return new Invalid(errors.ToDictionary(), []);
         }
 
-        var parsed = RulePackParser.Parse(request.Text!, "api");
+        var inForce = await engine.InForceAsync(db, cancellationToken, includeDrafts: true);
+        if (Check(request.Text!, name, inForce) is { } refused)
+        {
+            return refused;
+        }
+
+        var definition = RulePackParser.Parse(request.Text!, "api").Rules[0];
+        var existing = inForce.FirstOrDefault(r => r.Name == definition.Name);
+        if (name is null && existing is not null)
+        {
+            return new Conflict($"A rule named \"{definition.Name}\" exists; save a new version with PUT /api/v1/rules/{Uri.EscapeDataString(definition.Name)}.");
+        }
+
+        if (name is not null && existing is null)
+        {
+            return new NotFound();
+        }
+
+        var version = (existing?.Version ?? 0) + 1;
+        var stored = new StoredRule(definition.Name, version, request.State ?? definition.State, request.Text!.Trim(), definition.Description,
+            caller.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime);
+
+        db.Rules.Add(stored);
+        db.Audit(Api.AuditRecords.By(caller, stored.CreatedAt, existing is null ? "rule.created" : "rule.changed", "rule", stored.Name,
+            $"version {stored.Version}, {stored.State.ToString().ToLowerInvariant()}", db.RequestIp));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return new Conflict("Someone saved this rule at the same moment; read it again and retry.");
+        }
+
+        engine.Invalidate();
+        return new Saved(ToView(stored), existing is null);
+    }
+
+    /// <summary>
+    /// What is wrong with a rule's text, checked as saving checks it: parsed, one rule, named as the rule being edited,
+    /// and compiled with every other rule in force (so names and vocabulary are checked as they will run). Null when
+    /// it would save. The console's editor calls this as the Lead types.
+    /// </summary>
+    /// <param name="name">The rule being edited; null for a new one.</param>
+    public static Invalid? Check(string text, string? name, IReadOnlyList<RuleDefinition> inForce)
+    {
+        var parsed = RulePackParser.Parse(text, "api");
         if (parsed.Diagnostics.Count > 0)
         {
             return Refuse(parsed.Diagnostics);
@@ -58,45 +104,9 @@ public sealed class SaveRule(TrustDeskDb db, TriageEngine engine, TimeProvider t
             return new Invalid(new Dictionary<string, string[]> { ["text"] = [$"The rule is named \"{definition.Name}\" but the address names \"{name}\"; renaming is a new rule."] }, []);
         }
 
-        var inForce = await engine.InForceAsync(db, cancellationToken, includeDrafts: true);
-        var existing = inForce.FirstOrDefault(r => r.Name == definition.Name);
-        if (name is null && existing is not null)
-        {
-            return new Conflict($"A rule named \"{definition.Name}\" exists; save a new version with PUT /api/v1/rules/{Uri.EscapeDataString(definition.Name)}.");
-        }
-
-        if (name is not null && existing is null)
-        {
-            return new NotFound();
-        }
-
-        var version = (existing?.Version ?? 0) + 1;
-        var stored = new StoredRule(definition.Name, version, request.State ?? definition.State, request.Text!.Trim(), definition.Description,
-            caller.Identity?.Name ?? "unknown", time.GetUtcNow().UtcDateTime);
-
-        // Compiled with every other rule (so names and vocabulary are checked as they will run).
-        var candidate = TriageEngine.ToDefinition(stored)!;
-        var compilation = RuleCompiler.Compile([.. inForce.Where(r => r.Name != definition.Name), candidate]);
+        var compilation = RuleCompiler.Compile([.. inForce.Where(r => r.Name != definition.Name), definition]);
         var own = compilation.Diagnostics.Where(d => d.Rule == definition.Name).ToList();
-        if (own.Count > 0)
-        {
-            return Refuse(own);
-        }
-
-        db.Rules.Add(stored);
-        db.Audit(Api.AuditRecords.By(caller, stored.CreatedAt, existing is null ? "rule.created" : "rule.changed", "rule", stored.Name,
-            $"version {stored.Version}, {stored.State.ToString().ToLowerInvariant()}", db.RequestIp));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            return new Conflict("Someone saved this rule at the same moment; read it again and retry.");
-        }
-
-        engine.Invalidate();
-        return new Saved(ToView(stored), existing is null);
+        return own.Count > 0 ? Refuse(own) : null;
     }
 
     public static RuleView ToView(StoredRule stored) =>

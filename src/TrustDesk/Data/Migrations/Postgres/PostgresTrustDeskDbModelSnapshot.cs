@@ -130,10 +130,34 @@ namespace TrustDesk.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasMaxLength(1020)
+                        .HasColumnType("character varying(1020)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
+
+                    b.Property<string>("NoteTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("SetAssignee")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SetCategory")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("SetSeverity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SetStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Template")
                         .IsRequired()
@@ -163,6 +187,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000001"),
+                            AddTags = "",
                             Name = "Acknowledge",
                             Template = "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -171,6 +196,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000002"),
+                            AddTags = "",
                             Name = "Ask for order details",
                             Template = "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -179,6 +205,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000003"),
+                            AddTags = "",
                             Name = "Resolved",
                             Template = "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -187,6 +214,7 @@ namespace TrustDesk.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000004"),
+                            AddTags = "",
                             Name = "Note: checked linked accounts",
                             Template = "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found.",
                             Type = "note",
@@ -2503,6 +2531,10 @@ namespace TrustDesk.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<bool>("Restricted")
                         .HasColumnType("boolean");

@@ -122,9 +122,33 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasMaxLength(1020)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoteTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetAssignee")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetCategory")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SetSeverity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SetStatus")
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Template")
@@ -155,6 +179,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000001"),
+                            AddTags = "",
                             Name = "Acknowledge",
                             Template = "Hi {{ requester.name }},\n\nThank you for reporting this. We are looking into case {{ case.number }} now and will write again as soon as we know more.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -163,6 +188,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000002"),
+                            AddTags = "",
                             Name = "Ask for order details",
                             Template = "Hi {{ requester.name }},\n\nTo look into case {{ case.number }} we need the order number and, if you have them, photos of what arrived.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -171,6 +197,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000003"),
+                            AddTags = "",
                             Name = "Resolved",
                             Template = "Hi {{ requester.name }},\n\nWe have acted on case {{ case.number }} ({{ case.title }}). Thank you for helping keep the marketplace safe.\n\n{{ agent.name }}, Trust & Safety",
                             Type = "reply",
@@ -179,6 +206,7 @@ namespace TrustDesk.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("0193a0c0-0000-7000-8000-000000000004"),
+                            AddTags = "",
                             Name = "Note: checked linked accounts",
                             Template = "Checked linked accounts for {{ case.number }}: no shared devices or payment fingerprints found.",
                             Type = "note",
@@ -2480,6 +2508,10 @@ namespace TrustDesk.Data.Migrations.Sqlite
                     b.Property<string>("Departments")
                         .IsRequired()
                         .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Restricted")
