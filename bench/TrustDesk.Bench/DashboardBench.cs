@@ -79,16 +79,31 @@ internal static class DashboardBench
         PostgresInstance? server = null;
         string? connectionString = null;
         List<string> appArgs = ["--TrustDesk:DataDirectory=" + dataDirectory, "--Sla:MonitorEnabled=false"];
-        if (postgres)
+        Microsoft.AspNetCore.Builder.WebApplication app;
+        try
         {
-            // Durable as production (fsync on); room for the load's WAL so it does not checkpoint every few seconds.
-            Console.WriteLine("Starting a private PostgreSQL (max_wal_size=4GB, otherwise default settings)");
-            server = await PostgresInstance.StartAsync(["max_wal_size=4GB"], cancellationToken);
-            connectionString = await server.CreateDatabaseAsync("trustdesk", cancellationToken);
-            appArgs.AddRange(["--TrustDesk:Database:Provider=postgres", "--ConnectionStrings:TrustDesk=" + connectionString]);
+            if (postgres)
+            {
+                // Durable as production (fsync on); room for the load's WAL so it does not checkpoint every few seconds.
+                Console.WriteLine("Starting a private PostgreSQL (max_wal_size=4GB, otherwise default settings)");
+                server = await PostgresInstance.StartAsync(["max_wal_size=4GB"], cancellationToken);
+                connectionString = await server.CreateDatabaseAsync("trustdesk", cancellationToken);
+                appArgs.AddRange(["--TrustDesk:Database:Provider=postgres", "--ConnectionStrings:TrustDesk=" + connectionString]);
+            }
+
+            app = TrustDeskApp.Build([.. appArgs], oneShot: true);
+        }
+        catch
+        {
+            // Not yet inside the try below: stop the private server here rather than leave it running.
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
         }
 
-        var app = TrustDeskApp.Build([.. appArgs], oneShot: true);
         try
         {
             var now = DateTime.UtcNow;
