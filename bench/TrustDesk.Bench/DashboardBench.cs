@@ -6,35 +6,32 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TrustDesk.Data;
 using TrustDesk.Metrics;
-using TrustDesk.Taxonomy;
 
 namespace TrustDesk.Bench;
 
 /// <summary>
-/// <c>dashboard --cases N</c>: the team overview for the last 30 days (<see cref="GetOverview"/>: the rollups of the
-/// period, the backlog now, per queue, per agent, per day) over a SQLite file seeded with N cases and their events,
-/// in-process. Prints one JSON object on its last line: <c>cases</c>, <c>events</c>, <c>overviewP50Ms</c>,
-/// <c>overviewP99Ms</c>, and the seed's and the rebuild's times.
+/// <c>dashboard --cases N [--provider sqlite|postgres]</c>: the team overview for the last 30 days
+/// (<see cref="GetOverview"/>: the rollups of the period, the backlog now, per queue, per agent, per day) over a database
+/// seeded with N cases and their events, in-process: a SQLite file by default, or a private PostgreSQL server
+/// (<see cref="PostgresInstance"/>) with <c>--provider postgres</c>. Prints one JSON object on its last line:
+/// <c>cases</c>, <c>events</c>, <c>provider</c>, <c>overviewP50Ms</c>, <c>overviewP99Ms</c>, and the seed's and the
+/// rebuild's times.
 /// </summary>
 /// <remarks>
-/// The seed writes rows straight into the tables with prepared INSERTs, secondary indexes dropped first and built once at
-/// the end (N cases through the intake writer would take hours and measure the writer): N cases over the last D days
-/// (default 365), categories with their default queue and severity, 60 agents, channels report/email/chat/api 55/25/15/5 %,
-/// first replies and resolutions log-normal around per-severity medians, a first-reply target per case (met in time or
-/// late, a breach event when late), 3 % reopened, a fifth of the solved surveyed and two fifths of those answering; the
-/// last three days' cases 40 % open, older ones 1 %. Then the rollups are built as an operator would, by
-/// <see cref="RebuildRollups"/> (<c>trustdesk metrics rebuild</c>), and its time is reported too.
+/// The seed writes rows straight into the tables (N cases through the intake writer would take hours and measure the
+/// writer): <see cref="DashboardSeed"/> generates the same rows for both providers, <see cref="SqliteDashboardSeed"/>
+/// writes them with prepared INSERTs, <see cref="PostgresDashboardSeed"/> with binary COPY. Then the rollups are built as
+/// an operator would, by <see cref="RebuildRollups"/> (<c>trustdesk metrics rebuild</c>), and its time is reported too.
 /// </remarks>
 internal static class DashboardBench
 {
-    private const int Agents = 60;
-
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var cases = 1_000_000;
         var days = 365;
         var seconds = 20;
         var keep = false;
+        var postgres = false;
         string? reuse = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -60,16 +57,53 @@ internal static class DashboardBench
                 case "--keep-data":
                     keep = true;
                     break;
+                case "--provider" when i + 1 < args.Length && args[i + 1] is "sqlite" or "postgres":
+                    postgres = args[++i] == "postgres";
+                    break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: trustdesk-bench dashboard --cases N [--days D] [--seconds S] [--keep-data]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: trustdesk-bench dashboard --cases N [--days D] [--seconds S] [--provider sqlite|postgres] [--keep-data]");
                     return 2;
             }
+        }
+
+        if (postgres && keep)
+        {
+            // The private server goes with the run; there is nothing to keep or to measure again.
+            await Console.Error.WriteLineAsync("--keep-data and --data are for SQLite only.");
+            return 2;
         }
 
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var dataDirectory = reuse ?? Path.Combine(Path.GetTempPath(), "trustdesk-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
-        var app = TrustDeskApp.Build(["--TrustDesk:DataDirectory=" + dataDirectory, "--Sla:MonitorEnabled=false"], oneShot: true);
+        PostgresInstance? server = null;
+        string? connectionString = null;
+        List<string> appArgs = ["--TrustDesk:DataDirectory=" + dataDirectory, "--Sla:MonitorEnabled=false"];
+        Microsoft.AspNetCore.Builder.WebApplication app;
+        try
+        {
+            if (postgres)
+            {
+                // Durable as production (fsync on); room for the load's WAL so it does not checkpoint every few seconds.
+                Console.WriteLine("Starting a private PostgreSQL (max_wal_size=4GB, otherwise default settings)");
+                server = await PostgresInstance.StartAsync(["max_wal_size=4GB"], cancellationToken);
+                connectionString = await server.CreateDatabaseAsync("trustdesk", cancellationToken);
+                appArgs.AddRange(["--TrustDesk:Database:Provider=postgres", "--ConnectionStrings:TrustDesk=" + connectionString]);
+            }
+
+            app = TrustDeskApp.Build([.. appArgs], oneShot: true);
+        }
+        catch
+        {
+            // Not yet inside the try below: stop the private server here rather than leave it running.
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
+
         try
         {
             var now = DateTime.UtcNow;
@@ -81,7 +115,9 @@ internal static class DashboardBench
                 await DatabaseMigrator.MigrateAsync(db, cancellationToken);
                 if (reuse is null)
                 {
-                    events = await SeedAsync(db, cases, days, now, cancellationToken);
+                    events = connectionString is null
+                        ? await SqliteDashboardSeed.SeedAsync(db, cases, days, now, cancellationToken)
+                        : await PostgresDashboardSeed.SeedAsync(connectionString, await DashboardSeed.KindsAsync(db, cancellationToken), cases, days, now, cancellationToken);
                 }
                 else
                 {
@@ -92,7 +128,7 @@ internal static class DashboardBench
             }
 
             var seedSeconds = seedWatch.Elapsed.TotalSeconds;
-            Console.WriteLine($"Seeded {cases:N0} cases and {events:N0} events in {seedSeconds:F1} s ({dataDirectory})");
+            Console.WriteLine($"Seeded {cases:N0} cases and {events:N0} events in {seedSeconds:F1} s ({(server is null ? dataDirectory : $"PostgreSQL on port {server.Port}")})");
 
             RebuildRollups.Rebuilt rebuilt;
             if (reuse is not null)
@@ -150,7 +186,7 @@ internal static class DashboardBench
                 cases,
                 events,
                 days,
-                provider = "sqlite",
+                provider = postgres ? "postgres" : "sqlite",
                 seconds,
                 overviewSamples = samples.Count,
                 overviewP50Ms = Percentile(samples, 0.50),
@@ -171,6 +207,12 @@ internal static class DashboardBench
         {
             await app.DisposeAsync();
             SqliteConnection.ClearAllPools();
+            if (server is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await server.DisposeAsync();
+            }
+
             if (!keep)
             {
                 Directory.Delete(dataDirectory, recursive: true);
@@ -196,221 +238,5 @@ internal static class DashboardBench
 
         var sorted = samples.Order().ToList();
         return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)], 3);
-    }
-
-    private static double LogNormal(Random random, double medianMinutes, double sigma)
-    {
-        // Box–Muller: a standard normal from two uniforms.
-        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return medianMinutes * Math.Exp(sigma * normal);
-    }
-
-    private sealed record Kind(string Code, int Severity, Guid Queue, double Weight);
-
-    private static async Task<long> SeedAsync(TrustDeskDb db, int count, int days, DateTime now, CancellationToken cancellationToken)
-    {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        var queues = await db.Set<TrustDesk.Queues.Queue>().AsNoTracking().ToDictionaryAsync(q => q.Name, q => q.Id, cancellationToken);
-        var kinds = DefaultTaxonomy.All.Select(c => new Kind(c.Code, (int)c.DefaultSeverity, queues[c.DefaultQueue],
-            c.Code.StartsWith("order.", StringComparison.Ordinal) ? 6 : c.Code == "conduct.spam" ? 5 : c.DefaultSeverity == Severity.S1 ? 0.4 : 1.5)).ToArray();
-        var totalWeight = kinds.Sum(k => k.Weight);
-
-        // Secondary indexes and triggers go while the rows go in (one sort per index at the end instead of a random insert
-        // per row and index); the primary keys stay.
-        var dropped = new List<string>();
-        await using (var read = connection.CreateCommand())
-        {
-            read.CommandText = """
-                SELECT type, name, sql FROM sqlite_master
-                WHERE tbl_name IN ('Cases', 'CaseEvents', 'CaseTargets') AND sql IS NOT NULL AND type IN ('index', 'trigger')
-                """;
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            var drops = new List<string>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                dropped.Add(reader.GetString(2));
-                drops.Add($"DROP {reader.GetString(0).ToUpperInvariant()} \"{reader.GetString(1)}\";");
-            }
-
-            await reader.CloseAsync();
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = "PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL; " + string.Join(" ", drops);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var random = new Random(42);
-        var start = now.AddDays(-days);
-        var span = (now - start).Ticks;
-        // Creation times in order, so ids grow with time as they would.
-        var created = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            created[i] = start.Ticks + (long)(random.NextDouble() * span);
-        }
-
-        Array.Sort(created);
-        long events = 0;
-        const int chunk = 50_000;
-        for (var first = 0; first < count; first += chunk)
-        {
-            await using var transaction = connection.BeginTransaction();
-            var insertCase = Prepare(connection, transaction, """
-                INSERT INTO "Cases" ("Id", "Title", "Status", "Severity", "Category", "QueueId", "Assignee", "Channel", "Band", "ReportCount",
-                    "LiveNow", "Graphic", "Minor", "LegalHold", "CreatedAt", "UpdatedAt", "Version", "Tags", "SlaState", "FirstRepliedAt", "SolvedAt", "Resolution")
-                VALUES ($id, $title, $status, $severity, $category, $queue, $assignee, $channel, $severity, 1,
-                    0, 0, 0, 0, $created, $updated, 1, '[]', $state, $replied, $solved, $resolution)
-                """, "$id", "$title", "$status", "$severity", "$category", "$queue", "$assignee", "$channel", "$created", "$updated", "$state", "$replied", "$solved", "$resolution");
-            var insertEvent = Prepare(connection, transaction, """
-                INSERT INTO "CaseEvents" ("Id", "CaseId", "At", "Kind", "ActorType", "ActorId", "ActorName", "From", "To", "Detail")
-                VALUES ($id, $case, $at, $kind, $actorType, $actorId, $actorName, $from, $to, $detail)
-                """, "$id", "$case", "$at", "$kind", "$actorType", "$actorId", "$actorName", "$from", "$to", "$detail");
-            var insertTarget = Prepare(connection, transaction, """
-                INSERT INTO "CaseTargets" ("Id", "CaseId", "Kind", "Calendar", "Target", "StartedAt", "Elapsed", "RunningSince", "DueAt", "MetAt", "BreachedAt")
-                VALUES ($id, $case, 'first_reply', '24x7', $target, $started, '00:00:00', $running, $due, $met, $breached)
-                """, "$id", "$case", "$target", "$started", "$running", "$due", "$met", "$breached");
-
-            void Event(long caseId, DateTime at, string kind, string? agent, string? from, string? to, string? detail = null)
-            {
-                Set(insertEvent, Guid.CreateVersion7(at).ToString().ToUpperInvariant(), caseId, at, kind,
-                    agent is null ? "system" : "user", agent ?? "trustdesk", agent ?? "TrustDesk", from, to, detail);
-                insertEvent.ExecuteNonQuery();
-                events++;
-            }
-
-            for (var i = first; i < Math.Min(count, first + chunk); i++)
-            {
-                long id = i + 1;
-                var at = new DateTime(created[i], DateTimeKind.Utc);
-                var pick = random.NextDouble() * totalWeight;
-                var kind = kinds[^1];
-                foreach (var k in kinds)
-                {
-                    if ((pick -= k.Weight) <= 0)
-                    {
-                        kind = k;
-                        break;
-                    }
-                }
-
-                var channelDraw = random.NextDouble();
-                var channel = channelDraw < 0.55 ? "Report" : channelDraw < 0.80 ? "Email" : channelDraw < 0.95 ? "Chat" : "Api";
-                var agent = random.NextDouble() < 0.85 ? $"agent{random.Next(Agents):D2}@bench.example" : null;
-                var (frtMedian, resolutionMedian, targetMinutes) = kind.Severity switch
-                {
-                    1 => (9.0, 150.0, 15),
-                    2 => (35.0, 600.0, 60),
-                    3 => (170.0, 2_000.0, 480),
-                    _ => (420.0, 2_900.0, 1_440),
-                };
-                var age = now - at;
-                var stillOpen = random.NextDouble() < (age < TimeSpan.FromDays(3) ? 0.4 : 0.01);
-                DateTime? replied = at.AddMinutes(LogNormal(random, frtMedian, 0.9));
-                if (replied > now || (stillOpen && random.NextDouble() < 0.3))
-                {
-                    replied = null;
-                }
-
-                DateTime? solved = replied is { } r && !stillOpen ? r.AddMinutes(LogNormal(random, resolutionMedian, 0.8)) : null;
-                if (solved > now)
-                {
-                    solved = null;
-                }
-
-                var status = solved is not null ? "Solved" : replied is null ? "New" : "Open";
-                Set(insertCase, id, "Report about an account", status, kind.Severity, kind.Code, kind.Queue.ToString().ToUpperInvariant(),
-                    agent, channel, at, solved ?? replied ?? at, 0, replied, solved, solved is null ? null : "actioned");
-                insertCase.ExecuteNonQuery();
-
-                var queueName = queues.First(q => q.Value == kind.Queue).Key;
-                Event(id, at, "created", null, null, "new", $"S{kind.Severity} {kind.Code} in {queueName}");
-                if (agent is not null)
-                {
-                    Event(id, at.AddMinutes(1 + random.Next(20)), "assigned", null, null, agent);
-                }
-
-                var due = at.AddMinutes(targetMinutes);
-                DateTime? breached = (replied ?? now) > due ? due : null;
-                Set(insertTarget, Guid.CreateVersion7(at).ToString().ToUpperInvariant(), id, TimeSpan.FromMinutes(targetMinutes).ToString(),
-                    at, replied is null ? at : null, replied is null ? due : null, replied, breached);
-                insertTarget.ExecuteNonQuery();
-                if (breached is { } b && b < now)
-                {
-                    Event(id, b, "sla_breached", null, null, "first_reply", $"due {b:yyyy-MM-ddTHH:mm:ssZ}");
-                }
-
-                if (random.NextDouble() < 0.3)
-                {
-                    Event(id, at.AddMinutes(random.Next(5, 60)), "message_added", null, null, "inbound");
-                }
-
-                if (replied is { } reply)
-                {
-                    Event(id, reply, "status_changed", agent, "new", "open");
-                    Event(id, reply, "message_added", agent, null, "outbound");
-                }
-
-                if (solved is { } s)
-                {
-                    Event(id, s, "status_changed", agent, "open", "solved");
-                    if (random.NextDouble() < 0.03 && s.AddHours(5) < now)
-                    {
-                        Event(id, s.AddHours(4), "status_changed", null, "solved", "open");
-                        Event(id, s.AddHours(5), "status_changed", agent, "open", "solved");
-                        s = s.AddHours(5);
-                    }
-
-                    if (random.NextDouble() < 0.2 && s.AddHours(1) < now)
-                    {
-                        Event(id, s.AddHours(1), "csat_sent", null, null, null);
-                        if (random.NextDouble() < 0.4)
-                        {
-                            var score = random.NextDouble() switch { < 0.05 => 1, < 0.12 => 2, < 0.25 => 3, < 0.55 => 4, _ => 5 };
-                            Event(id, s.AddHours(1 + random.Next(1, 20)), "csat_received", null, null, score.ToString(CultureInfo.InvariantCulture));
-                        }
-                    }
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            insertCase.Dispose();
-            insertEvent.Dispose();
-            insertTarget.Dispose();
-            if ((first / chunk) % 10 == 9)
-            {
-                Console.WriteLine($"  seeded {first + chunk:N0} cases, {events:N0} events");
-            }
-        }
-
-        await using (var build = connection.CreateCommand())
-        {
-            build.CommandTimeout = 0;
-            build.CommandText = string.Join(";\n", dropped) + ";";
-            await build.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return events;
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
     }
 }

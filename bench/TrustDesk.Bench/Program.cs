@@ -40,7 +40,7 @@ if (args.Length > 0 && args[0] == "next-case")
     return await NextCaseBench.RunAsync(openCases, nextCaseSeconds, keep, CancellationToken.None);
 }
 
-// `dashboard --cases N`: the metrics overview over N seeded cases (DashboardBench).
+// `dashboard --cases N [--provider sqlite|postgres]`: the metrics overview over N seeded cases (DashboardBench).
 if (args.Length > 0 && args[0] == "dashboard")
 {
     return await DashboardBench.RunAsync(args[1..], CancellationToken.None);
