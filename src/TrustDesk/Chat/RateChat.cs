@@ -26,6 +26,13 @@ public sealed class RateChat(TrustDeskDb db, IConversationSurveys surveys, ChatH
 
     public async Task<Result> HandleAsync(Guid sessionId, string token, RateChatRequest request, CancellationToken cancellationToken)
     {
+        // The session first: someone without this chat's token learns nothing, not even what a valid answer looks like.
+        var session = await ChatVisitors.FindAsync(db, sessionId, token, tracked: false, cancellationToken);
+        if (session is null)
+        {
+            return new NotFound();
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (request.Score is not (>= 1 and <= 5))
         {
@@ -40,12 +47,6 @@ public sealed class RateChat(TrustDeskDb db, IConversationSurveys surveys, ChatH
         if (errors.Count > 0)
         {
             return new Invalid(errors);
-        }
-
-        var session = await ChatVisitors.FindAsync(db, sessionId, token, tracked: false, cancellationToken);
-        if (session is null)
-        {
-            return new NotFound();
         }
 
         if (session.CaseId is not { } caseId || !await db.ChatEvents.AnyAsync(e => e.SessionId == sessionId && e.Type == ChatEvent.SurveyType, cancellationToken))

@@ -31,6 +31,9 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
     private static readonly Who[] Signed = [.. People, Who.Platform];
     private static readonly Who[] CaseWorkers = [Who.Agent, Who.Specialist, Who.Lead];
 
+    /// <summary>Who sees teams, shifts, coverage and routing (and sets their own availability): the desk and its auditors.</summary>
+    private static readonly Who[] ShiftReaders = [Who.Agent, Who.Specialist, Who.Lead, Who.Auditor];
+
     /// <summary>
     /// Chat visitors are not TrustDesk users: their endpoints are anonymous to ASP.NET and prove the session with the
     /// visitor token issued when the chat started. No caller of this matrix holds one, so each is refused: 401 without a
@@ -40,7 +43,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
     private static readonly Who[] VisitorTokenHolders = [];
 
     private static readonly HashSet<string> VisitorTokenEndpoints =
-        ["GetChatSession", "PostChatMessage", "StreamChatEvents", "ChatVisitorTyping", "ChatVisitorRead", "ChatWebSocket"];
+        ["GetChatSession", "PostChatMessage", "StreamChatEvents", "ChatVisitorTyping", "ChatVisitorRead", "ChatWebSocket", "RateChat"];
 
     /// <summary>Who may call each endpoint (by its name, or "METHOD pattern" when it has none). Everyone else is refused.</summary>
     private static readonly Dictionary<string, Who[]> Expected = new()
@@ -118,6 +121,29 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["ChatVisitorTyping"] = VisitorTokenHolders,
         ["ChatVisitorRead"] = VisitorTokenHolders,
         ["ChatWebSocket"] = VisitorTokenHolders,
+        ["RateChat"] = VisitorTokenHolders,
+        ["DescribeCategory"] = [Who.Lead, Who.Admin],
+        ["CreateQueue"] = [Who.Lead, Who.Admin],
+        ["EditQueue"] = [Who.Lead, Who.Admin],
+        ["ListTeams"] = ShiftReaders,
+        ["GetTeam"] = ShiftReaders,
+        ["ListScheduleExceptions"] = ShiftReaders,
+        ["GetMyAvailability"] = ShiftReaders,
+        ["SetMyAvailability"] = ShiftReaders,
+        ["ListAgentsOnShift"] = ShiftReaders,
+        ["GetCoverage"] = ShiftReaders,
+        ["ListQueueRouting"] = ShiftReaders,
+        ["ListAgentSkills"] = ShiftReaders,
+        ["CreateTeam"] = [Who.Lead],
+        ["UpdateTeam"] = [Who.Lead],
+        ["DeleteTeam"] = [Who.Lead],
+        ["AddShift"] = [Who.Lead],
+        ["UpdateShift"] = [Who.Lead],
+        ["DeleteShift"] = [Who.Lead],
+        ["CreateScheduleException"] = [Who.Lead],
+        ["DeleteScheduleException"] = [Who.Lead],
+        ["SetQueueRouting"] = [Who.Lead],
+        ["SetAgentSkills"] = [Who.Lead],
         ["TakeAction"] = CaseWorkers,
         ["GetActionCatalogue"] = [.. CaseWorkers, Who.Admin, Who.Auditor, Who.Platform],
         ["GetAction"] = [.. CaseWorkers, Who.Admin, Who.Auditor, Who.Platform],
@@ -229,6 +255,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
                 .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{messageId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{sessionId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{userId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{attachmentId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{kind}", "account", StringComparison.Ordinal)
                 .Replace("{externalId}", subject, StringComparison.Ordinal)
