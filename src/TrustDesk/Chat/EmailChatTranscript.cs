@@ -10,8 +10,8 @@ using TrustDesk.Identity;
 namespace TrustDesk.Chat;
 
 /// <summary>
-/// An email copy of a chat for the visitor, when they ask for it: every message of the conversation (visitor, agents and
-/// TrustDesk's notes to the visitor, never internal notes), with times in UTC, sent through the outbox to the address the
+/// An email copy of a chat for the visitor, when they ask for it: every message of the conversation on its case (the
+/// visitor's and the agents', never internal notes), with times in UTC, sent through the outbox to the address the
 /// visitor gave (or their platform account's), and noted on the case. Only an agent who may see the case can send it.
 /// </summary>
 public sealed class EmailChatTranscript(TrustDeskDb db, CaseAccess access, QueueNoticeEmail notices, TimeProvider time)
@@ -35,20 +35,17 @@ public sealed class EmailChatTranscript(TrustDeskDb db, CaseAccess access, Queue
             return new NoAddress();
         }
 
-        var events = await db.ChatEvents.AsNoTracking()
-            .Where(e => e.SessionId == sessionId && (e.Type == ChatEvent.MessageType || e.Type == ChatEvent.SystemType))
-            .OrderBy(e => e.Seq).ToListAsync(cancellationToken);
+        // From the case's messages, the conversation's durable record: an agent's reply is there the moment it is accepted,
+        // while its chat event follows when the reply is delivered to the widget.
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.CaseId == caseId && m.Channel == Channel.Chat && (m.Direction == MessageDirection.Inbound || m.Direction == MessageDirection.Outbound))
+            .OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
         var @case = await db.Cases.FirstAsync(c => c.Id == caseId, cancellationToken);
         var text = new StringBuilder($"Hello {session.VisitorName},\n\nHere is a copy of your chat with us ({@case.Number}).\n\n");
-        foreach (var e in events)
+        foreach (var m in messages)
         {
-            var who = e.From switch
-            {
-                ChatEvent.FromVisitor => "You",
-                ChatEvent.FromAgent => DispatchChatReplies.FirstName(e.AuthorName ?? "Agent"),
-                _ => "Support",
-            };
-            text.Append(CultureInfo.InvariantCulture, $"[{e.CreatedAt:yyyy-MM-dd HH:mm} UTC] {who}: {e.Text}\n");
+            var who = m.Direction == MessageDirection.Inbound ? "You" : DispatchChatReplies.FirstName(m.AuthorName);
+            text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {who}: {m.Text}\n");
         }
 
         text.Append("\nReply to this email to continue the conversation on the same case.\n");
