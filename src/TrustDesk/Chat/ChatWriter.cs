@@ -32,9 +32,9 @@ public sealed class VisitorMessageWork(Guid sessionId, string text, string? clie
     public Task<ChatMessagePosted> Outcome => _outcome.Task;
 
     /// <summary>Set by the writer when the batch is applied; handed to the caller once durable.</summary>
-    internal ChatMessagePosted? Result { get; set; }
+    internal ChatMessagePosted? Posted { get; set; }
 
-    internal override void Committed() => _outcome.TrySetResult(Result!);
+    internal override void Committed() => _outcome.TrySetResult(Posted!);
 
     internal override void Failed(Exception error) => _outcome.TrySetException(error);
 }
@@ -270,7 +270,7 @@ public sealed class ChatWriter : BackgroundService
                 switch (work)
                 {
                     case VisitorMessageWork message:
-                        message.Result = await batch.ApplyAsync(message);
+                        message.Posted = await batch.ApplyAsync(message);
                         break;
                     case ChatReplyWork reply:
                         batch.Apply(reply);
